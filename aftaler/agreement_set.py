@@ -1,0 +1,51 @@
+"""An agreement set: one folder of YAML documents that belong together (agreements/amager/)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, Position, error
+from .loader import Source, load
+
+
+@dataclass
+class AgreementSet:
+    name: str
+    folder: Path
+    sources: list[Source] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Source]:
+        return [s for s in self.sources if s.kind == kind and s.data is not None]
+
+    def one(self, kind: str) -> Source | None:
+        found = self.of_kind(kind)
+        return found[0] if found else None
+
+
+def find_sets(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
+    """Each PATH is a set folder (it holds .yaml files) or a folder of set folders."""
+    folders, findings = [], []
+    for path in paths:
+        path = Path(path)
+        if not path.is_dir():
+            findings.append(error(Position(str(path)), "mappen findes ikke (angiv en aftalemappe eller agreements/)", "sti"))
+        elif any(path.glob("*.yaml")):
+            folders.append(path)
+        else:
+            subfolders = sorted(p for p in path.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+            if not subfolders:
+                findings.append(error(Position(str(path)), "mappen indeholder ingen aftaler (.yaml-filer)", "sti"))
+            folders.extend(subfolders)
+    unique = list(dict.fromkeys(p.resolve() for p in folders))
+    return unique, findings
+
+
+def load_set(folder: Path) -> tuple[AgreementSet, list[Finding]]:
+    """Load every YAML file of a set; a file that fails to load does not stop the others."""
+    aset = AgreementSet(name=folder.name, folder=folder)
+    findings: list[Finding] = []
+    for path in sorted(folder.glob("*.yaml")):
+        source, problems = load(path)
+        aset.sources.append(source)
+        findings.extend(problems)
+    return aset, findings

@@ -1,0 +1,109 @@
+"""Command line: parse arguments, run a stage, report findings once, return the exit code.
+
+Exit codes: 0 success · 1 invalid input (the findings say where) · 2 usage error.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import pipeline, reporters
+from .project import Project
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(sorted(reporters.REPORTERS)), default="text",
+                      show_default=True, help="Hvordan fejl og advarsler skrives: text, json eller github.")
+PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+def _template_overrides(values) -> dict:
+    overrides = {}
+    for value in values:
+        kind, sep, file = value.partition("=")
+        if not sep or not kind or not file:
+            raise click.BadParameter(f"'{value}' skal have formen ART=FIL, fx delaftale=skabeloner/lbf.docx",
+                                     param_hint="--skabelon")
+        if not Path(file).is_file():
+            raise click.BadParameter(f"skabelonen '{file}' findes ikke", param_hint="--skabelon")
+        overrides[kind] = Path(file)
+    return overrides
+
+
+def _report(result, fmt: str) -> int:
+    stream = sys.stdout if fmt != "text" else sys.stderr
+    reporters.REPORTERS[fmt](result.findings, stream)
+    return 0 if result.ok else 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aftaler")
+def cli():
+    """aftaler: boligsociale aftaler skrevet som YAML → Landsbyggefondens Word-dokumenter.
+
+    PATH er en aftalemappe (agreements/amager) eller agreements/ med alle aftalesæt (standard).
+    """
+
+
+@cli.command()
+@PATHS
+@FORMAT
+def validate(paths, fmt):
+    """Kontrollér aftalerne (skema og regler på tværs af dokumenter) uden at skrive filer."""
+    result = pipeline.validate(list(paths) or [Path("agreements")], Project())
+    code = _report(result, fmt)
+    if code == 0 and fmt == "text":
+        click.echo("Alle aftaler er gyldige.", err=True)
+    sys.exit(code)
+
+
+@cli.command()
+@PATHS
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+              show_default=True, help="Mappen der skrives til; hvert aftalesæt får sin egen undermappe.")
+@click.option("--skabelon", "templates", multiple=True, metavar="ART=FIL",
+              help="Brug en anden Word-skabelon for en dokumenttype, fx delaftale=lbf-delaftale.docx.")
+@FORMAT
+def build(paths, out_dir, templates, fmt):
+    """Byg Word-dokumenterne for aftalesættene til output/<sæt>/."""
+    project = Project(template_overrides=_template_overrides(templates))
+    result = pipeline.build(list(paths) or [Path("agreements")], out_dir, project)
+    code = _report(result, fmt)
+    if code == 0 and fmt == "text":
+        click.echo(f"{len(result.written)} filer bygget i {out_dir}/", err=True)
+    sys.exit(code)
+
+
+@cli.command("check-template")
+@click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--kind", "kind_name", required=True, help="Dokumenttypen skabelonen er til, fx delaftale.")
+@click.option("--saet", "set_path", type=click.Path(path_type=Path, file_okay=False), default=Path("agreements/amager"),
+              show_default=True, help="Aftalesættet hvis model skabelonen prøves mod.")
+def check_template(template, kind_name, set_path):
+    """List hvert felt i en Word-skabelon, som modellen ikke leverer (og fejl, hvis der er nogen)."""
+    from .template_check import check_template as run
+    project = Project()
+    if kind_name not in project.kinds():
+        raise click.BadParameter(f"ukendt type '{kind_name}'; kendte: {', '.join(project.kinds())}", param_hint="--kind")
+    result = run(template, kind_name, set_path, project)
+    sys.exit(_report(result, "text") if result.findings else 0)
+
+
+def main(argv=None) -> int:
+    try:
+        cli.main(args=argv, prog_name="build.py", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        click.echo("Afbrudt.", err=True)
+        return 130
+    except Exception as exc:  # a bug of ours: say so plainly; AFTALER_DEBUG=1 shows the traceback
+        if os.environ.get("AFTALER_DEBUG"):
+            raise
+        click.echo(f"intern fejl i aftaler: {type(exc).__name__}: {exc}\n"
+                   "Det er en fejl i værktøjet, ikke i aftalen. Kør igen med AFTALER_DEBUG=1 og send udskriften til udviklerne.",
+                   err=True)
+        return 3
+    return 0
+

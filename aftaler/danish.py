@@ -1,0 +1,39 @@
+"""Danish number and date style, from CLDR via Babel: 31.169 · 19,3 % · 1. januar 2022."""
+from __future__ import annotations
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .schema_check import parse_date
+
+LOCALE = "da_DK"
+
+
+def number(value, decimals: int | None = None) -> str:
+    """31169 → '31.169'; 3.39 → '3,39'. None → ''."""
+    if value is None or value == "":
+        return ""
+    if decimals is not None:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=LOCALE)
+    return format_decimal(value, locale=LOCALE)
+
+
+def percent(value, decimals: int | None = None) -> str:
+    """19.3 → '19,3 %' (value in percent, not a fraction; CLDR puts a no-break space before %)."""
+    if value is None or value == "":
+        return ""
+    return f"{number(value, decimals)}\u00a0%"
+
+
+def date_text(text: str, end: bool = False) -> str:
+    """'2022-01-01' or '1. januar 2022' → '1. januar 2022'; 'Januar 2022' → 'januar 2022'."""
+    parsed = parse_date(str(text), end=end)
+    if parsed is None:
+        return str(text)
+    has_day = not str(text).strip()[0].isalpha()
+    return format_date(parsed, "d. MMMM y" if has_day else "MMMM y", locale=LOCALE)
+
+
+def period(periode: dict) -> str:
+    return f"{date_text(periode['fra'])} – {date_text(periode['til'], end=True)}"

@@ -1,0 +1,71 @@
+"""Findings: what the checks say about the sources, as data with positions.
+
+Every stage (load, schema, rules) returns findings instead of raising, so that one broken file
+does not hide the errors in the others; reporters print them once, at the end.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "fejl"
+WARNING = "advarsel"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file; line and column count from 1, as editors show them."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One message to the author: where, how serious, and what (in Danish)."""
+
+    position: Position
+    severity: str
+    message: str
+    rule: str = field(default="", compare=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "fil": self.position.path,
+            "linje": self.position.line,
+            "kolonne": self.position.column,
+            "niveau": self.severity,
+            "besked": self.message,
+            "regel": self.rule,
+        }
+
+
+def error(position: Position, message: str, rule: str = "") -> Finding:
+    return Finding(position, ERROR, message, rule)
+
+
+def warning(position: Position, message: str, rule: str = "") -> Finding:
+    return Finding(position, WARNING, message, rule)
+
+
+def has_errors(findings) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Paths relative to the working folder when possible: that is what authors click on."""
+    path = Path(path)
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(Path(base).resolve()))
+        except ValueError:
+            continue
+    return str(path)

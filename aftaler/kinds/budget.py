@@ -1,0 +1,227 @@
+"""Budgetark: every sum, share and balance is computed here; LBF's rules are checked here.
+
+Amounts are whole 1.000 kr. Authors type the amounts per year and the financing per line;
+nothing else.
+"""
+from __future__ import annotations
+
+from .. import danish
+from ..findings import Finding, error
+from ._common import dangling, each, period_bounds
+from .samarbejdsaftale import staff_shares_text
+
+FINANCING = ("lbf", "boligorganisation_kontant", "boligorganisation_timer",
+             "kommune_kontant", "kommune_timer", "anden")
+FINANCING_NAMES = {
+    "lbf": "LBF",
+    "boligorganisation_kontant": "Medfinansiering boligorganisation(er), kontant",
+    "boligorganisation_timer": "Medfinansiering boligorganisation(er), timer og lokaler",
+    "kommune_kontant": "Medfinansiering kommune, kontant",
+    "kommune_timer": "Medfinansiering kommune, timer og lokaler",
+    "anden": "Evt. anden lokal medfinansiering",
+}
+CROSS_CUTTING, EVALUATION = "tvaergaaende", "lokal-evaluering"
+
+
+def years(data, agreement) -> list[int]:
+    start, end = period_bounds(agreement["periode"])
+    first = min(data.get("foerste_aar") or start.year, start.year)
+    return list(range(first, end.year + 1))
+
+
+def check(source, aset, context) -> list[Finding]:
+    data, catalogue = source.data, context["catalogue"]
+    agreement = aset.one("samarbejdsaftale")
+    if agreement is None:
+        return [error(source.position(), "aftalesættet mangler en strategisk samarbejdsaftale", "saet")]
+    start, end = period_bounds(agreement.data["periode"])
+    expense_types = {t["nr"] for t in catalogue["udgiftstyper"]}
+    areas_with_delaftale = {d.data["indsatsomraade"] for d in aset.of_kind("delaftale")}
+    area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+    findings = []
+
+    for gpath, group in each(source, "grupper"):
+        name = group["gruppe"]
+        if name not in (CROSS_CUTTING, EVALUATION) and name not in areas_with_delaftale:
+            findings.append(dangling(source, gpath + ("gruppe",), name, [CROSS_CUTTING, EVALUATION, *areas_with_delaftale],
+                                     "tværgående, lokal-evaluering eller et indsatsområde med en delaftale"))
+        for lpath, line in each(source, *gpath, "linjer"):
+            label = f"udgiftsposten '{line['udgiftspost']}'"
+            if "udgiftstype" in line:
+                if name != CROSS_CUTTING:
+                    findings.append(error(source.position(lpath + ("udgiftstype",)),
+                                          f"{label}: en udgiftstype bruges kun under Tværgående administrationsudgifter", "udgiftstype"))
+                elif line["udgiftstype"] not in expense_types:
+                    findings.append(dangling(source, lpath + ("udgiftstype",), line["udgiftstype"], expense_types,
+                                             "en udgiftstype i kataloget"))
+            elif name == CROSS_CUTTING:
+                findings.append(error(source.position(lpath), f"{label}: vælg en udgiftstype (0-9)", "udgiftstype"))
+            for year, amount in line["udgifter"].items():
+                if not start.year <= int(year) <= end.year and amount:
+                    findings.append(error(source.position(lpath + ("udgifter", year), key=True),
+                                          f"{label}: året {year} ligger uden for aftalens periode "
+                                          f"({start.year}-{end.year})", "aar"))
+            total = sum(line["udgifter"].values())
+            financed = sum(line.get("finansiering", {}).values())
+            if financed != total:
+                diff = financed - total
+                findings.append(error(source.position(lpath + ("finansiering",)),
+                                      f"{label}: finansieringen ({danish.number(financed)}) svarer ikke til de samlede "
+                                      f"udgifter ({danish.number(total)}); der er {danish.number(abs(diff))} "
+                                      f"{'for meget' if diff > 0 else 'for lidt'}", "balance"))
+        for lpath, line in each(source, *gpath, "linjer"):
+            if line.get("medarbejder") and line["medarbejder"] not in _staff(agreement):
+                findings.append(dangling(source, lpath + ("medarbejder",), line["medarbejder"], _staff(agreement),
+                                         "en medarbejder i samarbejdsaftalens organisering"))
+
+    notes = {n["id"] for n in data.get("noter", [])}
+    for gpath, group in each(source, "grupper"):
+        for lpath, line in each(source, *gpath, "linjer"):
+            for i, note in enumerate(line.get("noter", [])):
+                if note not in notes:
+                    findings.append(dangling(source, lpath + ("noter", i), note, notes, "en note i budgettets noter"))
+
+    if not findings:
+        findings += _check_totals(source, aset, context, area_names)
+    return findings
+
+
+def _check_totals(source, aset, context, area_names) -> list[Finding]:
+    result = model(source, aset, context)
+    totals = result["total"]
+    rules = context["catalogue"]["regler"]
+    findings = []
+    if totals["balance"] != 0:
+        findings.append(error(source.position(("grupper",), key=True),
+                              f"budgettets balance er {danish.number(totals['balance'])}; den skal være 0", "balance"))
+    minimum = rules["mindste_medfinansiering_procent"]
+    if totals["udgifter"] and totals["medfinansiering_andel"] < minimum:
+        findings.append(error(source.position(("grupper",), key=True),
+                              f"den lokale medfinansiering er {danish.percent(totals['medfinansiering_andel'], 1)} "
+                              f"({danish.number(totals['medfinansiering'])} af {danish.number(totals['udgifter'])}); "
+                              f"Landsbyggefonden kræver mindst {minimum} % (pulje {context['catalogue']['pulje']})",
+                              "medfinansiering"))
+    for rule in source.data.get("lokale_regler", []):
+        findings += LOCAL_RULES[rule](source, result, context)
+    return findings
+
+
+def _municipal_facilitation(source, result, context) -> list[Finding]:
+    """Copenhagen: the municipality's facilitation (udgiftstype 3) is a fixed share of the budget.
+
+    The share and the base come from the catalogue; the seed's 537 = 1,9 % of 31.169 less the
+    other local co-financing (2.911), rounded to whole 1.000 kr.
+    """
+    rule = context["catalogue"]["lokale_regler"]["kommunal-facilitering"]
+    lines = [(p, l) for p, l in _lines_with_paths(source) if l.get("udgiftstype") == rule["udgiftstype"]]
+    actual = sum(l["total"] for _, l in _line_models(result) if l.get("udgiftstype") == rule["udgiftstype"])
+    base = result["total"]["udgifter"] - sum(result["total"]["finansiering"][c] for c in rule["fradrag"])
+    expected = round(base * rule["procent"] / 100)
+    if abs(actual - expected) > rule.get("tolerance", 0):
+        where = source.position(lines[0][0]) if lines else source.position(("grupper",), key=True)
+        return [error(where, f"kommunal facilitering er {danish.number(actual)}, men skal være "
+                             f"{danish.number(rule['procent'])} % af {danish.number(base)} = {danish.number(expected)} "
+                             f"({rule['beskrivelse']})", "kommunal-facilitering")]
+    return []
+
+
+LOCAL_RULES = {"kommunal-facilitering": _municipal_facilitation}
+
+
+def _lines_with_paths(source):
+    for gpath, _ in each(source, "grupper"):
+        yield from each(source, *gpath, "linjer")
+
+
+def _line_models(result):
+    for group in result["grupper"]:
+        for line in group["linjer"]:
+            yield group, line
+
+
+def _staff(agreement) -> dict:
+    return {m["id"]: m for m in agreement.data["organisering"].get("medarbejdere", [])}
+
+
+def model(source, aset, context) -> dict:
+    data, catalogue = source.data, context["catalogue"]
+    agreement = aset.one("samarbejdsaftale").data
+    year_list = years(data, agreement)
+    expense_types = {t["nr"]: f"{t['nr']}. {t['navn']}" for t in catalogue["udgiftstyper"]}
+    area_order = [a["id"] for a in catalogue["indsatsomraader"]]
+    area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+    staff = _staff(aset.one("samarbejdsaftale"))
+    activity_names = {a["id"]: (a["navn"], d.data["indsatsomraade"])
+                      for d in aset.of_kind("delaftale") for a in d.data["aktiviteter"]}
+
+    # Notes are numbered in order of first use; an employee's line gets a note with the time shares.
+    note_texts = {n["id"]: n["tekst"] for n in data.get("noter") or []}
+    numbered: dict[str, int] = {}
+    notes: list[dict] = []
+
+    def number_of(key: str, text: str) -> int:
+        if key not in numbered:
+            numbered[key] = len(notes) + 1
+            notes.append({"nr": numbered[key], "tekst": text})
+        return numbered[key]
+
+    groups = []
+    for group in data["grupper"]:
+        name = group["gruppe"]
+        if name == CROSS_CUTTING:
+            title = "Tværgående administrationsudgifter"
+        elif name == EVALUATION:
+            title = "Lokal evaluering"
+        else:
+            title = f"{area_order.index(name) + 1}. {area_names[name]}"
+        lines = []
+        for line in group["linjer"]:
+            refs = [number_of(n, note_texts[n]) for n in line.get("noter") or []]
+            if line.get("medarbejder"):
+                person = staff[line["medarbejder"]]
+                refs.append(number_of("medarbejder:" + person["id"],
+                                      f"{person['titel']}: tiden fordeles med "
+                                      f"{staff_shares_text(person, activity_names, area_names)}."))
+            amounts = [line["udgifter"].get(str(y)) or 0 for y in year_list]
+            financing = {c: (line.get("finansiering") or {}).get(c) or 0 for c in FINANCING}
+            lines.append({
+                "id": line["id"], "udgiftspost": line["udgiftspost"],
+                "udgiftstype": line.get("udgiftstype"),
+                "udgiftstype_tekst": expense_types.get(line.get("udgiftstype"), ""),
+                "noter": refs, "noter_tekst": " + ".join(str(r) for r in refs),
+                "udgifter": amounts, "total": sum(amounts), "finansiering": financing,
+            })
+        groups.append({"gruppe": name, "titel": title, "linjer": lines, **_sums(lines, len(year_list))})
+
+    total = _sums([line for g in groups for line in g["linjer"]], len(year_list))
+    fin = total["finansiering"]
+    cofinancing = total["total"] - fin["lbf"]
+    total.update({
+        "udgifter": total["total"],
+        "boligorganisation": fin["boligorganisation_kontant"] + fin["boligorganisation_timer"],
+        "kommune": fin["kommune_kontant"] + fin["kommune_timer"],
+        "medfinansiering": cofinancing,
+        "medfinansiering_andel": (cofinancing / total["total"] * 100) if total["total"] else 0,
+        "balance": total["total"] - sum(fin.values()),
+    })
+    start, end = period_bounds(agreement["periode"])
+    return {
+        **data,
+        "omraadets_navn": agreement["omraadets_navn"],
+        "pulje_navn": f"{catalogue['pulje']}-midlerne",
+        "start": start.strftime("%d-%m-%Y"), "slut": end.strftime("%d-%m-%Y"),
+        "start_tekst": danish.date_text(agreement["periode"]["fra"]),
+        "slut_tekst": danish.date_text(agreement["periode"]["til"], end=True),
+        "aar": year_list, "grupper": groups, "total": total, "noter": notes,
+        "finansieringskolonner": [{"id": c, "navn": FINANCING_NAMES[c]} for c in FINANCING],
+        "udgiftstyper": [{"nr": t["nr"], "tekst": expense_types[t["nr"]], "beskrivelse": t["beskrivelse"]}
+                         for t in catalogue["udgiftstyper"]],
+    }
+
+
+def _sums(lines, n_years) -> dict:
+    return {
+        "aar_sum": [sum(line["udgifter"][i] for line in lines) for i in range(n_years)],
+        "total": sum(line["total"] for line in lines),
+        "finansiering": {c: sum(line["finansiering"][c] for line in lines) for c in FINANCING},
+    }

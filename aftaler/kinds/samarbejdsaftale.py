@@ -1,0 +1,188 @@
+"""Strategisk samarbejdsaftale: the set's anchor. Its rules cover the set as a whole."""
+from __future__ import annotations
+
+from .. import danish
+from ..findings import Finding, error
+from ._common import check_period, dangling, each, values_text
+
+HELHEDSPLANEN = "helhedsplanen"
+
+
+def check(source, aset, context) -> list[Finding]:
+    data, catalogue = source.data, context["catalogue"]
+    findings = check_period(source)
+    parties = {p["id"]: p for p in data["parter"]}
+    afdelinger = {a["id"] for a in data["kort_om_boligomraadet"]["afdelinger"]}
+
+    for path, afdeling in each(source, "kort_om_boligomraadet", "afdelinger"):
+        owner = parties.get(afdeling["boligorganisation"])
+        if owner is None:
+            findings.append(dangling(source, path + ("boligorganisation",), afdeling["boligorganisation"],
+                                     parties, "en af aftalens parter"))
+        elif owner.get("type") != "boligorganisation":
+            findings.append(error(source.position(path + ("boligorganisation",)),
+                                  f"'{afdeling['boligorganisation']}' er ikke en boligorganisation", "reference"))
+
+    in_zone: dict[str, str] = {}
+    for path, zone in each(source, "organisering", "zoner"):
+        for i, member in enumerate(zone["afdelinger"]):
+            where = path + ("afdelinger", i)
+            if member not in afdelinger:
+                findings.append(dangling(source, where, member, afdelinger, "en afdeling i afsnit 1"))
+            elif member in in_zone:
+                findings.append(error(source.position(where),
+                                      f"afdelingen '{member}' står allerede i zonen '{in_zone[member]}'", "zone"))
+            else:
+                in_zone[member] = zone["id"]
+
+    organs = {o["id"] for o in data["organisering"].get("organer", [])}
+    for path, organ in each(source, "organisering", "organer"):
+        if organ.get("under") and organ["under"] not in organs:
+            findings.append(dangling(source, path + ("under",), organ["under"], organs, "et organ i organiseringen"))
+
+    findings += _check_indicators(source, catalogue)
+    findings += _check_areas(source, aset, catalogue)
+    findings += _check_staff(source, aset)
+    return findings
+
+
+def _check_indicators(source, catalogue) -> list[Finding]:
+    """Section 5 has one row per fixed indicator of the funding round, each once."""
+    fixed = [ind["id"] for goal in catalogue["maal"] for ind in goal["indikatorer"]]
+    findings, seen = [], set()
+    for path, row in each(source, "maal_og_indikatorer"):
+        if row["indikator"] not in fixed:
+            findings.append(dangling(source, path + ("indikator",), row["indikator"], fixed,
+                                     f"en fast indikator i puljen {catalogue['pulje']}"))
+        elif row["indikator"] in seen:
+            findings.append(error(source.position(path + ("indikator",)),
+                                  f"indikatoren '{row['indikator']}' står to gange i afsnit 5", "indikator"))
+        seen.add(row["indikator"])
+    missing = [i for i in fixed if i not in seen]
+    if missing:
+        findings.append(error(source.position(("maal_og_indikatorer",), key=True),
+                              "afsnit 5 mangler baseline for de faste indikatorer: " + ", ".join(missing), "indikator"))
+    return findings
+
+
+def _check_areas(source, aset, catalogue) -> list[Finding]:
+    """Exactly one delaftale per chosen indsatsområde, and none for an area not chosen."""
+    known = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+    chosen: dict[str, tuple] = {}
+    findings = []
+    for path, area in each(source, "indsatsomraader"):
+        if area["omraade"] not in known:
+            findings.append(dangling(source, path + ("omraade",), area["omraade"], known, "et indsatsområde i kataloget"))
+        elif area["omraade"] in chosen:
+            findings.append(error(source.position(path + ("omraade",)), f"indsatsområdet '{area['omraade']}' er valgt to gange", "omraade"))
+        chosen.setdefault(area["omraade"], path)
+    delaftaler: dict[str, object] = {}
+    for delaftale in aset.of_kind("delaftale"):
+        area = delaftale.data["indsatsomraade"]
+        here = delaftale.position(("indsatsomraade",))
+        if area not in chosen:
+            findings.append(error(here, f"der er en delaftale for '{known.get(area, area)}', men området er ikke valgt "
+                                        f"i samarbejdsaftalens afsnit 6 ({source.display})", "delaftale"))
+        elif area in delaftaler:
+            findings.append(error(here, f"der er allerede en delaftale for '{known.get(area, area)}' "
+                                        f"({delaftaler[area].display}); der skal være præcis én", "delaftale"))
+        delaftaler.setdefault(area, delaftale)
+    for area, path in chosen.items():
+        if area in known and area not in delaftaler:
+            findings.append(error(source.position(path + ("omraade",)),
+                                  f"der mangler en delaftale for det valgte indsatsområde '{known[area]}'", "delaftale"))
+    return findings
+
+
+def _check_staff(source, aset) -> list[Finding]:
+    """Time shares point at activities or chosen areas, and each employee's add up to 100 %."""
+    activities = {a["id"] for d in aset.of_kind("delaftale") for a in d.data["aktiviteter"]}
+    areas = {a["omraade"] for a in source.data["indsatsomraader"]}
+    findings = []
+    for path, person in each(source, "organisering", "medarbejdere"):
+        total = 0
+        for i, share in enumerate(person.get("fordeling", [])):
+            total += share["andel"]
+            target = share.get("aktivitet") or share.get("indsatsomraade")
+            where = path + ("fordeling", i, "aktivitet" if share.get("aktivitet") else "indsatsomraade")
+            if share.get("aktivitet") and target not in activities:
+                findings.append(dangling(source, where, target, activities, "en aktivitet i en delaftale"))
+            elif share.get("indsatsomraade") and target not in areas:
+                findings.append(dangling(source, where, target, areas, "et valgt indsatsområde"))
+        if person.get("fordeling") and round(total, 6) != 100:
+            findings.append(error(source.position(path + ("fordeling",)),
+                                  f"{person['titel']}s tid fordeles på {danish.number(total)} % i alt; "
+                                  f"andelene skal give 100 % (mangler {danish.number(round(100 - total, 6))} %)", "tidsfordeling"))
+    return findings
+
+
+def model(source, aset, context) -> dict:
+    data, catalogue = source.data, context["catalogue"]
+    parties = {p["id"]: p for p in data["parter"]}
+    area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+
+    afdelinger = [dict(a, boligorganisation_navn=_short(parties[a["boligorganisation"]]))
+                  for a in data["kort_om_boligomraadet"]["afdelinger"]]
+    by_id = {a["id"]: a for a in afdelinger}
+    zoner = [dict(z, afdelinger=[by_id[i] for i in z["afdelinger"]],
+                  lejemaal=sum(by_id[i]["lejemaal"] for i in z["afdelinger"]),
+                  antal_afdelinger=len(z["afdelinger"]))
+             for z in data["organisering"].get("zoner", [])]
+
+    activity_names = {a["id"]: (a["navn"], d.data["indsatsomraade"])
+                      for d in aset.of_kind("delaftale") for a in d.data["aktiviteter"]}
+    medarbejdere = [dict(m, fordeling_tekst=staff_shares_text(m, activity_names, area_names))
+                    for m in data["organisering"].get("medarbejdere", [])]
+
+    return {
+        **data,
+        "periode_tekst": danish.period(data["periode"]),
+        "parter": list(data["parter"]),
+        "boligorganisationer": [p for p in data["parter"] if p["type"] == "boligorganisation"],
+        "kort_om_boligomraadet": dict(
+            data["kort_om_boligomraadet"], afdelinger=afdelinger,
+            lejemaal_i_alt=sum(a["lejemaal"] for a in afdelinger), antal_afdelinger=len(afdelinger)),
+        "organisering": dict(data["organisering"], zoner=zoner, medarbejdere=medarbejdere),
+        "indikatorraekker": indicator_rows(data["maal_og_indikatorer"], catalogue),
+        "indsatsomraader": [dict(a, navn=area_names[a["omraade"]]) for a in data["indsatsomraader"]],
+        "delaftaler": [f"Delaftale for indsatsområdet {area_names[a['omraade']]}" for a in data["indsatsomraader"]],
+    }
+
+
+def indicator_rows(rows, catalogue) -> list[dict]:
+    """Section 5's table in the catalogue's order; the goal is written on its first row only."""
+    given = {r["indikator"]: r for r in rows}
+    result = []
+    for goal in catalogue["maal"]:
+        first = True
+        for ind in goal["indikatorer"]:
+            row = given.get(ind["id"])
+            if row is None:
+                continue
+            result.append({
+                "id": ind["id"],
+                "maal": goal["tekst"] if first else "",
+                "indikator": ind["tekst"],
+                "baseline_boligomraade": values_text(row["baseline_boligomraade"], ind["enhed"]),
+                "baseline_kommune": values_text(row.get("baseline_kommune"), ind["enhed"]),
+                "baseline_aar": str(row.get("baseline_aar", "")),
+                "datakilde": row.get("datakilde") or ind["datakilde"],
+            })
+            first = False
+    return result
+
+
+def staff_shares_text(person, activity_names, area_names) -> str:
+    """'75 % Superkræfter, 25 % Sprogundervisning og lektiehjælp' — one source for every document."""
+    parts = []
+    for share in person.get("fordeling", []):
+        if share.get("aktivitet"):
+            name = activity_names.get(share["aktivitet"], (share["aktivitet"], None))[0]
+        else:
+            name = f"delaftalen {area_names.get(share['indsatsomraade'], share['indsatsomraade'])}"
+        parts.append(f"{danish.percent(share['andel'])} {name}")
+    return ", ".join(parts)
+
+
+def _short(party) -> str:
+    return party.get("forkortelse") or party["navn"]

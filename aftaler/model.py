@@ -1,0 +1,63 @@
+"""Model: the validated set, completed so templates can rely on every field being there.
+
+Optional fields the author left out become None (or [] for lists), following the kind's schema.
+Templates then use `{% if p.kontaktperson %}` without tripping StrictUndefined, while a typo in
+a template still fails loudly. The kind modules compute the rest (totals, names, shares).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from .agreement_set import AgreementSet
+from .project import Project
+
+
+def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
+    """A copy of the set whose documents carry every schema field (absent ones as None/[])."""
+    documents = project.schema_documents()
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
+    kinds = project.kinds()
+    sources = []
+    for source in aset.sources:
+        kind = kinds.get(source.kind)
+        if kind is None or source.data is None:
+            sources.append(source)
+            continue
+        resolver = registry.resolver(base_uri=kind.schema_path.name)
+        data = _complete(source.data, documents[kind.schema_path.name], resolver)
+        sources.append(dataclasses.replace(source, data=data))
+    return dataclasses.replace(aset, sources=sources)
+
+
+def _resolve(node, resolver):
+    while isinstance(node, dict) and "$ref" in node:
+        resolved = resolver.lookup(node["$ref"])
+        node, resolver = resolved.contents, resolved.resolver
+    return node, resolver
+
+
+def _complete(value, node, resolver):
+    node, resolver = _resolve(node, resolver)
+    if not isinstance(node, dict):
+        return value
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        result = {}
+        for key, sub in properties.items():
+            if key in value:
+                result[key] = _complete(value[key], sub, resolver)
+            else:
+                sub_node, _ = _resolve(sub, resolver)
+                result[key] = [] if isinstance(sub_node, dict) and sub_node.get("type") == "array" else None
+        extra = node.get("additionalProperties")
+        for key, item in value.items():
+            if key not in result:
+                result[key] = _complete(item, extra, resolver) if isinstance(extra, dict) else item
+        return result
+    if isinstance(value, list):
+        return [_complete(item, node.get("items", {}), resolver) for item in value]
+    return value

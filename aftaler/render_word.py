@@ -1,0 +1,95 @@
+"""Render: a document's model into its Word template with docxtpl.
+
+Jinja runs sandboxed with autoescape and StrictUndefined, so a value is always data: `&`, `<`
+or `{{ … }}` typed by an author come out literally. Rich text goes through a placeholder: the
+`md` filter leaves a marker paragraph that richtext.py replaces with real paragraphs, lists and
+footnotes after Jinja has run.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import jinja2
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from . import danish, richtext
+
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no author types them
+
+
+class TemplateProblem(Exception):
+    """The template, not the author's data, is at fault: a bad tag or a name the model lacks."""
+
+
+def environment(undefined=jinja2.StrictUndefined) -> tuple[SandboxedEnvironment, list[str]]:
+    """A fresh environment per document; `md` collects the rich texts it was given."""
+    texts: list[str] = []
+
+    def md(value) -> str:
+        texts.append("" if value is None else str(value))
+        return f"{MARK_OPEN}{len(texts) - 1}{MARK_CLOSE}"
+
+    env = SandboxedEnvironment(autoescape=True, undefined=undefined)
+    env.filters.update({
+        "tal": danish.number,
+        "procent": danish.percent,
+        "dato": danish.date_text,
+        "periode": danish.period,
+        "md": md,
+    })
+    return env, texts
+
+
+def render_docx(template_path: Path, context: dict) -> bytes:
+    """Fill the template; return the .docx bytes (not yet normalised, see docx_package)."""
+    env, texts = environment()
+    try:
+        template = DocxTemplate(str(template_path))
+        template.render(context, jinja_env=env, autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(f"skabelonen bruger et navn, som modellen ikke har: {exc.message}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"skabelonen har et ugyldigt felt (linje {exc.lineno} i den samlede tekst): {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
+    _expand_rich_text(template.docx, texts)
+    buffer = io.BytesIO()
+    template.docx.save(buffer)
+    return buffer.getvalue()
+
+
+def _expand_rich_text(document, texts: list[str]) -> None:
+    body = document.element.body
+    for p in list(body.iter(qn("w:p"))):
+        paragraph = Paragraph(p, document._body)
+        text = paragraph.text
+        if MARK_OPEN not in text:
+            continue
+        stripped = text.strip()
+        if not (stripped.startswith(MARK_OPEN) and stripped.endswith(MARK_CLOSE) and stripped.count(MARK_OPEN) == 1):
+            raise TemplateProblem("et felt med |md skal stå alene i sit afsnit i skabelonen")
+        index = int(stripped[1:-1])
+        richtext.replace_placeholder(document, paragraph, richtext.parse(texts[index]))
+
+
+def undeclared_names(template_path: Path, context: dict) -> list[str]:
+    """Every name or attribute the template uses that the model does not provide."""
+    missing: list[str] = []
+
+    class Recording(jinja2.ChainableUndefined):
+        def __init__(self, hint=None, obj=jinja2.utils.missing, name=None, exc=None):
+            super().__init__(hint, obj, name, exc)
+            if name is not None:
+                owner = "" if obj is jinja2.utils.missing else f"{type(obj).__name__}."
+                missing.append(f"{owner}{name}" if owner != "dict." else f"….{name}")
+
+    env, _ = environment(undefined=Recording)
+    template = DocxTemplate(str(template_path))
+    top_level = template.get_undeclared_template_variables(jinja_env=env)
+    missing.extend(sorted(name for name in top_level if name not in context))
+    template.render(context, jinja_env=env, autoescape=True)
+    return sorted(set(missing))

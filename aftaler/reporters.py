@@ -1,0 +1,37 @@
+"""Reporters: print findings once, in the format asked for, to the stream they are given."""
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from .findings import ERROR, Finding
+
+
+def text(findings: list[Finding], stream: TextIO) -> None:
+    """`path:line:col: fejl: message`, one per line, then a count."""
+    for f in findings:
+        stream.write(f"{f.position}: {f.severity}: {f.message}\n")
+    errors = sum(f.severity == ERROR for f in findings)
+    warnings = len(findings) - errors
+    if findings:
+        stream.write(f"{errors} fejl, {warnings} advarsl{'er' if warnings != 1 else 'e'}\n")
+
+
+def as_json(findings: list[Finding], stream: TextIO) -> None:
+    json.dump({"fejl": sum(f.severity == ERROR for f in findings),
+               "fund": [f.as_dict() for f in findings]}, stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def github(findings: list[Finding], stream: TextIO) -> None:
+    """GitHub Actions workflow commands: annotations on the changed lines of a pull request."""
+    for f in findings:
+        level = "error" if f.severity == ERROR else "warning"
+        where = f"file={f.position.path}"
+        if f.position.line:
+            where += f",line={f.position.line},col={f.position.column}"
+        message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        stream.write(f"::{level} {where}::{message}\n")
+
+
+REPORTERS = {"text": text, "json": as_json, "github": github}

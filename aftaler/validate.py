@@ -1,0 +1,76 @@
+"""Validate: JSON Schema for each document, then the rules that span documents.
+
+Rules run only on documents that passed their schema, so they can trust the shape of the data.
+Everything found is returned as findings; nothing is raised for bad input.
+"""
+from __future__ import annotations
+
+from .agreement_set import AgreementSet
+from .findings import Finding, Position, error, has_errors
+from .project import Project
+from .schema_check import check as check_schema, make_validator
+
+
+def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
+    kinds = project.kinds()
+    schema_documents = project.schema_documents()
+    findings: list[Finding] = []
+    valid = []
+    for source in aset.sources:
+        if source.data is None:
+            continue
+        kind = kinds.get(source.kind)
+        if kind is None:
+            findings.append(error(Position(source.display, 1, 1),
+                                  f"ukendt dokumenttype '{source.kind}'; kendte typer: {', '.join(kinds)}", "skema-linje"))
+            continue
+        problems = check_schema(source, make_validator(schema_documents[kind.schema_path.name], schema_documents))
+        findings.extend(problems)
+        if not has_errors(problems):
+            valid.append(source)
+    findings.extend(unique_ids(valid))
+    if has_errors(findings):
+        return sorted(set(findings))
+
+    context = set_context(aset, project)
+    for source in valid:
+        module = kinds[source.kind].module
+        if module is not None and hasattr(module, "check"):
+            findings.extend(module.check(source, aset, context))
+    return sorted(set(findings))
+
+
+def set_context(aset: AgreementSet, project: Project) -> dict:
+    """What every kind's rules and model may consult: the set and its catalogue."""
+    catalogues = project.catalogues()
+    round_ = next((str(s.data.get("pulje")) for s in aset.sources
+                   if isinstance(s.data, dict) and s.data.get("pulje")), None)
+    catalogue = catalogues.get(round_) if round_ else catalogues[max(catalogues)]
+    return {"catalogue": catalogue, "project": project}
+
+
+def unique_ids(sources) -> list[Finding]:
+    """Every `id` of a list item is unique across the whole set, so changes can be followed."""
+    seen: dict[str, Position] = {}
+    findings = []
+    for source in sources:
+        for path, value in _ids(source.data, ()):
+            here = source.position(path)
+            if value in seen:
+                first = seen[value]
+                findings.append(error(here, f"id '{value}' bruges allerede i {first}; et id skal være entydigt i hele aftalesættet", "id"))
+            else:
+                seen[value] = here
+    return findings
+
+
+def _ids(data, path):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "id" and isinstance(value, str) and path and isinstance(path[-1], int):
+                yield path + (key,), value
+            else:
+                yield from _ids(value, path + (key,))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _ids(item, path + (i,))
