@@ -76,20 +76,19 @@ def _core(old: bytes | None, title, subject, author, created) -> bytes:
 
 
 def _custom(old: bytes | None, custom: dict[str, str]) -> bytes:
-    keep = []
-    if old:  # template properties survive unless we set the same name
-        keep = [(p.get("name"), p) for p in _parse(old)
-                if p.get("name") not in custom]
-    root = etree.Element(_q("cu", "Properties"), nsmap={None: NS["cu"], "vt": NS["vt"]})
+    if any(not name for name in custom):
+        raise ValueError("a custom property needs a name")
+    # Template properties survive unless we set the same name; ours follow, sorted.
+    values = [(p.get("name"), p[0]) for p in (_parse(old) if old else [])
+              if p.get("name") not in custom and len(p)]
     for name, value in sorted(custom.items()):
-        if not name:
-            raise ValueError("a custom property needs a name")
-        prop = etree.Element(_q("cu", "property"), fmtid=_FMTID, name=name)
-        etree.SubElement(prop, _q("vt", "lpwstr")).text = _XML_INVALID.sub("", str(value))
-        keep.append((name, prop))
-    for pid, (_, prop) in enumerate(keep, start=2):  # pid 0 and 1 are reserved
-        prop.set("pid", str(pid))
-        root.append(prop)
+        lpwstr = etree.Element(_q("vt", "lpwstr"))
+        lpwstr.text = _XML_INVALID.sub("", str(value))  # lxml escapes exactly once
+        values.append((name, lpwstr))
+    root = etree.Element(_q("cu", "Properties"), nsmap={None: NS["cu"], "vt": NS["vt"]})
+    for pid, (name, value) in enumerate(values, start=2):  # pid 0 and 1 are reserved
+        prop = etree.SubElement(root, _q("cu", "property"), fmtid=_FMTID, pid=str(pid), name=name)
+        prop.append(value)
     return _xml(root)
 
 

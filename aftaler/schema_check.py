@@ -131,7 +131,7 @@ def _explain(err, source: Source, validator) -> list[Finding]:
     if kind == "format":
         return [error(at, f"{field} er '{value}', som ikke er en gyldig {err.validator_value}", "skema")]
     if kind == "pattern":
-        if "januar" in err.validator_value:
+        if "anuar" in err.validator_value:
             return [error(at, DATE_MESSAGE.format(field=field, value=value), "dato")]
         if err.validator_value.startswith("^[a-z0-9]"):
             return [error(at, f"{field} '{value}' må kun indeholde små bogstaver a-z, cifre og bindestreg", "id")]

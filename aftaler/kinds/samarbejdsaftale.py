@@ -110,7 +110,7 @@ def _check_staff(source, aset) -> list[Finding]:
             elif share.get("indsatsomraade") and target not in areas:
                 findings.append(dangling(source, where, target, areas, "et valgt indsatsområde"))
         if person.get("fordeling") and round(total, 6) != 100:
-            findings.append(error(source.position(path + ("fordeling",)),
+            findings.append(error(source.position(path + ("fordeling",), key=True),
                                   f"{person['titel']}s tid fordeles på {danish.number(total)} % i alt; "
                                   f"andelene skal give 100 % (mangler {danish.number(round(100 - total, 6))} %)", "tidsfordeling"))
     return findings

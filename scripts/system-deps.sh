@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the tests need outside Python: LibreOffice (a real client that opens our .docx
+# and .xlsx files and converts them to PDF) and poppler-utils (pdftotext, pdftoppm).
+# Debian packages; nothing is downloaded from elsewhere. Does nothing when they are present.
+set -euo pipefail
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=sudo
+else
+  sudo=
+fi
+echo "Installerer ${need[*]} (Debian-pakker) …"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
