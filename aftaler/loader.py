@@ -40,6 +40,7 @@ _TRANSLATIONS = {
     "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
     "found undefined alias": "ankre og aliaser (& og *) er ikke tilladt",
     "expected a single document in the stream": "filen må kun indeholde ét dokument (fjern '---')",
+    "but found another document": "filen må kun indeholde ét dokument (fjern '---')",
     "found unknown escape character": "ukendt escape-tegn efter \\ i en tekst i anførselstegn",
     "found unexpected ':'": "et kolon står et sted, hvor det ikke må stå",
     "expected alphabetic or numeric character, but found": "ugyldigt tegn efter & eller *; ankre og aliaser er ikke tilladt",

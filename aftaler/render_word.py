@@ -77,19 +77,22 @@ def _expand_rich_text(document, texts: list[str]) -> None:
 
 
 def undeclared_names(template_path: Path, context: dict) -> list[str]:
-    """Every name or attribute the template uses that the model does not provide."""
+    """Every name or attribute the template uses that the model does not provide, quoted for a message."""
     missing: list[str] = []
 
     class Recording(jinja2.ChainableUndefined):
         def __init__(self, hint=None, obj=jinja2.utils.missing, name=None, exc=None):
             super().__init__(hint, obj, name, exc)
             if name is not None:
-                owner = "" if obj is jinja2.utils.missing else f"{type(obj).__name__}."
-                missing.append(f"{owner}{name}" if owner != "dict." else f"….{name}")
+                if obj is jinja2.utils.missing:
+                    missing.append(f"'{name}'")
+                else:
+                    owner = {"str": "en tekst", "dict": "et afsnit", "list": "en liste"}.get(type(obj).__name__, "en værdi")
+                    missing.append(f"'{name}' (felt i {owner})")
 
     env, _ = environment(undefined=Recording)
     template = DocxTemplate(str(template_path))
     top_level = template.get_undeclared_template_variables(jinja_env=env)
-    missing.extend(sorted(name for name in top_level if name not in context))
+    missing.extend(f"'{name}'" for name in sorted(top_level) if name not in context)
     template.render(context, jinja_env=env, autoescape=True)
     return sorted(set(missing))

@@ -35,5 +35,5 @@ def check_template(template: Path, kind: str, set_folder: Path, project: Project
         missing = undeclared_names(template, model)
     except jinja2.TemplateSyntaxError as exc:
         return Result([error(here, f"skabelonen har et ugyldigt felt: {exc.message}", "skabelon")])
-    return Result([error(here, f"skabelonen bruger '{name}', som modellen for '{kind}' ikke har", "skabelon")
+    return Result([error(here, f"skabelonen bruger {name}, som modellen for '{kind}' ikke har", "skabelon")
                    for name in missing])

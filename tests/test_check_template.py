@@ -1,0 +1,49 @@
+"""check-template: an own (official) template is tried against the model before it is used."""
+from __future__ import annotations
+
+import shutil
+
+from docx import Document
+
+from conftest import ROOT
+
+
+def test_default_templates_fit_the_model(run):
+    for kind in ("samarbejdsaftale", "delaftale", "budget"):
+        code, _, err = run("check-template", ROOT / f"templates/{kind}.docx", "--kind", kind, "--saet", "tests/sets/lille")
+        assert code == 0, err
+
+
+def test_unknown_fields_are_listed_and_fail(run, tmp_path):
+    path = tmp_path / "egen.docx"
+    shutil.copy(ROOT / "templates/delaftale.docx", path)
+    doc = Document(path)
+    doc.add_paragraph("{{ kontaktperson_for_lbf }} og {{ navn.forkortelse }}")
+    doc.add_paragraph("{% for a in aktiviteter %}{{ a.budget }}{% endfor %}")
+    doc.save(path)
+    code, _, err = run("check-template", path, "--kind", "delaftale", "--saet", "tests/sets/lille")
+    assert code == 1
+    assert "bruger 'kontaktperson_for_lbf', som modellen for 'delaftale' ikke har" in err
+    assert "bruger 'budget' (felt i et afsnit)" in err
+    assert "bruger 'forkortelse' (felt i en tekst)" in err
+    assert "3 fejl" in err
+
+
+def test_a_broken_tag_is_reported(run, tmp_path):
+    path = tmp_path / "brudt.docx"
+    doc = Document(ROOT / "templates/budget.docx")
+    doc.add_paragraph("{{ jnr ")
+    doc.save(path)
+    code, _, err = run("check-template", path, "--kind", "budget", "--saet", "tests/sets/lille")
+    assert code == 1 and "ugyldigt felt" in err and "Traceback" not in err
+
+
+def test_build_with_own_template(run, tmp_path):
+    path = tmp_path / "min-delaftale.docx"
+    doc = Document(ROOT / "templates/delaftale.docx")
+    doc.add_paragraph("Egen skabelon: {{ titel }}")
+    doc.save(path)
+    code, _, err = run("build", "tests/sets/lille", "-o", tmp_path / "ud", "--skabelon", f"delaftale={path}")
+    assert code == 0, err
+    from docx_reader import all_text
+    assert "Egen skabelon: Delaftale for indsatsområdet Beskæftigelse" in all_text(tmp_path / "ud/lille/delaftale-beskaeftigelse.docx")
