@@ -12,7 +12,12 @@ def each(source, *path):
     """(path, item) for every item of the list at `path` in the source's data."""
     node = source.data
     for key in path:
-        node = (node or {}).get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            node = None
     for i, item in enumerate(node or []):
         yield path + (i,), item
 
