@@ -106,6 +106,8 @@ def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], 
                 "aftaler.skabelon": Path(template).name,
             },
         )
+        for suffix, render in getattr(module, "EXTRA_OUTPUTS", {}).items():
+            outputs[f"{source.path.stem}{suffix}"] = render(model, created=revision["date"])
     return outputs, findings
 
 

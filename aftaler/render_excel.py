@@ -20,8 +20,6 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .docx_package import _zip
 
-FINANCING = ("lbf", "boligorganisation_kontant", "boligorganisation_timer",
-             "kommune_kontant", "kommune_timer", "anden")
 AMOUNT, PERCENT = "#,##0", "0 %"
 HEADER_TOP = 8       # first of the three column-header rows
 FIRST_YEAR_COL = 3   # A: Udgiftspost, B: Udgiftstype
@@ -44,7 +42,7 @@ def render_budget_xlsx(model: dict, *, created: datetime = datetime(2000, 1, 1))
     ws.title = "Budgetark"
     types = wb.create_sheet(TYPES_SHEET)
     type_range = _write_types(types, model["udgiftstyper"])
-    cols = _Columns(len(model["aar"]))
+    cols = _Columns(len(model["aar"]), [c["id"] for c in model["finansieringskolonner"]])  # the form's order
     _write_header(ws, model, cols)
     row, sum_rows, type_cells = HEADER_TOP + 3, [], []
     for group in model["grupper"]:
@@ -52,9 +50,9 @@ def render_budget_xlsx(model: dict, *, created: datetime = datetime(2000, 1, 1))
         sum_rows.append(sum_row)
         type_cells += typed
     row = _write_totals(ws, cols, row, sum_rows)
+    _page_setup(ws, cols)  # before the notes: their row heights follow the column widths
     _write_notes(ws, model["noter"], cols, row + 1)
     _add_type_list(ws, type_cells, type_range)
-    _page_setup(ws, cols)
     _properties(wb, model, created)
     return _package(wb)
 
@@ -62,11 +60,11 @@ def render_budget_xlsx(model: dict, *, created: datetime = datetime(2000, 1, 1))
 class _Columns:
     """Column numbers of the table: years, total, six financing columns, check."""
 
-    def __init__(self, n_years: int):
+    def __init__(self, n_years: int, financing: list[str]):
         self.years = list(range(FIRST_YEAR_COL, FIRST_YEAR_COL + n_years))
         self.total = FIRST_YEAR_COL + n_years
-        self.financing = dict(zip(FINANCING, range(self.total + 1, self.total + 1 + len(FINANCING))))
-        self.check = self.total + 1 + len(FINANCING)
+        self.financing = dict(zip(financing, range(self.total + 1, self.total + 1 + len(financing))))
+        self.check = self.total + 1 + len(financing)
         self.numeric = [*self.years, self.total, *self.financing.values(), self.check]
 
     def letter(self, key) -> str:
@@ -112,6 +110,7 @@ def _write_header(ws, model, cols) -> None:
             ("boligorganisation_kontant", "Kontant"), ("boligorganisation_timer", "Timer, lokaler"),
             ("kommune_kontant", "Kontant"), ("kommune_timer", "Timer, lokaler")]],
     ]
+    ws.row_dimensions[mid].height = 30  # room for the two-line party headers
     for text, r1, c1, r2, c2 in spans:
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
@@ -129,13 +128,11 @@ def _write_group(ws, group, cols, row) -> tuple[int, int, list[str]]:
     for c in range(1, cols.check + 1):
         ws.cell(row, c).fill = _LIGHT
     first = row + 1
-    typed = []
     for row, line in enumerate(group["linjer"], start=first):
         name = line["udgiftspost"] + (f" ({line['noter_tekst']})" if line["noter_tekst"] else "")
         ws.cell(row, 1, name).alignment = _WRAP
         if group["gruppe"] == "tvaergaaende":
             ws.cell(row, 2, line["udgiftstype_tekst"])
-            typed.append(f"B{row}")
         for col, amount in zip(cols.years, line["udgifter"]):
             ws.cell(row, col, amount)
         for key, col in cols.financing.items():
@@ -146,6 +143,7 @@ def _write_group(ws, group, cols, row) -> tuple[int, int, list[str]]:
         _style_row(ws, row, cols)
     last = first + len(group["linjer"]) - 1
     sum_row = last + 1
+    typed = [f"B{first}:B{last}"] if group["gruppe"] == "tvaergaaende" and last >= first else []
     ws.cell(sum_row, 1, "Sum").font = _BOLD
     for col in cols.numeric:
         letter = cols.letter(col)
@@ -178,7 +176,10 @@ def _write_totals(ws, cols, row, sum_rows) -> int:
         ws.cell(row, col, "=SUM(" + ",".join(f"{letter}{r}" for r in sum_rows) + ")").font = _BOLD
     _style_row(ws, row, cols)
     total_row, split = row, row + 1
-    ref = lambda key: f"{cols.letter(key)}{total_row}"  # noqa: E731 - a cell of the Total row
+
+    def ref(key) -> str:  # a cell of the Total row
+        return f"{cols.letter(key)}{total_row}"
+
     ws.cell(split, 1, "Fordeling af medfinansiering i alt").font = _BOLD
     for party in ("boligorganisation", "kommune"):
         first = cols.financing[f"{party}_kontant"]
@@ -220,7 +221,8 @@ def _add_type_list(ws, cells: list[str], type_range: str) -> None:
     dv = DataValidation(type="list", formula1=type_range, allow_blank=True, showDropDown=False,
                         showErrorMessage=True, errorTitle="Udgiftstype",
                         error="Vælg en udgiftstype fra listen (arket Udgiftstyper).")
-    dv.add(" ".join(cells))
+    for cells_range in cells:
+        dv.add(cells_range)
     ws.add_data_validation(dv)
 
 

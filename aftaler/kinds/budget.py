@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
+from ..render_excel import render_budget_xlsx
 from ._common import dangling, each, period_bounds
 from .samarbejdsaftale import staff_shares_text
 
@@ -21,6 +22,9 @@ FINANCING_NAMES = {
     "anden": "Evt. anden lokal medfinansiering",
 }
 CROSS_CUTTING, EVALUATION = "tvaergaaende", "lokal-evaluering"
+
+# Besides its Word file, the budget is written as a workbook with live formulas.
+EXTRA_OUTPUTS = {".xlsx": render_budget_xlsx}
 
 
 def years(data, agreement) -> list[int]:
