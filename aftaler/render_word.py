@@ -57,6 +57,7 @@ def render_docx(template_path: Path, context: dict) -> bytes:
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
     _expand_rich_text(template.docx, texts)
+    _fit_grids(template.docx)
     buffer = io.BytesIO()
     template.docx.save(buffer)
     return buffer.getvalue()
@@ -74,6 +75,34 @@ def _expand_rich_text(document, texts: list[str]) -> None:
             raise TemplateProblem("et felt med |md skal stå alene i sit afsnit i skabelonen")
         index = int(stripped[1:-1])
         richtext.replace_placeholder(document, paragraph, richtext.parse(texts[index]))
+
+
+def _fit_grids(document) -> None:
+    """Make each table's grid follow its cells' own widths.
+
+    docxtpl spreads all columns evenly when a `{%tc %}` loop adds cells, which squeezes a
+    budget's text columns; the template's cell widths say what the form wants.
+    """
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        grid = tbl.find(qn("w:tblGrid"))
+        if grid is None:
+            continue
+        widest = max(tbl.iter(qn("w:tr")), key=lambda tr: len(tr.findall(qn("w:tc"))), default=None)
+        if widest is None:
+            continue
+        widths = []
+        for tc in widest.findall(qn("w:tc")):
+            tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            if tc_w is None or tc_w.get(qn("w:type")) != "dxa" or span is not None:
+                break
+            widths.append(tc_w.get(qn("w:w")))
+        else:
+            for col in list(grid):
+                grid.remove(col)
+            for width in widths:
+                col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): width})
+                grid.append(col)
 
 
 def undeclared_names(template_path: Path, context: dict) -> list[str]:

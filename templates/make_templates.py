@@ -335,7 +335,7 @@ def budget() -> None:
              "{{ l.finansiering.kommune_timer|tal if l.finansiering.kommune_timer else '' }}",
              "{{ l.finansiering.anden|tal if l.finansiering.anden else '' }}"]
 
-    widths = [5.2, 3.6, 0, 1.5, 0] + [1.7] * 7
+    widths = [4.6, 3.0, 0, 1.3, 0] + [1.65] * 7
 
     def row(cells, bold=False):
         r = table.add_row()
@@ -351,7 +351,7 @@ def budget() -> None:
             cell.width = Cm(width)
 
     row(["{%tr for g in grupper %}"])
-    group_row = row(["{{ g.titel }}"], bold=True)
+    group_row = row(["{{ g.titel }}", "", "{%tc for y in aar %}", "", "{%tc endfor %}"] + [""] * 7, bold=True)
     for cell in group_row.cells:
         shade(cell, "F2F2F2")
     row(["{%tr for l in g.linjer %}"])
