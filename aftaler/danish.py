@@ -13,6 +13,8 @@ def number(value, decimals: int | None = None) -> str:
     """31169 → '31.169'; 3.39 → '3,39'. None → ''."""
     if value is None or value == "":
         return ""
+    if decimals is None:  # as many decimals as the author wrote: 2.0 stays 2,0
+        decimals = getattr(value, "decimals", None)
     if decimals is not None:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=LOCALE)

@@ -71,6 +71,21 @@ class Source:
         return Position(self.display, line, col)
 
 
+class Decimal(float):
+    """A decimal number that remembers how it was written, so '2.0' is shown as '2,0', not '2'."""
+
+    def __new__(cls, text: str):
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    @property
+    def decimals(self) -> int | None:
+        if "e" in self.text.lower() or "." not in self.text:
+            return None
+        return len(self.text.split(".", 1)[1])
+
+
 class _StrictLoader(yaml.SafeLoader):
     """Composer that refuses anchors, aliases and explicit tags where they are met."""
 
@@ -216,7 +231,7 @@ def _scalar(node, path: tuple, source: Source):
         return int(value)
     if _FLOAT.match(value):
         source.float_text[path] = value
-        return float(value)
+        return Decimal(value)
     return value
 
 

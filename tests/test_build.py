@@ -76,6 +76,7 @@ def test_numbers_and_dates_in_danish_style(built_small):
     assert "1.300" in text and "1.056" in text          # lejemål, computed total and a line
     assert "1. januar 2024 – 31. december 2027" in text
     assert "89,2 %" in text and "19,3 % (75 unge)" in text
+    assert "2,0 %" in text            # the author's precision is kept: 2.0 is not shown as 2
     budget = all_text(built_small / "budget.docx")
     assert "2.464" in budget and "32 %" in budget
 
