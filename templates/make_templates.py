@@ -237,7 +237,7 @@ def samarbejdsaftale() -> None:
                   "2019-26-midlerne. Udviklingen i boligområdet følges op mod udviklingen i kommunen, og bestyrelsen "
                   "følger løbende op på målene.")
     table = grid_table(doc, ["Mål", "Indikator", "Baseline boligområde", "Baseline kommune (evt. andet)",
-                             "Baseline år", "Datakilde"], [3.6, 4.4, 2.6, 2.6, 1.4, 2.2])
+                             "Baseline år", "Datakilde"], [3.4, 4.2, 2.4, 2.4, 1.6, 2.6])
     loop_rows(table, "for r in indikatorraekker",
               ["{{ r.maal }}", "{{ r.indikator }}", "{{ r.baseline_boligomraade }}", "{{ r.baseline_kommune }}",
                "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
@@ -280,7 +280,7 @@ def delaftale() -> None:
     guidance(doc, "Delmål er skridt på vejen mod de overordnede mål og beskriver de konkrete succeser, aktiviteterne skal "
                   "skabe. Indikatorerne gør det muligt at følge op årligt; parterne og bestyrelsen følger løbende op.")
     table = grid_table(doc, ["Delmål", "Indikator", "Baseline boligområde/ målgruppe", "Evt. anden baseline",
-                             "Baseline år", "Datakilde"], [3.4, 4.4, 2.6, 2.6, 1.4, 2.4])
+                             "Baseline år", "Datakilde"], [3.2, 4.2, 2.4, 2.4, 1.8, 2.6])
     loop_rows(table, "for r in delmaalsraekker",
               ["{{ r.delmaal }}", "{{ r.indikator }}", "{{ r.baseline }}", "{{ r.anden_baseline }}",
                "{{ r.baseline_aar }}", "{{ r.datakilde }}"])

@@ -93,3 +93,31 @@ def test_local_rule_municipal_facilitation(small_set, run, tmp_path):
     code, _, err = run("validate", small_set)
     assert code == 1
     assert re.search(r"budget\.yaml:\d+:\d+: fejl: kommunal facilitering er 38, men skal være 1,9 % af 2\.502 = 48", err), err
+
+
+def test_word_budget_table_read_back(tmp_path):
+    from aftaler.cli import main
+    from docx_reader import all_text, tables
+    assert main(["build", str(ROOT / "agreements/amager"), "-o", str(tmp_path)]) == 0
+    docx = tmp_path / "amager/budget.docx"
+    budget_table = next(t for t in tables(docx) if t[0][0] == "Udgiftspost")
+    assert budget_table[0][2:7] == ["2021", "2022", "2023", "2024", "2025"]
+    total = next(r for r in budget_table if r[0] == "Total")
+    assert total[2:] == ["0", "8.057", "7.735", "7.940", "7.437", "31.169", "19.000", "4.629", "0", "4.092", "537", "2.911"]
+    sums = [r[7] for r in budget_table if r[0] == "Sum"]
+    assert sums == ["3.361", "6.028", "6.228", "5.952", "9.540", "60"]
+    summary = {r[0]: r[1] for t in tables(docx) for r in t if len(r) == 2}
+    assert summary["Samlet medfinansiering"] == "12.169"
+    assert summary["Medfinansiering i procent"] == "39 %"
+    assert summary["Balance"] == "0" and summary["Jnr."] == "105586"
+    assert "(5) " in all_text(docx) and "maskeret" in all_text(docx)   # the derived figures are explained
+
+
+def test_staff_shares_agree_in_budget_and_delaftale(tmp_path):
+    from aftaler.cli import main
+    from docx_reader import all_text
+    assert main(["build", str(ROOT / "agreements/amager"), "-o", str(tmp_path)]) == 0
+    budget_text = all_text(tmp_path / "amager/budget.docx")
+    delaftale = all_text(tmp_path / "amager/delaftale-uddannelse-og-livschancer.docx")
+    shares = re.search(r"Boligsocial medarbejder 1: (\d+ % [^\n]+)", delaftale).group(1)
+    assert f"Boligsocial medarbejder 1: tiden fordeles med {shares}." in budget_text
