@@ -1,0 +1,54 @@
+"""The Delaftale template."""
+from __future__ import annotations
+
+
+from word import grid_table, guidance, label_table, loop_rows, new_document, para, save
+
+
+def build() -> None:
+    doc = new_document()
+    para(doc, "{{ titel }}", style="Title")
+    guidance(doc, "Bestyrelsen for den boligsociale indsats sikrer, at delaftalen altid understøtter de overordnede mål i "
+                  "den strategiske samarbejdsaftale og afspejler de aktiviteter og samarbejder, der gennemføres. "
+                  "Delaftalen er bilag til den strategiske aftale; problemkomplekset er beskrevet dér.")
+    label_table(doc, [
+        ("Navn på den boligsociale indsats, som delaftalen vedrører:", ["{{ navn }}"]),
+        ("Delaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
+        ("Delaftalens parter:", ["{%p for p in parter %}",
+                                 "{{ p.visningsnavn }}{% if p.kontaktperson %} v. {{ p.kontaktperson.navn }}"
+                                 "{% if p.kontaktperson.titel %}, {{ p.kontaktperson.titel }}{% endif %}"
+                                 "{% if p.kontaktperson.email %}, {{ p.kontaktperson.email }}{% endif %}"
+                                 "{% if p.kontaktperson.telefon %}, tlf. {{ p.kontaktperson.telefon }}{% endif %}{% endif %}",
+                                 "{%p endfor %}"]),
+    ])
+    para(doc, "Delmål og indikatorer for indsatsområdet", style="Heading 1")
+    guidance(doc, "Delmål er skridt på vejen mod de overordnede mål og beskriver de konkrete succeser, aktiviteterne skal "
+                  "skabe. Indikatorerne gør det muligt at følge op årligt; parterne og bestyrelsen følger løbende op.")
+    table = grid_table(doc, ["Delmål", "Indikator", "Baseline boligområde/ målgruppe", "Evt. anden baseline",
+                             "Baseline år", "Datakilde"], [3.2, 4.2, 2.4, 2.4, 1.8, 2.6])
+    loop_rows(table, "for r in delmaalsraekker",
+              ["{{ r.delmaal }}", "{{ r.indikator }}", "{{ r.baseline }}", "{{ r.anden_baseline }}",
+               "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
+    label_table(doc, [
+        ("Aktiviteter, som skal bidrage til indfrielsen af delmålene:",
+         ["{%p for a in aktiviteter %}", "{{ a.navn }}", "{%p endfor %}"]),
+        ("Medarbejderressourcer for indsatsområdet:",
+         ["{%p for m in medarbejderressourcer %}", "{{ m.titel }}: {{ m.fordeling_tekst }}", "{%p endfor %}"]),
+        ("Sammenhæng med den kommunale indsats i boligområdet:", ["{{ sammenhaeng_kommunal|md }}"]),
+        ("Revision af delaftalen:", [
+            "Reviderede delaftaler sendes ikke til Landsbyggefonden, men fonden kan til enhver tid rekvirere dem.",
+            "{{ revision|md }}"]),
+    ])
+    para(doc, "Aktiviteter (ét skema pr. aktivitet)", style="Heading 1")
+    para(doc, "{%p for a in aktiviteter %}")
+    label_table(doc, [
+        ("Aktivitetsnavn:", ["{{ a.navn }}"]),
+        ("Formål:", ["{{ a.formaal|md }}"]),
+        ("Målgruppe(r):", ["{{ a.maalgrupper|md }}"]),
+        ("Indhold og praksis:", ["{{ a.indhold|md }}"]),
+        ("Ansvars- og rollefordeling:", ["{%p for r in a.ansvar %}", "{{ r.part_navn }}:",
+                                         "{%p for o in r.opgaver %}", "• {{ o }}", "{%p endfor %}", "{%p endfor %}"]),
+    ])
+    para(doc, "")
+    para(doc, "{%p endfor %}")
+    save(doc, "delaftale.docx")

@@ -1,0 +1,105 @@
+"""The Strategisk samarbejdsaftale template."""
+from __future__ import annotations
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from word import grid_table, guidance, label_table, loop_rows, new_document, para, save, set_cell
+
+
+def build() -> None:
+    doc = new_document()
+    para(doc, "Strategisk samarbejdsaftale om boligsocial indsats", style="Title")
+    label_table(doc, [
+        ("Områdets navn:", ["{{ omraadets_navn }}"]),
+        ("Aftalens parter:", ["{%p for p in parter %}", "{{ p.navn }}", "{%p endfor %}"]),
+        ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
+        ("Underskrifter:", ["{%p for p in parter %}", "{{ p.navn }}",
+                            "Dato: ____________  Navn: {% if p.underskriver %}{{ p.underskriver.navn }}{% if p.underskriver.titel %}, {{ p.underskriver.titel }}{% endif %}{% else %}______________________{% endif %}",
+                            "{%p endfor %}"]),
+        ("Aftaledokumenter:", [
+            "Samarbejdsaftalen bygger på det gældende regulativ om tilskud til boligsocial indsats og "
+            "Landsbyggefondens vejledning. Aftalen forpligter kommune og boligorganisationer til samarbejde og "
+            "opfølgning på målene; ændringer skal godkendes af Landsbyggefonden.",
+            "Til aftalen hører, og uploades på sagen i driftsstøttesystemet:",
+            "{%p for d in delaftaler %}", "– {{ d }}", "{%p endfor %}",
+            "– Et budget", "– En beredskabsplan", "– En milepælsplan",
+            "Desuden et kommissorium for bestyrelsen og et indberetningsskema."]),
+    ])
+
+    para(doc, "1. Kort om boligområdet", style="Heading 1")
+    para(doc, "{{ kort_om_boligomraadet.tekst|md }}")
+    para(doc, "Boligafdelinger i den boligsociale indsats ({{ kort_om_boligomraadet.antal_afdelinger }} afdelinger, "
+              "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }} lejemål og {{ kort_om_boligomraadet.beboere|tal }} beboere):")
+    table = grid_table(doc, ["Nr.", "Afdeling", "Boligorganisation", "Lejemål"], [1.6, 7, 5, 2.4])
+    loop_rows(table, "for a in kort_om_boligomraadet.afdelinger",
+              ["{{ a.nummer or '' }}", "{{ a.navn }}", "{{ a.boligorganisation_navn }}", "{{ a.lejemaal|tal }}"], align_right_from=3)
+    total = table.add_row().cells
+    set_cell(total[1], "I alt", bold=True)
+    set_cell(total[3], "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    para(doc, "2. Vision for boligområdet", style="Heading 1")
+    para(doc, "{{ vision.tekst|md }}")
+    para(doc, "Primære målgrupper:", bold=True)
+    para(doc, "{%p for m in vision.maalgrupper %}")
+    para(doc, "{{ m.navn }}{% if m.antal %} ({{ m.antal|tal }}){% endif %}", bold=True)
+    para(doc, "{{ m.beskrivelse|md }}")
+    para(doc, "{%p endfor %}")
+
+    para(doc, "3. Organisering", style="Heading 1")
+    guidance(doc, "Parterne etablerer en projektorganisation med en ansvarlig bestyrelse, der sikrer koordinering og "
+                  "styring på tværs af boligorganisationer, afdelinger og kommune. Beskrivelsen suppleres af et "
+                  "organisationsdiagram og et kommissorium for bestyrelsen.")
+    para(doc, "{{ organisering.tekst|md }}")
+    para(doc, "{%p for o in organisering.organer %}")
+    para(doc, "{{ o.navn }}", style="Heading 3")
+    para(doc, "{{ o.beskrivelse|md }}")
+    para(doc, "{%p for t in o.opgaver %}")
+    para(doc, "{{ t }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "Zoner", style="Heading 2")
+    table = grid_table(doc, ["Zone", "Afdelinger", "Lejemål"], [4, 10, 2.4])
+    loop_rows(table, "for z in organisering.zoner",
+              ["{{ z.navn }}", "{% for a in z.afdelinger %}{{ a.navn }}{% if not loop.last %}, {% endif %}{% endfor %}",
+               "{{ z.lejemaal|tal }}"], align_right_from=2)
+    para(doc, "{%p for z in organisering.zoner %}")
+    para(doc, "{% if z.beskrivelse %}{{ z.navn }}{% endif %}", bold=True)
+    para(doc, "{{ z.beskrivelse|md }}")
+    para(doc, "{%p endfor %}")
+    para(doc, "Medarbejdere", style="Heading 2")
+    table = grid_table(doc, ["Stilling", "Tidsfordeling"], [6, 10.4])
+    loop_rows(table, "for m in organisering.medarbejdere", ["{{ m.titel }}", "{{ m.fordeling_tekst }}"])
+
+    para(doc, "4. Samspil med centrale tiltag og indsatser i boligområdet", style="Heading 1")
+    para(doc, "{{ samspil.tekst|md }}")
+    para(doc, "{%p for t in samspil.tiltag %}")
+    para(doc, "{{ t.navn }}", style="Heading 3")
+    para(doc, "{{ t.tekst|md }}")
+    para(doc, "{%p endfor %}")
+
+    para(doc, "5. Overordnede mål og indikatorer for den boligsociale indsats", style="Heading 1")
+    guidance(doc, "Landsbyggefonden har fastsat faste overordnede mål og indikatorer for alle indsatser, der støttes af "
+                  "2019-26-midlerne. Udviklingen i boligområdet følges op mod udviklingen i kommunen, og bestyrelsen "
+                  "følger løbende op på målene.")
+    table = grid_table(doc, ["Mål", "Indikator", "Baseline boligområde", "Baseline kommune (evt. andet)",
+                             "Baseline år", "Datakilde"], [3.4, 4.2, 2.4, 2.4, 1.6, 2.6])
+    loop_rows(table, "for r in indikatorraekker",
+              ["{{ r.maal }}", "{{ r.indikator }}", "{{ r.baseline_boligomraade }}", "{{ r.baseline_kommune }}",
+               "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
+
+    para(doc, "6. Indsatsområder", style="Heading 1")
+    guidance(doc, "For hvert valgt indsatsområde beskrives problemkomplekset: de centrale udfordringer, indsatsen skal "
+                  "adressere, konkret og underbygget af data. Delmål, aktiviteter og rollefordeling fastlægges i en "
+                  "delaftale for hvert indsatsområde.")
+    para(doc, "{%p for a in indsatsomraader %}")
+    para(doc, "{{ a.navn }}", style="Heading 2")
+    para(doc, "Problemkompleks for indsatsområdet", bold=True)
+    para(doc, "{{ a.problemkompleks|md }}")
+    para(doc, "{%p endfor %}")
+
+    para(doc, "7. Lokal evaluering", style="Heading 1")
+    para(doc, "{{ lokal_evaluering|md }}")
+
+    para(doc, "8. Revision af samarbejdsaftalen", style="Heading 1")
+    para(doc, "Revision af den strategiske samarbejdsaftale kræver godkendelse i Landsbyggefonden.")
+    save(doc, "samarbejdsaftale.docx")

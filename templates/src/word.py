@@ -1,0 +1,161 @@
+"""Building blocks for the default Word templates (see make_templates.py).
+
+The templates reproduce the layout of LBF's official forms (front table, numbered sections,
+goal and indicator tables, one activity schema per activity, the landscape budget sheet) with
+docxtpl tags. They are generated so that their layout is reviewable as code; a secretariat that
+has LBF's own .docx can tag that instead (see README, "Egen officiel skabelon").
+Guidance texts are short paraphrases of the form's instructions.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent.parent  # templates/: where the .docx files go
+FONT = "Arial"
+GREY = "D9D9D9"
+
+
+def new_document(landscape: bool = False) -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5 if landscape else 2.2))
+    styles = doc.styles
+    styles["Normal"].font.name = FONT
+    styles["Normal"].font.size = Pt(9 if landscape else 10)
+    styles["Normal"].element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    styles["Normal"].paragraph_format.space_after = Pt(4)
+    for name, size in (("Title", 16), ("Heading 1", 13), ("Heading 2", 11), ("Heading 3", 10)):
+        style = styles[name]
+        style.font.name, style.font.size, style.font.bold = FONT, Pt(size), True
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(10)
+        style.paragraph_format.space_after = Pt(4)
+    _footnote_styles(doc)
+    return doc
+
+
+def _footnote_styles(doc) -> None:
+    """Word's own names, so richtext.py gives footnotes the look Word users expect."""
+    from docx.enum.style import WD_STYLE_TYPE
+    text = doc.styles.add_style("footnote text", WD_STYLE_TYPE.PARAGRAPH)
+    text.base_style = doc.styles["Normal"]
+    text.font.size = Pt(8)
+    text.paragraph_format.space_after = Pt(0)
+    ref = doc.styles.add_style("footnote reference", WD_STYLE_TYPE.CHARACTER)
+    ref.font.superscript = True
+    link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+    link.font.underline = True
+
+
+def para(container, text: str = "", style: str | None = None, bold: bool = False, italic: bool = False):
+    p = container.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+    return p
+
+
+def shade(cell, fill: str = GREY) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def set_cell(cell, text: str, bold: bool = False, style: str | None = None, align=None):
+    cell.text = ""
+    p = cell.paragraphs[0]
+    if style:
+        p.style = style
+    run = p.add_run(text)
+    run.bold = bold
+    if align:
+        p.alignment = align
+    return p
+
+
+def repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    tr_pr.append(header)
+
+
+def grid_table(doc, header: list[str], widths: list[float]):
+    """A bordered table with a grey, repeating header row."""
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header):
+        set_cell(cell, text, bold=True)
+        shade(cell)
+    repeat_header(table.rows[0])
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)
+    return table
+
+
+def loop_rows(table, loop: str, cells: list[str], bold: bool = False, align_right_from: int | None = None):
+    """Three rows: `{%tr for … %}`, the repeated row, `{%tr endfor %}`."""
+    set_cell(table.add_row().cells[0], f"{{%tr {loop} %}}")
+    row = table.add_row()
+    for i, (cell, text) in enumerate(zip(row.cells, cells)):
+        align = WD_ALIGN_PARAGRAPH.RIGHT if align_right_from is not None and i >= align_right_from else None
+        set_cell(cell, text, bold=bold, align=align)
+    set_cell(table.add_row().cells[0], "{%tr endfor %}")
+    return row
+
+
+def label_table(doc, rows: list[tuple[str, list[str]]]):
+    """The form's two-column tables: a grey label cell and the content cell."""
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, lines in rows:
+        row = table.add_row()
+        row.cells[0].width, row.cells[1].width = Cm(5), Cm(11.6)
+        set_cell(row.cells[0], label, bold=True)
+        shade(row.cells[0])
+        cell = row.cells[1]
+        cell.text = ""
+        first = True
+        for line in lines:
+            p = cell.paragraphs[0] if first else cell.add_paragraph()
+            p.add_run(line)
+            first = False
+    return table
+
+
+def guidance(doc, text: str):
+    return para(doc, text, italic=True)
+
+
+def save(doc, name: str) -> None:
+    """Save with fixed zip timestamps, so regenerating an unchanged template changes no bytes."""
+    buffer = io.BytesIO()
+    doc.core_properties.author = "aftaler"
+    doc.core_properties.title = name
+    from datetime import datetime
+    doc.core_properties.created = doc.core_properties.modified = datetime(2000, 1, 1)
+    doc.core_properties.revision = 1
+    doc.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(HERE / name, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)
