@@ -3,15 +3,18 @@
 Jinja runs sandboxed with autoescape and StrictUndefined, so a value is always data: `&`, `<`
 or `{{ … }}` typed by an author come out literally. Rich text goes through a placeholder: the
 `md` filter leaves a marker paragraph that richtext.py replaces with real paragraphs, lists and
-footnotes after Jinja has run.
+footnotes after Jinja has run; the `billede` filter does the same for a `Picture` in the model
+(a chart, the organisation diagram).
 """
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from docx.oxml.ns import qn
+from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
@@ -25,13 +28,30 @@ class TemplateProblem(Exception):
     """The template, not the author's data, is at fault: a bad tag or a name the model lacks."""
 
 
-def environment(undefined=jinja2.StrictUndefined) -> tuple[SandboxedEnvironment, list[str]]:
-    """A fresh environment per document; `md` collects the rich texts it was given."""
-    texts: list[str] = []
+@dataclass(frozen=True)
+class Picture:
+    """An image a model provides for a template: PNG bytes, its width on the page, alt text."""
+
+    png: bytes
+    width_cm: float
+    description: str = ""
+
+
+def environment(undefined=jinja2.StrictUndefined) -> tuple[SandboxedEnvironment, list]:
+    """A fresh environment per document; `md` and `billede` collect what they were given."""
+    blocks: list = []
+
+    def placeholder(value) -> str:
+        blocks.append(value)
+        return f"{MARK_OPEN}{len(blocks) - 1}{MARK_CLOSE}"
 
     def md(value) -> str:
-        texts.append("" if value is None else str(value))
-        return f"{MARK_OPEN}{len(texts) - 1}{MARK_CLOSE}"
+        return placeholder("" if value is None else str(value))
+
+    def billede(value) -> str:
+        if not isinstance(value, Picture):
+            raise TemplateProblem("filteret |billede kan kun bruges på et billede fra modellen")
+        return placeholder(value)
 
     env = SandboxedEnvironment(autoescape=True, undefined=undefined)
     env.filters.update({
@@ -40,13 +60,14 @@ def environment(undefined=jinja2.StrictUndefined) -> tuple[SandboxedEnvironment,
         "dato": danish.date_text,
         "periode": danish.period,
         "md": md,
+        "billede": billede,
     })
-    return env, texts
+    return env, blocks
 
 
 def render_docx(template_path: Path, context: dict) -> bytes:
     """Fill the template; return the .docx bytes (not yet normalised, see docx_package)."""
-    env, texts = environment()
+    env, blocks = environment()
     try:
         template = DocxTemplate(str(template_path))
         template.render(context, jinja_env=env, autoescape=True)
@@ -56,14 +77,14 @@ def render_docx(template_path: Path, context: dict) -> bytes:
         raise TemplateProblem(f"skabelonen har et ugyldigt felt (linje {exc.lineno} i den samlede tekst): {exc.message}") from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
-    _expand_rich_text(template.docx, texts)
+    _expand_placeholders(template.docx, blocks)
     _fit_grids(template.docx)
     buffer = io.BytesIO()
     template.docx.save(buffer)
     return buffer.getvalue()
 
 
-def _expand_rich_text(document, texts: list[str]) -> None:
+def _expand_placeholders(document, blocks: list) -> None:
     body = document.element.body
     for p in list(body.iter(qn("w:p"))):
         paragraph = Paragraph(p, document._body)
@@ -72,9 +93,21 @@ def _expand_rich_text(document, texts: list[str]) -> None:
             continue
         stripped = text.strip()
         if not (stripped.startswith(MARK_OPEN) and stripped.endswith(MARK_CLOSE) and stripped.count(MARK_OPEN) == 1):
-            raise TemplateProblem("et felt med |md skal stå alene i sit afsnit i skabelonen")
-        index = int(stripped[1:-1])
-        richtext.replace_placeholder(document, paragraph, richtext.parse(texts[index]))
+            raise TemplateProblem("et felt med |md eller |billede skal stå alene i sit afsnit i skabelonen")
+        block = blocks[int(stripped[1:-1])]
+        if isinstance(block, Picture):
+            _insert_picture(paragraph, block)
+        else:
+            richtext.replace_placeholder(document, paragraph, richtext.parse(block))
+
+
+def _insert_picture(paragraph, picture: Picture) -> None:
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Cm(picture.width_cm))
+    doc_pr = paragraph._p.find(f".//{qn('wp:docPr')}")
+    if doc_pr is not None and picture.description:
+        doc_pr.set("descr", picture.description)  # alt text for screen readers
 
 
 def _fit_grids(document) -> None:
