@@ -23,11 +23,14 @@ class AgreementSet:
 
 
 def find_sets(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
-    """Each PATH is a set folder (it holds .yaml files) or a folder of set folders."""
+    """Each PATH is a set folder (it holds .yaml files), a folder of set folders, or a file of a set
+    (as a pre-commit hook passes them): the file's folder is the set."""
     folders, findings = [], []
     for path in paths:
         path = Path(path)
-        if not path.is_dir():
+        if path.is_file() and path.suffix == ".yaml":
+            folders.append(path.parent)
+        elif not path.is_dir():
             findings.append(error(Position(str(path)), "mappen findes ikke (angiv en aftalemappe eller agreements/)", "sti"))
         elif any(path.glob("*.yaml")):
             folders.append(path)

@@ -75,6 +75,57 @@ def build(paths, out_dir, templates, fmt):
     sys.exit(code)
 
 
+@cli.command()
+@click.argument("kind")
+@click.argument("name")
+@click.option("--areas", help="Indsatsområder adskilt af komma, fx beskaeftigelse,kriminalitetsforebyggelse.")
+@click.option("--fra", help="Aftalens startdato, fx '1. januar 2026'.")
+@click.option("--til", help="Aftalens slutdato, fx '31. december 2029'.")
+@click.option("--part", "parties", multiple=True, metavar="NAVN:TYPE",
+              help="En part, fx 'Boligforeningen X:boligorganisation' eller 'Y Kommune:kommune'. Gentag for flere.")
+@click.option("--mappe", "parent", type=click.Path(path_type=Path, file_okay=False), default=Path("agreements"),
+              show_default=True, help="Mappen aftalesættet oprettes i.")
+def new(kind, name, areas, fra, til, parties, parent):
+    """Opret et nyt aftalesæt af typen KIND (fx lbf) med navnet NAME, klar til at udfylde."""
+    from . import scaffold
+    project = Project()
+    kinds = scaffold.scaffold_kinds(project)
+    if kind not in kinds:
+        raise click.BadParameter(f"ukendt type '{kind}'; mulige: {', '.join(kinds)}", param_hint="KIND")
+    catalogue = project.catalogues()[max(project.catalogues())]
+    areas = areas or _ask("Indsatsområder (adskilt af komma: " + ", ".join(a["id"] for a in catalogue["indsatsomraader"]) + ")", "--areas")
+    fra = fra or _ask("Aftalen gælder fra (fx 1. januar 2026)", "--fra")
+    til = til or _ask("Aftalen gælder til (fx 31. december 2029)", "--til")
+    if not parties:
+        parties = [_ask("Boligorganisation", "--part") + ":boligorganisation", _ask("Kommune", "--part") + ":kommune"]
+    pairs = []
+    for value in parties:
+        party, sep, party_type = value.rpartition(":")
+        if not sep or party_type not in ("boligorganisation", "kommune", "anden"):
+            raise click.BadParameter(f"'{value}' skal have formen NAVN:boligorganisation|kommune|anden", param_hint="--part")
+        pairs.append((party.strip(), party_type))
+    folder = parent / scaffold.slug(name)
+    files, findings = scaffold.scaffold(kind, name, folder, areas=[a.strip() for a in areas.split(",") if a.strip()],
+                                        fra=fra, til=til, parties=pairs, project=project)
+    if findings:
+        reporters.text(findings, sys.stderr)
+        sys.exit(1)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    result = pipeline.validate([folder], project)
+    reporters.text(result.findings, sys.stderr)
+    click.echo(f"Oprettet {folder}/ med {len(files)} filer. Udfyld felterne markeret UDFYLD, og kør "
+               f"'python build.py validate {folder}'.", err=True)
+    sys.exit(0 if result.ok else 1)
+
+
+def _ask(question: str, option: str) -> str:
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"angiv {option} (der kan ikke spørges, når input ikke er en terminal)")
+    return click.prompt(question)
+
+
 @cli.command("check-template")
 @click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--kind", "kind_name", required=True, help="Dokumenttypen skabelonen er til, fx delaftale.")

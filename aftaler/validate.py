@@ -6,9 +6,11 @@ Everything found is returned as findings; nothing is raised for bad input.
 from __future__ import annotations
 
 from .agreement_set import AgreementSet
-from .findings import Finding, Position, error, has_errors
+from .findings import Finding, Position, error, has_errors, warning
 from .project import Project
 from .schema_check import check as check_schema, make_validator
+
+PLACEHOLDER = "UDFYLD"  # what `new` writes where text is still to come
 
 
 def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
@@ -37,6 +39,7 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
         module = kinds[source.kind].module
         if module is not None and hasattr(module, "check"):
             findings.extend(module.check(source, aset, context))
+    findings.extend(unfinished(valid))
     return sorted(set(findings))
 
 
@@ -74,3 +77,24 @@ def _ids(data, path):
     elif isinstance(data, list):
         for i, item in enumerate(data):
             yield from _ids(item, path + (i,))
+
+
+def unfinished(sources) -> list[Finding]:
+    """A warning for every value still marked UDFYLD, so an author sees what is left to write."""
+    findings = []
+    for source in sources:
+        for path, value in _strings(source.data, ()):
+            if value.strip().startswith(PLACEHOLDER):
+                findings.append(warning(source.position(path), f"ikke udfyldt endnu: {'.'.join(map(str, path))}", "udfyld"))
+    return findings
+
+
+def _strings(data, path):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
+    elif isinstance(data, str):
+        yield path, data

@@ -1,0 +1,134 @@
+"""Authoring: a new set in a minute, editor support that shows the CLI's rules, hooks that stop bad commits."""
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from aftaler.project import Project
+from aftaler.schema_check import make_validator
+from conftest import ROOT, edit
+
+PROJECT = Project()
+
+
+def test_new_set_validates_with_warnings_and_builds(run, tmp_path):
+    code, _, err = run("new", "lbf", "Boligsocial indsats i Nordby", "--areas", "beskaeftigelse,kriminalitetsforebyggelse",
+                       "--fra", "1. januar 2026", "--til", "31. december 2029",
+                       "--part", "Boligselskabet Nord:boligorganisation", "--part", "Nordby Kommune:kommune",
+                       "--mappe", tmp_path)
+    assert code == 0, err
+    folder = tmp_path / "boligsocial-indsats-i-nordby"
+    assert sorted(p.name for p in folder.glob("*.yaml")) == [
+        "budget.yaml", "delaftale-beskaeftigelse.yaml", "delaftale-kriminalitetsforebyggelse.yaml", "samarbejdsaftale.yaml"]
+    assert "0 fejl" in err and "advarsel: ikke udfyldt endnu: omraadets_navn" not in err
+    assert "advarsel: ikke udfyldt endnu: lokal_evaluering" in err
+    code, _, err = run("build", folder, "-o", tmp_path / "ud")
+    assert code == 0, err
+    assert (tmp_path / "ud/boligsocial-indsats-i-nordby/delaftale-beskaeftigelse.docx").exists()
+    text = (folder / "samarbejdsaftale.yaml").read_text(encoding="utf-8")
+    assert "# 5. Overordnede mål og indikatorer" in text and text.count("- indikator:") == 9
+
+
+def test_new_refuses_existing_folder_and_bad_input(run, tmp_path):
+    args = ["new", "lbf", "X", "--areas", "beskaeftigelse", "--fra", "1. januar 2026", "--til", "31. december 2029",
+            "--part", "A:boligorganisation", "--mappe", tmp_path]
+    assert run(*args)[0] == 0
+    code, _, err = run(*args)
+    assert code == 1 and "findes allerede" in err
+    code, _, err = run("new", "lbf", "Y", "--areas", "sport", "--fra", "1. januar 2026", "--til", "31. december 2029",
+                       "--part", "A:boligorganisation", "--mappe", tmp_path)
+    assert code == 1 and "ukendt indsatsområde 'sport'" in err
+    code, _, err = run("new", "lbf", "Z", "--areas", "beskaeftigelse", "--fra", "1. januar 2026", "--til", "31. december 2029",
+                       "--part", "A:firma", "--mappe", tmp_path)
+    assert code == 2
+
+
+def _walk(node, path=""):
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, f"{path}/{i}")
+
+
+@pytest.mark.parametrize("path", sorted(PROJECT.schemas.glob("*.schema.json")), ids=lambda p: p.name)
+def test_every_property_has_a_danish_markdown_description(path):
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for where, node in _walk(schema):
+        if "/examples" in where or "/defaultSnippets" in where:
+            continue
+        for name, prop in node.get("properties", {}).items() if node.get("type") == "object" else []:
+            assert prop.get("markdownDescription"), f"{path.name}{where}/{name} mangler markdownDescription"
+        if "enum" in node and len(node["enum"]) > 2:
+            assert len(node.get("markdownEnumDescriptions", [])) == len(node["enum"]), f"{path.name}{where}"
+
+
+def _fill(body):
+    """A snippet body with its ${1:…} placeholders filled as an author would."""
+    if isinstance(body, dict):
+        return {k: _fill(v) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_fill(v) for v in body]
+    if isinstance(body, str):
+        import re
+        text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", body)
+        text = re.sub(r"\$\{?\d+\}?", "x", text)
+        return text
+    return body
+
+
+def test_every_snippet_validates():
+    documents = PROJECT.schema_documents()
+    count = 0
+    for name, schema in documents.items():
+        for where, node in _walk(schema):
+            for snippet in node.get("defaultSnippets", []):
+                # The snippet's own place in the schema, so its local $refs resolve.
+                sub = make_validator({"$ref": f"{name}#{where}"}, documents)
+                body = _fill(snippet["body"])
+                errors = [e.message for e in sub.iter_errors(body)]
+                assert not errors, f"{name}{where} '{snippet.get('label')}': {errors}"
+                count += 1
+    assert count >= 7
+
+
+def test_vscode_maps_every_schema_and_recommends_the_extension():
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
+    mapped = {Path_(k).name for k in settings["yaml.schemas"]}
+    kinds = {f"{k}.schema.json" for k in PROJECT.kinds()}
+    assert kinds <= mapped
+    assert "redhat.vscode-yaml" in json.loads((ROOT / ".vscode/extensions.json").read_text())["recommendations"]
+
+
+def Path_(text):
+    from pathlib import PurePosixPath
+    return PurePosixPath(text)
+
+
+def test_pre_commit_hook_fails_on_a_broken_file(small_set, tmp_path):
+    """Run the hook's entry as pre-commit does: the command plus the changed file names."""
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["language"] == "python" and hook["entry"].startswith("aftaler ")
+    entry = shlex.split(hook["entry"])
+    command = [sys.executable, "-c", "import sys; from aftaler.cli import main; sys.exit(main(sys.argv[1:]))", *entry[1:]]
+    changed = small_set / "budget.yaml"
+    ok = subprocess.run([*command, str(changed)], capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr
+    edit(changed, "udgiftstype: 7", "udgiftstype: 7\n        udgiftstype: 7")
+    bad = subprocess.run([*command, str(changed)], capture_output=True, text=True, cwd=ROOT)
+    assert bad.returncode == 1
+    assert "budget.yaml:" in bad.stderr and "står to gange" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_github_annotations(run, small_set):
+    edit(small_set / "samarbejdsaftale.yaml", "beboere: 1234", "beboere: mange")
+    code, out, _ = run("validate", small_set, "--format", "github")
+    assert code == 1
+    assert out.startswith("::error file=") and ",line=20,col=12::" in out
