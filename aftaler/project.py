@@ -40,8 +40,10 @@ class Kind:
             raise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Project:
+    """The project's files, read once per Project (one per command run) and then kept."""
+
     root: Path = ROOT
     template_overrides: dict = field(default_factory=dict)
 
@@ -58,6 +60,10 @@ class Project:
         return self.root / "catalogue"
 
     def kinds(self) -> dict[str, Kind]:
+        return self._kinds
+
+    @cached_property
+    def _kinds(self) -> dict[str, Kind]:
         """Every schema not starting with '_' is a document kind."""
         result = {}
         for path in sorted(self.schemas.glob("*.schema.json")):
@@ -69,10 +75,25 @@ class Project:
         return result
 
     def schema_documents(self) -> dict[str, dict]:
+        return self._schema_documents
+
+    @cached_property
+    def _schema_documents(self) -> dict[str, dict]:
         """All schema files by file name, for resolving relative $refs between them."""
         return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.schemas.glob("*.schema.json"))}
 
     def catalogues(self) -> dict[str, dict]:
+        return self._catalogues
+
+    @cached_property
+    def validators(self) -> dict:
+        """A draft-07 validator per kind, built once: building one costs more than using it."""
+        from .schema_check import make_validator
+        documents = self.schema_documents()
+        return {name: make_validator(documents[kind.schema_path.name], documents) for name, kind in self.kinds().items()}
+
+    @cached_property
+    def _catalogues(self) -> dict[str, dict]:
         """LBF reference data, one file per funding round, keyed by round ("2019-26")."""
         result = {}
         for path in sorted(self.catalogue_dir.glob("*.yaml")):

@@ -8,14 +8,13 @@ from __future__ import annotations
 from .agreement_set import AgreementSet
 from .findings import Finding, Position, error, has_errors, warning
 from .project import Project
-from .schema_check import check as check_schema, make_validator
+from .schema_check import check as check_schema
 
 PLACEHOLDER = "UDFYLD"  # what `new` writes where text is still to come
 
 
 def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
     kinds = project.kinds()
-    schema_documents = project.schema_documents()
     findings: list[Finding] = []
     valid = []
     for source in aset.sources:
@@ -26,7 +25,7 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
             findings.append(error(Position(source.display, 1, 1),
                                   f"ukendt dokumenttype '{source.kind}'; kendte typer: {', '.join(kinds)}", "skema-linje"))
             continue
-        problems = check_schema(source, make_validator(schema_documents[kind.schema_path.name], schema_documents))
+        problems = check_schema(source, project.validators[kind.name])
         findings.extend(problems)
         if not has_errors(problems):
             valid.append(source)
