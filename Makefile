@@ -1,6 +1,6 @@
 # Two commands for a fresh clone (see README):
 #   make build   set up, then build the example agreements into output/
-#   make test    set up (incl. LibreOffice for the real-client checks), then run the tests
+#   make test    set up (incl. LibreOffice and Chromium for the real-client checks), then run the tests
 VENV := .venv
 PY := $(VENV)/bin/python
 
@@ -20,6 +20,7 @@ validate: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	./scripts/system-deps.sh
+	PYTHON=$(PY) ./scripts/browser-deps.sh
 	$(PY) -m pytest
 
 templates: $(VENV)/.installed

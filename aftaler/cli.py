@@ -64,11 +64,13 @@ def validate(paths, fmt):
               show_default=True, help="Mappen der skrives til; hvert aftalesæt får sin egen undermappe.")
 @click.option("--skabelon", "templates", multiple=True, metavar="ART=FIL",
               help="Brug en anden Word-skabelon for en dokumenttype, fx delaftale=lbf-delaftale.docx.")
+@click.option("--public", is_flag=True,
+              help="Udelad kontaktpersoners navne, e-mails og telefonnumre på sitet, så det kan offentliggøres.")
 @FORMAT
-def build(paths, out_dir, templates, fmt):
-    """Byg Word-dokumenterne for aftalesættene til output/<sæt>/."""
+def build(paths, out_dir, templates, public, fmt):
+    """Byg Word-dokumenter og regneark til output/<sæt>/ og sitet til output/site/."""
     project = Project(template_overrides=_template_overrides(templates))
-    result = pipeline.build(list(paths) or [Path("agreements")], out_dir, project)
+    result = pipeline.build(list(paths) or [Path("agreements")], out_dir, project, public=public)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
         click.echo(f"{len(result.written)} filer bygget i {out_dir}/", err=True)

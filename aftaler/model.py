@@ -7,12 +7,14 @@ a template still fails loudly. The kind modules compute the rest (totals, names,
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from .agreement_set import AgreementSet
-from .project import Project
+from .loader import Source
+from .project import Kind, Project
 
 
 def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
@@ -31,6 +33,32 @@ def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
         data = _complete(source.data, documents[kind.schema_path.name], resolver)
         sources.append(dataclasses.replace(source, data=data))
     return dataclasses.replace(aset, sources=sources)
+
+
+@dataclass(frozen=True)
+class DocumentModel:
+    """One document ready to render: where it came from, its kind, and its template context."""
+
+    source: Source
+    kind: Kind
+    model: dict
+
+
+def document_models(aset: AgreementSet, project: Project) -> list[DocumentModel]:
+    """Every document of a validated set with its model, computed once for Word and the site."""
+    from .validate import set_context  # validate imports this module's neighbours; keep import local
+    aset = complete_set(aset, project)
+    context = set_context(aset, project)
+    kinds = project.kinds()
+    result = []
+    for source in aset.sources:
+        kind = kinds.get(source.kind)
+        if kind is None or source.data is None:
+            continue
+        module = kind.module
+        model = module.model(source, aset, context) if module and hasattr(module, "model") else dict(source.data)
+        result.append(DocumentModel(source, kind, model))
+    return result
 
 
 def _resolve(node, resolver):

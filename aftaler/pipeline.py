@@ -6,6 +6,7 @@ run leaves `output/` exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,10 +15,11 @@ from pathlib import Path
 from . import docx_package
 from .agreement_set import AgreementSet, find_sets, load_set
 from .findings import Finding, Position, error, has_errors
-from .model import complete_set
+from .model import DocumentModel, document_models
 from .project import Project
 from .render_word import TemplateProblem, render_docx
-from .validate import set_context, validate_set
+from .site import render_site, site_document
+from .validate import validate_set
 
 
 @dataclass
@@ -46,48 +48,75 @@ def validate(paths: list[Path], project: Project) -> Result:
     return Result(findings)
 
 
-def build(paths: list[Path], out_dir: Path, project: Project) -> Result:
+def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = False) -> Result:
     # 1. Read and check everything; stop before writing anything if an error was found.
     sets, findings = load_and_validate(paths, project)
+    findings += [error(Position(str(aset.folder)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
+                 for aset in sets if aset.name == SITE]
     if has_errors(findings):
         return Result(findings)
 
-    # 2. Model and render every document in memory.
-    outputs: dict[Path, bytes] = {}
+    # 2. Model every document once; render Word files (and workbooks) and the site in memory.
+    outputs: dict[str, dict[str, bytes]] = {}
+    pages = []
     for aset in sets:
-        rendered, problems = render_set(aset, project)
+        documents = document_models(aset, project)
+        rendered, problems = render_documents(aset, documents, project)
         findings += problems
-        outputs.update({out_dir / aset.name / name: data for name, data in rendered.items()})
+        outputs[aset.name] = rendered
+        pages += [site_document(aset.name, doc) for doc in documents]
     if has_errors(findings):
         return Result(sorted(set(findings)))
+    outputs[SITE] = render_site(pages, public=public)
 
-    # 3. Write: each file to a temporary name, then renamed into place.
+    # 3. Write: each file to a temporary name, then renamed into place; files an earlier build
+    #    made from sources that are gone are removed.
     written = []
-    for path, data in sorted(outputs.items()):
+    for folder, files in outputs.items():
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists() or path.read_bytes() != data:
-                docx_package.write_atomic(path, data)
+            written += write_folder(out_dir / folder, files)
         except OSError as exc:
-            return Result(findings + [error(Position(str(path)), f"filen kan ikke skrives ({exc.strerror})", "output")], written)
-        written.append(path)
+            where = exc.filename or str(out_dir / folder)
+            return Result(findings + [error(Position(str(where)), f"kan ikke skrive output ({exc.strerror})", "output")], written)
     return Result(findings, written)
 
 
+SITE = "site"
+MANIFEST = ".aftaler-filer.json"
+
+
+def write_folder(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write a folder's generated files atomically; unchanged files are left untouched."""
+    written = []
+    for name, data in sorted(files.items()):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            docx_package.write_atomic(path, data)
+        written.append(path)
+    manifest = folder / MANIFEST
+    previous = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else []
+    for name in sorted(set(previous) - set(files)):
+        stale = folder / name
+        if stale.is_file() and folder.resolve() in stale.resolve().parents:
+            stale.unlink()
+    docx_package.write_atomic(manifest, (json.dumps(sorted(files), ensure_ascii=False, indent=0) + "\n").encode())
+    return written
+
+
 def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], list[Finding]]:
-    """Every document of a set as finished .docx bytes, by output file name."""
-    kinds = project.kinds()
-    aset = complete_set(aset, project)
-    context = set_context(aset, project)
+    """Every document of a validated set as finished files (.docx, .xlsx), by output file name."""
+    return render_documents(aset, document_models(aset, project), project)
+
+
+def render_documents(aset: AgreementSet, documents: list[DocumentModel], project: Project) -> tuple[dict[str, bytes], list[Finding]]:
     revision = source_revision(aset.folder)
     outputs, findings = {}, []
-    for source in aset.sources:
-        kind = kinds[source.kind]
+    for doc in documents:
+        source, kind, model = doc.source, doc.kind, doc.model
         template = project.template_overrides.get(kind.name, kind.template_path)
         if template is None:
             continue
-        module = kind.module
-        model = module.model(source, aset, context) if module and hasattr(module, "model") else dict(source.data)
         try:
             raw = render_docx(Path(template), model)
         except TemplateProblem as exc:
@@ -106,7 +135,7 @@ def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], 
                 "aftaler.skabelon": Path(template).name,
             },
         )
-        for suffix, render in getattr(module, "EXTRA_OUTPUTS", {}).items():
+        for suffix, render in getattr(kind.module, "EXTRA_OUTPUTS", {}).items():
             outputs[f"{source.path.stem}{suffix}"] = render(model, created=revision["date"])
     return outputs, findings
 

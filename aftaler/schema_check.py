@@ -189,6 +189,8 @@ def _title_along(err, validator) -> str:
             if field_has_title:
                 title = node["title"]
         previous = step
+    if isinstance(node, dict) and "$ref" in node and not field_has_title:  # a list item: its own title
+        title = resolver.lookup(node["$ref"]).contents.get("title", title)
     return title
 
 

@@ -80,6 +80,8 @@ def _fill(body):
         import re
         text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", body)
         text = re.sub(r"\$\{?\d+\}?", "x", text)
+        if text.startswith("^"):  # yaml-language-server: '^' inserts the value unquoted (a number)
+            return yaml.safe_load(text[1:])
         return text
     return body
 
