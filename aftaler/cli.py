@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -75,6 +76,35 @@ def build(paths, out_dir, templates, public, fmt):
     if code == 0 and fmt == "text":
         click.echo(f"{len(result.written)} filer bygget i {out_dir}/", err=True)
     sys.exit(code)
+
+
+@cli.command()
+@PATHS
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+              show_default=True, help="Mappen der bygges til.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Porten sitet vises på (0: en ledig port).")
+@click.option("--public", is_flag=True, help="Som for build: udelad kontaktoplysninger.")
+def serve(paths, out_dir, port, public):
+    """Byg, vis sitet på http://127.0.0.1:PORT/, og byg igen, hver gang en fil gemmes."""
+    from . import watch
+    project_paths = list(paths) or [Path("agreements")]
+
+    def rebuild():
+        result = pipeline.build(project_paths, out_dir, Project(), public=public)
+        reporters.text(result.findings, sys.stderr)
+        click.echo(f"{time.strftime('%H:%M:%S')} {'bygget' if result.ok else 'fejl: det forrige resultat vises stadig'}",
+                   err=True)
+
+    rebuild()
+    (out_dir / "site").mkdir(parents=True, exist_ok=True)
+    server = watch.start_server(out_dir / "site", port)
+    click.echo(f"Sitet vises på http://127.0.0.1:{server.server_address[1]}/ — gem en fil for at bygge igen; "
+               "Ctrl+C stopper.", err=True)
+    try:
+        watch.watch([*project_paths, Project().templates, Project().schemas, Project().catalogue_dir], rebuild)
+    finally:
+        server.shutdown()
 
 
 @cli.command()

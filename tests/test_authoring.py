@@ -134,3 +134,31 @@ def test_github_annotations(run, small_set):
     code, out, _ = run("validate", small_set, "--format", "github")
     assert code == 1
     assert out.startswith("::error file=") and ",line=20,col=12::" in out
+
+
+def test_serve_rebuilds_on_save(small_set, tmp_path):
+    """The author's loop: start serve, change a file, the page in the browser changes."""
+    import time
+    import urllib.request
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", str(small_set), "-o", str(tmp_path / "ud"),
+                                "--port", "0"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if "http://127.0.0.1:" in line:
+                url = line.split("Sitet vises på ", 1)[1].split(" ", 1)[0]
+        assert url, "serve printed no address"
+        page = url + "lille/delaftale-beskaeftigelse.html"
+        assert "Jobcentrets kerneopgave." in urllib.request.urlopen(page, timeout=10).read().decode()
+        edit(small_set / "delaftale-beskaeftigelse.yaml", "Jobcentrets kerneopgave.", "Jobcentrets nye opgave.")
+        while time.monotonic() < deadline:
+            if "Jobcentrets nye opgave." in urllib.request.urlopen(page, timeout=10).read().decode():
+                break
+            time.sleep(0.3)
+        else:
+            raise AssertionError("the page was not rebuilt after the file was saved")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
