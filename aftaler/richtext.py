@@ -7,6 +7,7 @@ placeholder paragraph of a rendered python-docx Document for real content.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -73,6 +74,12 @@ class _Markdown(MarkdownIt):
         return True
 
 
+@functools.cache
+def _parser() -> MarkdownIt:
+    """One configured parser per process: building one costs more than parsing a field."""
+    return _Markdown("js-default").use(footnote_plugin)
+
+
 def _is_safe(url: str) -> bool:
     try:
         return urlsplit(url).scheme.lower() in SAFE_SCHEMES
@@ -121,7 +128,7 @@ def parse(text: str) -> list[Block]:
     note: int | None = None
     list_count = 0
     # js-default: raw HTML is not parsed, so it stays literal text.
-    for tok in _Markdown("js-default").use(footnote_plugin).parse(text or ""):
+    for tok in _parser().parse(text or ""):
         kind = tok.type
         if kind in ("bullet_list_open", "ordered_list_open"):
             list_count += 1

@@ -11,6 +11,7 @@ relative links become links.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -83,24 +84,68 @@ class _Page:
 # ------------------------------------------------------------------ public API
 
 
+@dataclass(frozen=True)
+class SetSite:
+    """One set's part of the site: its pages, its line on the index page, its search entries.
+
+    Everything but the files is plain JSON-able data, so a build can keep it for sets that did
+    not change and only redraw the index and the search index.
+    """
+
+    files: dict[str, bytes]
+    summary: dict
+    search: list[dict]
+
+
 def render_site(documents: list[SiteDocument], *, public: bool = False) -> dict[str, bytes]:
     """Every file of the site by relative posix path; `public` leaves out personal contact details."""
-    sets = _group(documents, public)
+    by_set: dict[str, list[SiteDocument]] = {}
+    for doc in documents:
+        by_set.setdefault(doc.set_name, []).append(doc)
+    slugs = set_slugs(list(by_set))
+    return assemble_site([render_set_site(docs, slugs[name], public=public) for name, docs in by_set.items()],
+                         public=public)
+
+
+def set_slugs(names: list[str]) -> dict[str, str]:
+    """Each set's folder on the site; unique even when two names make the same slug."""
+    return _unique_slugs(sorted(names), reserved={"assets", "index"})
+
+
+def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = False) -> SetSite:
+    """The pages of one set (its landing page and one page per document)."""
+    site_set = _group_set(documents, slug, public)
     md_env, html_env, md = _markdown_env(), _html_env(), _markdown()
     files: dict[str, bytes] = {}
     search: list[dict] = []
-    for page in _pages(sets, public):
-        body = md_env.get_template(page.template).render(page.context)
-        files[page.path + ".md"] = (_breadcrumb_md(page) + body).encode("utf-8")
-        tokens = md.parse(body, {})
-        html = md.renderer.render(tokens, md.options, {})
-        files[page.path + ".html"] = _layout(html_env, page, Markup(html), _toc(tokens)).encode("utf-8")
+    for page in _set_pages(site_set, public):
+        tokens = _render_page(page, md_env, html_env, md, files)
         if page.doc is not None:
             search += _search_entries(tokens, page)
-    files["assets/search-index.js"] = _search_script(search)
+    return SetSite(files, _set_summary(site_set), search)
+
+
+def assemble_site(parts: list[SetSite], *, public: bool = False) -> dict[str, bytes]:
+    """The whole site from its sets' parts: their pages, the index page, search and assets."""
+    parts = sorted(parts, key=lambda p: (p.summary["title"].casefold(), p.summary["id"]))
+    files: dict[str, bytes] = {}
+    for part in parts:
+        files.update(part.files)
+    index = _Page("index", SITE_TITLE, "index.md.j2", {"sets": [p.summary for p in parts], "public": public})
+    _render_page(index, _markdown_env(), _html_env(), _markdown(), files)
+    files["assets/search-index.js"] = _search_script([entry for p in parts for entry in p.search])
     for name in ASSETS:
         files[f"assets/{name}"] = (TEMPLATES / name).read_bytes()
     return dict(sorted(files.items()))
+
+
+def _render_page(page, md_env, html_env, md, files: dict) -> list[Token]:
+    body = md_env.get_template(page.template).render(page.context)
+    files[page.path + ".md"] = (_breadcrumb_md(page) + body).encode("utf-8")
+    tokens = md.parse(body, {})
+    html = md.renderer.render(tokens, md.options, {})
+    files[page.path + ".html"] = _layout(html_env, page, Markup(html), _toc(tokens)).encode("utf-8")
+    return tokens
 
 
 def site_documents(aset, project) -> list[SiteDocument]:
@@ -115,20 +160,13 @@ def site_document(set_name: str, doc) -> SiteDocument:
 # ------------------------------------------------------------------ sets and pages
 
 
-def _group(documents: list[SiteDocument], public: bool) -> list[_Set]:
-    """Documents by set, in reading order; slugs unique so every page has its own file."""
-    by_set: dict[str, list[SiteDocument]] = {}
-    for doc in documents:
-        by_set.setdefault(doc.set_name, []).append(doc)
-    set_slugs = _unique_slugs(sorted(by_set))
-    sets = []
-    for name in sorted(by_set):
-        ordered = sorted(by_set[name], key=_reading_order(by_set[name]))
-        slugs = _unique_slugs([d.stem for d in ordered], reserved={"index"})
-        docs = tuple(_Doc(d, slugs[d.stem], _public_model(d.kind, d.model) if public else d.model) for d in ordered)
-        agreement = next((d.model for d in ordered if d.kind == "samarbejdsaftale"), {})
-        sets.append(_Set(set_slugs[name], agreement.get("omraadets_navn") or name, docs))
-    return sorted(sets, key=lambda s: (s.title.casefold(), s.slug))
+def _group_set(documents: list[SiteDocument], slug: str, public: bool) -> _Set:
+    """One set's documents in reading order; page slugs unique so every page has its own file."""
+    ordered = sorted(documents, key=_reading_order(documents))
+    slugs = _unique_slugs([d.stem for d in ordered], reserved={"index"})
+    docs = tuple(_Doc(d, slugs[d.stem], _public_model(d.kind, d.model) if public else d.model) for d in ordered)
+    agreement = next((d.model for d in ordered if d.kind == "samarbejdsaftale"), {})
+    return _Set(slug, agreement.get("omraadets_navn") or (documents[0].set_name if documents else slug), docs)
 
 
 def _reading_order(docs: list[SiteDocument]):
@@ -157,18 +195,16 @@ def _unique_slugs(names: list[str], reserved: set[str] = frozenset()) -> dict[st
     return result
 
 
-def _pages(sets: list[_Set], public: bool) -> list[_Page]:
-    pages = [_Page("index", SITE_TITLE, "index.md.j2", {"sets": [_set_summary(s) for s in sets], "public": public})]
-    for site_set in sets:
-        links = _links(site_set)
-        pages.append(_Page(f"{site_set.slug}/index", site_set.title, "saet.md.j2",
-                           _landing_context(site_set, links, public), site_set))
-        for doc in site_set.docs:
-            # A kind's page template is found by convention, like its Word template.
-            own = f"{doc.source.kind}.md.j2"
-            template = own if (TEMPLATES / own).is_file() else "dokument.md.j2"
-            context = {"m": doc.model, "title": doc.source.title, "links": links, "public": public}
-            pages.append(_Page(f"{site_set.slug}/{doc.slug}", doc.source.title, template, context, site_set, doc))
+def _set_pages(site_set: _Set, public: bool) -> list[_Page]:
+    links = _links(site_set)
+    pages = [_Page(f"{site_set.slug}/index", site_set.title, "saet.md.j2",
+                   _landing_context(site_set, links, public), site_set)]
+    for doc in site_set.docs:
+        # A kind's page template is found by convention, like its Word template.
+        own = f"{doc.source.kind}.md.j2"
+        template = own if (TEMPLATES / own).is_file() else "dokument.md.j2"
+        context = {"m": doc.model, "title": doc.source.title, "links": links, "public": public}
+        pages.append(_Page(f"{site_set.slug}/{doc.slug}", doc.source.title, template, context, site_set, doc))
     return pages
 
 
@@ -308,6 +344,7 @@ def _link(text, href: str | None) -> MarkdownText:
     return MarkdownText(f"[{escape_md(text)}]({quote(str(href), safe=_HREF_SAFE)})")
 
 
+@functools.cache  # one per process: Jinja keeps compiled templates in its environment
 def _markdown_env() -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -347,6 +384,7 @@ def _safe_href(url: str) -> bool:
     return not url.startswith("/") and "\\" not in url and "%5c" not in url.lower()
 
 
+@functools.cache  # one per process: Jinja keeps compiled templates in its environment
 def _markdown() -> MarkdownIt:
     md = _SiteMarkdown("js-default").use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
@@ -488,6 +526,7 @@ def _slug(text: str) -> str:
 # ------------------------------------------------------------------ HTML pages
 
 
+@functools.cache  # one per process: Jinja keeps compiled templates in its environment
 def _html_env() -> SandboxedEnvironment:
     return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                                 trim_blocks=True, lstrip_blocks=True)
@@ -567,4 +606,5 @@ def _search_script(entries: list[dict]) -> bytes:
     return f"window.AFTALER_INDEX = {data};\n".encode("utf-8")
 
 
-__all__ = ["SiteDocument", "render_site", "site_documents", "escape_md"]
+__all__ = ["SiteDocument", "SetSite", "render_site", "render_set_site", "assemble_site", "set_slugs",
+           "site_documents", "escape_md"]
