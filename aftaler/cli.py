@@ -67,15 +67,42 @@ def validate(paths, fmt):
               help="Brug en anden Word-skabelon for en dokumenttype, fx delaftale=lbf-delaftale.docx.")
 @click.option("--public", is_flag=True,
               help="Udelad kontaktpersoners navne, e-mails og telefonnumre på sitet, så det kan offentliggøres.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Hvor mange aftalesæt der bygges på én gang (standard: antal kerner).")
 @FORMAT
-def build(paths, out_dir, templates, public, fmt):
-    """Byg Word-dokumenter og regneark til output/<sæt>/ og sitet til output/site/."""
+def build(paths, out_dir, templates, public, jobs, fmt):
+    """Byg Word-dokumenter og regneark til output/<sæt>/ og sitet til output/site/.
+
+    Kun aftalesæt, der er ændret siden sidste build, bygges igen.
+    """
     project = Project(template_overrides=_template_overrides(templates))
-    result = pipeline.build(list(paths) or [Path("agreements")], out_dir, project, public=public)
+    with _Progress() as progress:
+        result = pipeline.build(list(paths) or [Path("agreements")], out_dir, project, public=public,
+                                jobs=jobs, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
-        click.echo(f"{len(result.written)} filer bygget i {out_dir}/", err=True)
+        message = f"{len(result.written)} filer bygget i {out_dir}/" if result.written else \
+            f"Intet at bygge: {out_dir}/ er opdateret."
+        click.echo(message, err=True)
     sys.exit(code)
+
+
+class _Progress:
+    """A progress bar on a terminal, once a build has more than a moment's work (over 2 sets)."""
+
+    def __enter__(self):
+        self.bar = None
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None and total > 2 and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="Bygger aftalesæt", file=sys.stderr).__enter__()
+        if self.bar is not None:
+            self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 @cli.command()

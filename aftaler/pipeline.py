@@ -1,25 +1,25 @@
 """The build, top to bottom: find sets → load → validate → model → render → write.
 
 Everything is read, checked and rendered in memory before anything is written, so a failed
-run leaves `output/` exactly as it was.
+run leaves `output/` exactly as it was. Sets that did not change since the last build are
+skipped (freshness.py); the others are processed in parallel.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-import subprocess
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from . import docx_package
+from . import docx_package, freshness
 from .agreement_set import AgreementSet, find_sets, load_set
 from .findings import Finding, Position, error, has_errors
-from .model import DocumentModel, document_models
 from .project import Project
-from .render_word import TemplateProblem, render_docx
-from .site import render_site, site_document
-from .validate import validate_set
+from .slugs import set_slugs
+
+# Rendering needs docxtpl, markdown-it, openpyxl and matplotlib; they are imported where they are
+# used, so that a build with nothing to do (and `validate`) starts in a fraction of a second.
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Result:
 
 
 def load_and_validate(paths: list[Path], project: Project) -> tuple[list[AgreementSet], list[Finding]]:
+    from .validate import validate_set
     folders, findings = find_sets(paths)
     sets = []
     for folder in folders:
@@ -48,69 +49,116 @@ def validate(paths: list[Path], project: Project) -> Result:
     return Result(findings)
 
 
-def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = False) -> Result:
-    # 1. Read and check everything; stop before writing anything if an error was found.
-    sets, findings = load_and_validate(paths, project)
-    findings += [error(Position(str(aset.folder)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
-                 for aset in sets if aset.name == SITE]
+def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = False,
+          jobs: int | None = None, progress=None) -> Result:
+    """Build every set under `paths` into `out_dir/<set>/` and the site into `out_dir/site/`.
+
+    Only sets whose sources (or the toolkit) changed since the last build into `out_dir` are
+    validated and rendered again, several at once on a multi-core machine.
+    """
+    # 1. Find the sets, and which of them changed since the last build.
+    folders, findings = find_sets(paths)
+    findings += [error(Position(str(f)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
+                 for f in folders if f.name == SITE]
     if has_errors(findings):
         return Result(findings)
+    fingerprint = freshness.toolkit_fingerprint(project, {"public": public})
+    revisions = freshness.source_revisions(folders)
+    keys = {f: freshness.set_key(f, fingerprint, revisions[f]) for f in folders}
+    slugs = set_slugs([f.name for f in folders])
+    site_key = hashlib.sha256("".join(keys[f] for f in folders).encode()).hexdigest()
+    changed = [f for f in folders if not freshness.is_current(out_dir / f.name, keys[f])
+               or not freshness.is_current(out_dir / SITE / slugs[f.name], keys[f])]
+    if not changed and freshness.is_current(out_dir / SITE, site_key):
+        return Result(findings)
 
-    # 2. Model every document once; render Word files (and workbooks) and the site in memory.
-    outputs: dict[str, dict[str, bytes]] = {}
-    pages = []
-    for aset in sets:
-        documents = document_models(aset, project)
-        rendered, problems = render_documents(aset, documents, project)
-        findings += problems
-        outputs[aset.name] = rendered
-        pages += [site_document(aset.name, doc) for doc in documents]
+    # 2. Validate, model and render the changed sets in memory; stop before writing on any error.
+    work = [(f, revisions[f], slugs[f.name]) for f in changed]
+    built = _run_all(work, project, public, jobs, progress)
+    for set_findings, _, _ in built:
+        findings += set_findings
     if has_errors(findings):
         return Result(sorted(set(findings)))
-    outputs[SITE] = render_site(pages, public=public)
 
-    # 3. Write: each file to a temporary name, then renamed into place; files an earlier build
-    #    made from sources that are gone are removed.
+    # 3. The site: new parts for changed sets, kept parts (from their manifests) for the others.
+    from .site import SetSite, assemble_site
+    parts = {f: part for f, (_, _, part) in zip(changed, built)}
+    for folder in folders:
+        if folder not in parts:
+            kept = freshness.read_manifest(out_dir / SITE / slugs[folder.name]).get("site", {})
+            parts[folder] = SetSite({}, kept.get("summary", {"id": slugs[folder.name], "title": folder.name}),
+                                    kept.get("search", []))
+    site_files = assemble_site(list(parts.values()), public=public)
+
+    # 4. Write: each file to a temporary name, then renamed into place.
     written = []
-    for folder, files in outputs.items():
-        try:
-            written += write_folder(out_dir / folder, files)
-        except OSError as exc:
-            where = exc.filename or str(out_dir / folder)
-            return Result(findings + [error(Position(str(where)), f"kan ikke skrive output ({exc.strerror})", "output")], written)
+    try:
+        for folder, (_, files, part) in zip(changed, built):
+            written += freshness.write_folder(out_dir / folder.name, files, keys[folder])
+            prefix = slugs[folder.name] + "/"
+            written += freshness.write_folder(
+                out_dir / SITE / slugs[folder.name],
+                {name.removeprefix(prefix): data for name, data in site_files.items() if name.startswith(prefix)},
+                keys[folder], {"site": {"summary": part.summary, "search": part.search}})
+        shared = {name: data for name, data in site_files.items() if "/" not in name or name.startswith("assets/")}
+        written += freshness.write_folder(out_dir / SITE, shared, site_key, {"saet": sorted(slugs.values())})
+        for stale in sorted(p for p in (out_dir / SITE).iterdir() if p.is_dir() and p.name not in (*slugs.values(), "assets")):
+            freshness.remove_folder(stale)  # a set not in this build: its pages go
+    except OSError as exc:
+        where = exc.filename or str(out_dir)
+        return Result(findings + [error(Position(str(where)), f"kan ikke skrive output ({exc.strerror})", "output")], written)
     return Result(findings, written)
 
 
 SITE = "site"
-MANIFEST = ".aftaler-filer.json"
 
 
-def write_folder(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write a folder's generated files atomically; unchanged files are left untouched."""
-    written = []
-    for name, data in sorted(files.items()):
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_bytes() != data:
-            docx_package.write_atomic(path, data)
-        written.append(path)
-    manifest = folder / MANIFEST
-    previous = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else []
-    for name in sorted(set(previous) - set(files)):
-        stale = folder / name
-        if stale.is_file() and folder.resolve() in stale.resolve().parents:
-            stale.unlink()
-    docx_package.write_atomic(manifest, (json.dumps(sorted(files), ensure_ascii=False, indent=0) + "\n").encode())
-    return written
+def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -> list:
+    """Process sets, in parallel processes when there are several and more than one core."""
+    jobs = min(jobs or os.cpu_count() or 1, len(work))
+    args = [(folder, revision, slug, project.root, project.template_overrides, public) for folder, revision, slug in work]
+    report = progress or (lambda done, total: None)
+    if jobs <= 1:
+        results = []
+        for item in args:
+            results.append(_process_set(*item, project=project))
+            report(len(results), len(args))
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = []
+        for result in pool.map(_process_set, *zip(*args)):
+            results.append(result)
+            report(len(results), len(args))
+        return results
+
+
+def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides: dict, public: bool,
+                 project: Project | None = None):
+    """One set, start to finish in memory: (findings, output files, its part of the site)."""
+    from .model import document_models
+    from .site import render_set_site, site_document
+    from .validate import validate_set
+    project = project or Project(root=root, template_overrides=overrides)
+    aset, findings = load_set(folder)
+    findings += validate_set(aset, project)
+    if has_errors(findings):
+        return findings, {}, None
+    documents = document_models(aset, project)
+    files, problems = render_documents(aset, documents, project, revision)
+    part = render_set_site([site_document(aset.name, doc) for doc in documents], slug, public=public)
+    return findings + problems, files, part
 
 
 def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], list[Finding]]:
     """Every document of a validated set as finished files (.docx, .xlsx), by output file name."""
-    return render_documents(aset, document_models(aset, project), project)
+    from .model import document_models
+    return render_documents(aset, document_models(aset, project), project, source_revision(aset.folder))
 
 
-def render_documents(aset: AgreementSet, documents: list[DocumentModel], project: Project) -> tuple[dict[str, bytes], list[Finding]]:
-    revision = source_revision(aset.folder)
+def render_documents(aset: AgreementSet, documents: list, project: Project,
+                     revision: dict) -> tuple[dict[str, bytes], list[Finding]]:
+    """The model.DocumentModel list of a set rendered into its templates."""
+    from .render_word import TemplateProblem, render_docx
     outputs, findings = {}, []
     for doc in documents:
         source, kind, model = doc.source, doc.kind, doc.model
@@ -150,22 +198,5 @@ def sources_hash(aset: AgreementSet, template: Path) -> str:
 
 
 def source_revision(folder: Path) -> dict:
-    """The last commit that touched the set, and its date; stable however often we build.
-
-    Outside git, or with uncommitted changes, the revision says so; the date then falls back
-    to the last commit's (or a fixed epoch), never the clock, so builds stay byte-identical.
-    """
-    def git(*args) -> str:
-        try:
-            return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
-                                  timeout=10).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return ""
-
-    line = git("log", "-1", "--format=%H %ct", "--", ".")
-    if not line:
-        return {"commit": "ikke i git", "date": datetime(2000, 1, 1, tzinfo=timezone.utc)}
-    commit, stamp = line.split()
-    if git("status", "--porcelain", "--", "."):
-        commit += " + ændringer, der ikke er committet"
-    return {"commit": commit, "date": datetime.fromtimestamp(int(stamp), tz=timezone.utc)}
+    """The last commit that touched the set, and its date (see freshness.source_revisions)."""
+    return freshness.source_revisions([folder])[folder]

@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -32,6 +31,7 @@ from .model import document_models
 from .project import ROOT
 from .richtext import SAFE_SCHEMES
 from .site_generic import generic_markdown
+from .slugs import set_slugs, slug, unique_slugs
 
 TEMPLATES = ROOT / "templates" / "site"
 ASSETS = ("site.css", "search.js")
@@ -107,11 +107,6 @@ def render_site(documents: list[SiteDocument], *, public: bool = False) -> dict[
                          public=public)
 
 
-def set_slugs(names: list[str]) -> dict[str, str]:
-    """Each set's folder on the site; unique even when two names make the same slug."""
-    return _unique_slugs(sorted(names), reserved={"assets", "index"})
-
-
 def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = False) -> SetSite:
     """The pages of one set (its landing page and one page per document)."""
     site_set = _group_set(documents, slug, public)
@@ -163,7 +158,7 @@ def site_document(set_name: str, doc) -> SiteDocument:
 def _group_set(documents: list[SiteDocument], slug: str, public: bool) -> _Set:
     """One set's documents in reading order; page slugs unique so every page has its own file."""
     ordered = sorted(documents, key=_reading_order(documents))
-    slugs = _unique_slugs([d.stem for d in ordered], reserved={"index"})
+    slugs = unique_slugs([d.stem for d in ordered], reserved={"index"})
     docs = tuple(_Doc(d, slugs[d.stem], _public_model(d.kind, d.model) if public else d.model) for d in ordered)
     agreement = next((d.model for d in ordered if d.kind == "samarbejdsaftale"), {})
     return _Set(slug, agreement.get("omraadets_navn") or (documents[0].set_name if documents else slug), docs)
@@ -180,19 +175,6 @@ def _reading_order(docs: list[SiteDocument]):
         return rank, areas.index(area) if area in areas else len(areas), doc.stem
 
     return key
-
-
-def _unique_slugs(names: list[str], reserved: set[str] = frozenset()) -> dict[str, str]:
-    taken, result = set(reserved), {}
-    for name in names:
-        base = _slug(name) or "side"
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        taken.add(slug)
-        result[name] = slug
-    return result
 
 
 def _set_pages(site_set: _Set, public: bool) -> list[_Page]:
@@ -333,7 +315,7 @@ def _close_fences(text: str) -> str:
 def _anchor(ident) -> MarkdownText:
     """An anchor for a heading or table row; the id becomes the element's id in the HTML."""
     ident = str(ident)
-    return MarkdownText(f'<a id="{ident if _ID.match(ident) else _slug(ident) or "id"}"></a>')
+    return MarkdownText(f'<a id="{ident if _ID.match(ident) else slug(ident) or "id"}"></a>')
 
 
 def _link(text, href: str | None) -> MarkdownText:
@@ -387,7 +369,7 @@ def _safe_href(url: str) -> bool:
 @functools.cache  # one per process: Jinja keeps compiled templates in its environment
 def _markdown() -> MarkdownIt:
     md = _SiteMarkdown("js-default").use(footnote_plugin)
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_slug)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slug)
     md.disable("image")  # an author's image would be fetched from the network
     md.inline.ruler.before("autolink", "site_anchor", _anchor_rule)
     md.core.ruler.before("anchor", "lift_anchors", _lift_anchors)
@@ -514,13 +496,6 @@ def _inline_text(token: Token) -> str:
         elif not skip and child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts).strip()
-
-
-def _slug(text: str) -> str:
-    """ASCII id from a title: 'Kort om boligområdet' → 'kort-om-boligomraadet'."""
-    text = str(text).lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 # ------------------------------------------------------------------ HTML pages
