@@ -14,7 +14,7 @@ def text(findings: list[Finding], stream: TextIO) -> None:
     errors = sum(f.severity == ERROR for f in findings)
     warnings = len(findings) - errors
     if findings:
-        stream.write(f"{errors} fejl, {warnings} advarsl{'er' if warnings != 1 else 'e'}\n")
+        stream.write(f"{errors} fejl, {warnings} {'advarsel' if warnings == 1 else 'advarsler'}\n")
 
 
 def as_json(findings: list[Finding], stream: TextIO) -> None:
