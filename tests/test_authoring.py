@@ -24,7 +24,8 @@ def test_new_set_validates_with_warnings_and_builds(run, tmp_path):
     assert code == 0, err
     folder = tmp_path / "boligsocial-indsats-i-nordby"
     assert sorted(p.name for p in folder.glob("*.yaml")) == [
-        "budget.yaml", "delaftale-beskaeftigelse.yaml", "delaftale-kriminalitetsforebyggelse.yaml", "samarbejdsaftale.yaml"]
+        "beredskabsplan.yaml", "budget.yaml", "delaftale-beskaeftigelse.yaml", "delaftale-kriminalitetsforebyggelse.yaml",
+        "kommissorium.yaml", "milepaelsplan.yaml", "samarbejdsaftale.yaml"]
     assert "0 fejl" in err and "advarsel: ikke udfyldt endnu: omraadets_navn" not in err
     assert "advarsel: ikke udfyldt endnu: lokal_evaluering" in err
     code, _, err = run("build", folder, "-o", tmp_path / "ud")
