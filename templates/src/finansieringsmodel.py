@@ -1,0 +1,97 @@
+"""The Finansieringsmodel (indstilling) template: the committee paper's sections and its one-year
+budget with computed sums, the rounded total and the financing (the rest computed)."""
+from __future__ import annotations
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from word import grid_table, label_table, loop_rows, new_document, para, save, set_cell, shade
+
+RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def build() -> None:
+    doc = new_document()
+    label_table(doc, [
+        ("Til:", ["{{ til }}"]),
+        ("Dato:", ["{{ dato|dato }}"]),
+        ("Sagsnr.:", ["{{ sagsnr or '' }}"]),
+        ("Dokumentnr.:", ["{{ dokumentnr or '' }}"]),
+        ("Forvaltning:", ["{{ forvaltning }}"]),
+    ])
+    para(doc, "{{ betegnelse or '' }}", bold=True)
+    para(doc, "{{ navn }}", style="Title")
+
+    for title, field in (("Indstilling", "indstilling"), ("Formål", "formaal"), ("Baggrund", "baggrund"),
+                         ("Målgruppe", "maalgruppe")):
+        para(doc, title, style="Heading 1")
+        para(doc, f"{{{{ {field}|md }}}}")
+    for title, field in (("Udfordringer", "udfordringer"), ("Organisering", "organisering")):
+        para(doc, f"{{%p if {field} %}}")
+        para(doc, title, style="Heading 1")
+        para(doc, f"{{{{ {field}|md }}}}")
+        para(doc, "{%p endif %}")
+
+    para(doc, "{{ koordinator.titel }}", style="Heading 1")
+    para(doc, "Koordinatoren ansættes i en {{ koordinator.stilling_tekst }} hos {{ koordinator.ansat_hos }}"
+              "{% if koordinator.placering %} og placeres i {{ koordinator.placering }}{% endif %}.")
+    para(doc, "{{ koordinator.tekst|md }}")
+    para(doc, "Koordinatoren varetager:", bold=True)
+    para(doc, "{%p for a in koordinator.aktiviteter %}")
+    para(doc, "{{ a.tekst }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+
+    para(doc, "Succeskriterier", style="Heading 1")
+    para(doc, "Senest {{ succeskriterier.frist|dato }} skal følgende være opfyldt:")
+    para(doc, "{%p for k in succeskriterier.kriterier %}")
+    para(doc, "{{ k.kriterie_tekst }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+
+    para(doc, "Økonomi", style="Heading 1")
+    para(doc, "{{ oekonomi|md }}")
+    para(doc, "Budget for {{ budget.aar }}", style="Heading 2")
+    table = grid_table(doc, ["1.000 kr.{% if budget.prisniveau %} – {{ budget.prisniveau }}{% endif %}",
+                             "{{ budget.aar }}"], [13.1, 3.5])
+    table.rows[0].cells[1].paragraphs[0].alignment = RIGHT
+    set_cell(table.add_row().cells[0], "{%tr for g in budget.grupper %}")
+    group = table.add_row()
+    set_cell(group.cells[0], "{{ g.navn }}:", bold=True)
+    set_cell(table.add_row().cells[0], "{%tr for l in g.linjer %}")
+    line = table.add_row()
+    set_cell(line.cells[0], "{{ l.tekst }}")
+    set_cell(line.cells[1], "{{ l.beloeb|tal }}", align=RIGHT)
+    set_cell(table.add_row().cells[0], "{%tr endfor %}")
+    sums = table.add_row()
+    set_cell(sums.cells[0], "{{ g.navn }} i alt", bold=True)
+    set_cell(sums.cells[1], "{{ g.i_alt|tal }}", bold=True, align=RIGHT)
+    set_cell(table.add_row().cells[0], "{%tr endfor %}")
+    total = table.add_row()
+    set_cell(total.cells[0], "Budget i alt", bold=True)
+    set_cell(total.cells[1], "{{ budget.i_alt|tal }}", bold=True, align=RIGHT)
+    for cell in total.cells:
+        shade(cell)
+    para(doc, "")
+    para(doc, "Budgettet er på i alt {{ budget.i_alt_kr|tal }} kr., afrundet {{ budget.i_alt_mio_tekst }}")
+
+    para(doc, "Finansiering", style="Heading 2")
+    table = grid_table(doc, ["Kilde", "1.000 kr.", "Mio. kr.", "Note"], [6.6, 2.2, 2.4, 5.4])
+    row = loop_rows(table, "for f in budget.finansiering",
+                    ["{{ f.kilde }}{% if f.resten %} (dækker resten){% endif %}", "{{ f.beloeb|tal }}",
+                     "{{ f.mio_tekst }}", "{{ f.note or '' }}"], align_right_from=1)
+    row.cells[3].paragraphs[0].alignment = None  # the note is text, not a figure
+    total = table.add_row()
+    set_cell(total.cells[0], "I alt", bold=True)
+    set_cell(total.cells[1], "{{ budget.finansiering_i_alt|tal }}", bold=True, align=RIGHT)
+    set_cell(total.cells[2], "{{ budget.i_alt_mio_tekst }}", bold=True, align=RIGHT)
+
+    para(doc, "{%p if oekonomi_efter %}")
+    para(doc, "Økonomi efter {{ budget.aar }}", style="Heading 2")
+    para(doc, "{{ oekonomi_efter|md }}")
+    para(doc, "{%p endif %}")
+
+    para(doc, "{%p if bilag %}")
+    para(doc, "Bilag", style="Heading 1")
+    para(doc, "{%p for b in bilag %}")
+    para(doc, "{{ b.tekst }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    save(doc, "finansieringsmodel.docx")
