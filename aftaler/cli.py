@@ -185,6 +185,24 @@ def _ask(question: str, option: str) -> str:
     return click.prompt(question)
 
 
+@cli.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Skriv redlines (.docx), ændringssiden og evt. anmodningen om godkendelse i denne mappe.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Rapportens form: text (med farver på en terminal) eller json.")
+def diff(old, new, paths, out_dir, fmt):
+    """Vis hvad der er ændret fra OLD til NEW, og hvem der skal godkende det.
+
+    OLD og NEW er git-revisioner (et commit, et tag, HEAD~1) eller mapper; uden NEW sammenlignes med
+    arbejdskopien. Exitkode: 0 ingen ændringer, 1 ændringer, 2 fejl.
+    """
+    from .diff_command import run_diff
+    sys.exit(run_diff(old, new, list(paths), out_dir, fmt, sys.stdout))
+
+
 @cli.command("check-template")
 @click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--kind", "kind_name", required=True, help="Dokumenttypen skabelonen er til, fx delaftale.")
