@@ -1,7 +1,8 @@
 """Generate N agreement sets for the benchmarks: `python benchmarks/generate.py 100 /tmp/saet`.
 
-Each set is the example set agreements/amager (a real, full-size agreement) with its own name
-and slightly different figures, so no two sets are byte-identical.
+Each set is a copy of a template set (agreements/amager, a full-size agreement, or the small
+tests/sets/lille) with its own name and a different number of residents, so no two sets are
+byte-identical.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ def generate(count: int, target: Path, template: Path = ROOT / "agreements" / "a
         for path in folder.glob("*.yaml"):
             text = path.read_text(encoding="utf-8")
             text = re.sub(r"\$schema=\S*/schemas/", f"$schema={ROOT / 'schemas'}/", text)
-            text = text.replace("Boligsocial indsats på Amager", f"Boligsocial indsats nr. {n}")
-            text = text.replace("beboere: 9027", f"beboere: {9000 + n}")
+            text = re.sub(r"(?m)^omraadets_navn: .*$", f"omraadets_navn: Boligsocial indsats nr. {n}", text)
+            text = re.sub(r"(?m)^(  beboere: )(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + n}", text)
             path.write_text(text, encoding="utf-8")
         folders.append(folder)
     return folders
