@@ -9,6 +9,11 @@ inserted whole.
 
 `accept_all` and `reject_all` resolve every tracked change, the way Word's and LibreOffice's
 "accept all" and "reject all" do; the tests hold them against LibreOffice.
+
+A few choices are made for LibreOffice, which reads less of the format than Word: footnotes are
+written in reference order, a changed picture replaces its paragraph whole, and where a whole
+paragraph holding a footnote or standing before a table comes or goes, the paragraph mark
+before it carries the change (see _shifted_runs).
 """
 from __future__ import annotations
 
