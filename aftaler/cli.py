@@ -203,6 +203,22 @@ def diff(old, new, paths, out_dir, fmt):
     sys.exit(run_diff(old, new, list(paths), out_dir, fmt, sys.stdout))
 
 
+@cli.command()
+@PATHS
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+              show_default=True, help="Mappen der skrives til; hvert aftalesæt får DIR/<sæt>/status.docx.")
+@click.option("--year", "year", type=click.IntRange(1900, 2100), default=None, metavar="ÅR",
+              help="Det sidste år, der tælles med (standard: det seneste år med målinger).")
+@FORMAT
+def status(paths, out_dir, year, fmt):
+    """Skriv statusnotatet: hver indikator over for baseline, mål og kommunen, med grafer."""
+    result = pipeline.status(list(paths) or [Path("agreements")], out_dir, Project(), year)
+    code = _report(result, fmt)
+    if code == 0 and fmt == "text":
+        click.echo(f"{len(result.written)} statusnotat(er) skrevet i {out_dir}/", err=True)
+    sys.exit(code)
+
+
 @cli.command("check-template")
 @click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--kind", "kind_name", required=True, help="Dokumenttypen skabelonen er til, fx delaftale.")

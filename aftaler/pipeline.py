@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import docx_package, freshness
 from .agreement_set import AgreementSet, find_sets, load_set
-from .findings import Finding, Position, error, has_errors
+from .findings import Finding, Position, display_path, error, has_errors, warning
 from .project import Project
 from .slugs import set_slugs
 
@@ -137,6 +137,7 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
     """One set, start to finish in memory: (findings, output files, its part of the site)."""
     from .model import document_models
     from .site import render_set_site, site_document
+    from .status import status_site_document
     from .validate import validate_set
     project = project or Project(root=root, template_overrides=overrides)
     aset, findings = load_set(folder)
@@ -145,8 +146,45 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
         return findings, {}, None
     documents = document_models(aset, project)
     files, problems = render_documents(aset, documents, project, revision)
-    part = render_set_site([site_document(aset.name, doc) for doc in documents], slug, public=public)
+    pages = [site_document(aset.name, doc) for doc in documents]
+    status_page = status_site_document(aset, project)
+    part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
     return findings + problems, files, part
+
+
+def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None) -> Result:
+    """A status note per set that has a strategic agreement: `out_dir/<set>/status.docx`.
+
+    Like `build`: everything is read, checked and rendered before anything is written.
+    """
+    from .render_word import TemplateProblem
+    from .status import render_status_docx
+    sets, findings = load_and_validate(paths, project)
+    if has_errors(findings):
+        return Result(findings)
+    outputs = {}
+    for aset in sets:
+        if aset.one("samarbejdsaftale") is None:
+            findings.append(warning(Position(display_path(aset.folder)), "aftalesættet har ingen strategisk "
+                                    "samarbejdsaftale og dermed ingen indikatorer; intet statusnotat", "status"))
+            continue
+        try:
+            outputs[out_dir / aset.name / "status.docx"] = render_status_docx(aset, project, year)
+        except TemplateProblem as exc:
+            template = project.template_overrides.get("status", project.templates / "status.docx")
+            findings.append(error(Position(str(template)), str(exc), "skabelon"))
+    if has_errors(findings):
+        return Result(sorted(set(findings)))
+    written = []
+    for path, data in sorted(outputs.items()):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            docx_package.write_atomic(path, data)
+        except OSError as exc:
+            return Result(findings + [error(Position(str(path)), f"filen kan ikke skrives ({exc.strerror})", "output")],
+                          written)
+        written.append(path)
+    return Result(sorted(set(findings)), written)
 
 
 def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], list[Finding]]:

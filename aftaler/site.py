@@ -49,6 +49,7 @@ class SiteDocument:
     stem: str  # source file stem ("delaftale-beskaeftigelse"): the page's file name
     title: str  # shown in navigation and as the page heading
     model: dict  # the kind module's model()
+    files: tuple = ()  # (name, bytes) the page shows, relative to the set's folder: charts, diagrams
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = 
         tokens = _render_page(page, md_env, html_env, md, files)
         if page.doc is not None:
             search += _search_entries(tokens, page)
+    for doc in documents:
+        files.update({f"{slug}/{name}": data for name, data in doc.files})
     return SetSite(files, _set_summary(site_set), search)
 
 
@@ -149,7 +152,11 @@ def site_documents(aset, project) -> list[SiteDocument]:
 
 
 def site_document(set_name: str, doc) -> SiteDocument:
-    return SiteDocument(set_name, doc.kind.name, doc.source.path.stem, doc.model.get("titel") or doc.kind.title, doc.model)
+    """A model.DocumentModel as the site shows it; a kind's `site_files(model)` adds its figures."""
+    extra = getattr(doc.kind.module, "site_files", None)
+    files = tuple(sorted(extra(doc.model).items())) if extra else ()
+    return SiteDocument(set_name, doc.kind.name, doc.source.path.stem, doc.model.get("titel") or doc.kind.title,
+                        doc.model, files)
 
 
 # ------------------------------------------------------------------ sets and pages
@@ -370,7 +377,9 @@ def _safe_href(url: str) -> bool:
 def _markdown() -> MarkdownIt:
     md = _SiteMarkdown("js-default").use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slug)
-    md.disable("image")  # an author's image would be fetched from the network
+    # Images: only our own figures (grafer/*.svg, written with the page); an author's image would be
+    # fetched from the network, so it shows as its alt text.
+    md.add_render_rule("image", _render_image)
     md.inline.ruler.before("autolink", "site_anchor", _anchor_rule)
     md.core.ruler.before("anchor", "lift_anchors", _lift_anchors)
     md.core.ruler.push("site_finish", _finish)
@@ -383,6 +392,18 @@ def _markdown() -> MarkdownIt:
                        '<h2 id="fodnoter">Fodnoter</h2>\n<ol class="footnotes-list">\n')
     md.add_render_rule("footnote_anchor", _render_backref)
     return md
+
+
+_OUR_FIGURE = re.compile(r"^grafer/[a-z0-9][a-z0-9-]*\.svg$")
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = str(token.attrGet("src") or "")
+    if _OUR_FIGURE.match(src):
+        return f'<img class="figur" src="{escape(src)}" alt="{escape(alt)}">'
+    return str(escape(alt))
 
 
 def _anchor_rule(state, silent: bool) -> bool:

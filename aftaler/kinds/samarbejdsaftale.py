@@ -117,6 +117,8 @@ def _check_staff(source, aset) -> list[Finding]:
 
 
 def model(source, aset, context) -> dict:
+    from ..orgdiagram import org_picture, org_svg  # matplotlib takes seconds to import; `validate` never needs it
+
     data, catalogue = source.data, context["catalogue"]
     parties = {p["id"]: p for p in data["parter"]}
     area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
@@ -143,6 +145,8 @@ def model(source, aset, context) -> dict:
             data["kort_om_boligomraadet"], afdelinger=afdelinger,
             lejemaal_i_alt=sum(a["lejemaal"] for a in afdelinger), antal_afdelinger=len(afdelinger)),
         "organisering": dict(data["organisering"], zoner=zoner, medarbejdere=medarbejdere),
+        "organisationsdiagram": org_picture(data),  # drawn from the data above, never by hand
+        "organisationsdiagram_svg": org_svg(data),  # the same diagram for the site
         "indikatorraekker": indicator_rows(data["maal_og_indikatorer"], catalogue),
         "indsatsomraader": [dict(a, navn=area_names[a["omraade"]]) for a in data["indsatsomraader"]],
         "delaftaler": [f"Delaftale for indsatsområdet {area_names[a['omraade']]}" for a in data["indsatsomraader"]],
@@ -186,3 +190,9 @@ def staff_shares_text(person, activity_names, area_names) -> str:
 
 def _short(party) -> str:
     return party.get("forkortelse") or party["navn"]
+
+
+def site_files(model: dict) -> dict[str, bytes]:
+    """Files the site page shows besides its text: the organisation diagram."""
+    svg = model.get("organisationsdiagram_svg")
+    return {"grafer/organisationsdiagram.svg": svg.encode("utf-8")} if svg else {}

@@ -50,6 +50,10 @@ def build() -> None:
                   "styring på tværs af boligorganisationer, afdelinger og kommune. Beskrivelsen suppleres af et "
                   "organisationsdiagram og et kommissorium for bestyrelsen.")
     para(doc, "{{ organisering.tekst|md }}")
+    para(doc, "{%p if organisationsdiagram %}")
+    para(doc, "Organisationsdiagram", style="Heading 2")
+    para(doc, "{{ organisationsdiagram|billede }}")
+    para(doc, "{%p endif %}")
     para(doc, "{%p for o in organisering.organer %}")
     para(doc, "{{ o.navn }}", style="Heading 3")
     para(doc, "{{ o.beskrivelse|md }}")

@@ -1,0 +1,71 @@
+"""The status note template: the year's follow-up on every indicator, with a chart each."""
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+
+from word import grid_table, guidance, loop_rows, new_document, para, save
+
+COLUMNS = ["Indikator", "Baseline", "Seneste", "Kommunen", "Mål", "Ændring", "Status"]
+WIDTHS = [3.4, 2.2, 2.2, 2.5, 2.1, 2.1, 1.9]
+CELLS = ["{{ r.indikator }}", "{{ r.baseline_tekst }}", "{{ r.seneste_tekst }}", "{{ r.kommune_tekst }}",
+         "{{ r.maal_tekst }}", "{{ r.aendring_tekst }}", "{{ r.status }}"]
+
+
+def indicator_group(doc, heading_style: str) -> None:
+    """One goal or delmål (`g`): its table, then each indicator's status, reason and chart."""
+    para(doc, "{{ g.overskrift }}", style=heading_style)
+    table = grid_table(doc, COLUMNS, WIDTHS)
+    row = loop_rows(table, "for r in g.indikatorer", CELLS)
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # an indicator's row stays on one page
+    para(doc, "{%p for r in g.indikatorer %}")
+    # The name and the reason stay with the chart below them.
+    para(doc, "{{ r.indikator }}", bold=True).paragraph_format.keep_with_next = True
+    para(doc, "Status: {{ r.status }}. {{ r.begrundelse }} Datakilde: {{ r.datakilde or 'ikke angivet' }}."
+         ).paragraph_format.keep_with_next = True
+    para(doc, "{%p if r.figur %}")
+    para(doc, "{{ r.figur|billede }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+
+
+def build() -> None:
+    doc = new_document()
+    para(doc, "{{ titel }}", style="Title")
+    para(doc, "{{ navn }}", bold=True)
+    para(doc, "Aftaleperiode: {{ periode_tekst }}. Målinger til og med {{ aar }}.")
+    para(doc, "{%p if eksempeldata %}")
+    para(doc, "Tallene i dette notat er eksempeldata, ikke faktiske målinger.", bold=True)
+    para(doc, "{%p endif %}")
+
+    para(doc, "Sammenfatning", style="Heading 1")
+    para(doc, "{{ opsummering }}")
+    para(doc, "{%p for t in opsummering_dele %}")
+    para(doc, "{{ t }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p if ikke_paa_sporet %}")
+    para(doc, "Ikke på sporet:", bold=True)
+    para(doc, "{%p for t in ikke_paa_sporet %}")
+    para(doc, "{{ t }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    guidance(doc, "Status beregnes ud fra tallene, den skrives ikke. En indikator er på sporet, når målet er nået, "
+                  "eller når den seneste måling er mindst så god som en jævn udvikling fra baseline til målet ved "
+                  "fristen. Uden målværdi tæller kun retningen: bedre end baseline er på sporet. Måles indikatoren "
+                  "for flere delområder, skal de alle være på sporet. Uden målinger er status 'ingen data', uden "
+                  "mål og retning 'ingen mål'. Ændring er den seneste måling minus baseline.")
+
+    para(doc, "Overordnede mål og indikatorer", style="Heading 1")
+    para(doc, "{%p for g in overordnede %}")
+    indicator_group(doc, "Heading 2")
+    para(doc, "{%p endfor %}")
+
+    para(doc, "{%p if delaftaler %}")
+    para(doc, "Delmål og indikatorer", style="Heading 1")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p for d in delaftaler %}")
+    para(doc, "{{ d.navn }}", style="Heading 2")
+    para(doc, "{%p for g in d.delmaal %}")
+    indicator_group(doc, "Heading 3")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endfor %}")
+    save(doc, "status.docx")

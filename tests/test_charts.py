@@ -1,0 +1,110 @@
+"""Charts: Danish axes, baseline and target marked, identical bytes in any process, and embedded
+as images in the Word status note (read back from the package and through LibreOffice)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import zipfile
+
+from lxml import etree
+
+from aftaler import charts
+from aftaler.agreement_set import load_set
+from aftaler.loader import Decimal
+from aftaler.project import Project
+from aftaler.status import render_status_docx
+from conftest import ROOT
+from libreoffice import convert
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def row(enhed="tal", area=None, municipality=None, target=None) -> dict:
+    """A status row as status.indicator_row makes it, with only what a chart reads."""
+    def series(points, label=None, baseline=None, year=None):
+        return {"betegnelse": label, "baseline": baseline, "baseline_aar": year,
+                "punkter": [{"x": float(x), "aar": x, "vaerdi": v, "dato": None} for x, v in points]}
+    return {"indikator": "Elevernes trivsel", "enhed": enhed,
+            "serier": [series(**s) for s in area or []], "kommune_serier": [series(**s) for s in municipality or []],
+            "maal": target}
+
+
+TRIVSEL = row(area=[{"points": [(2022, Decimal("3.41")), (2023, Decimal("3.44"))], "label": "UP",
+                     "baseline": Decimal("3.39"), "year": 2019},
+                    {"points": [(2022, Decimal("3.44")), (2024, Decimal("3.50"))], "label": "AB",
+                     "baseline": Decimal("3.42"), "year": 2019}],
+              municipality=[{"points": [(2022, 3.47), (2024, 3.48)], "baseline": 3.47, "year": 2019}],
+              target={"vaerdi": 3.5, "retning": "hoejere", "frist_aar": 2025})
+
+
+def texts(svg: str) -> list[str]:
+    return ["".join(t.itertext()) for t in etree.fromstring(svg.encode()).iter(f"{SVG}text")]
+
+
+def test_axes_use_danish_number_style():
+    labels = texts(charts.chart_svg(TRIVSEL))
+    assert {"3,40", "3,45", "3,50"} <= set(labels), labels
+    assert not [t for t in labels if re.fullmatch(r"-?\d+\.\d+", t)], labels  # no decimal points
+    assert {"2019", "2022", "2025"} <= set(labels)  # years are years, not 2.019
+    big = row(area=[{"points": [(2022, 1150), (2023, 1280)], "baseline": 950, "year": 2020}])
+    assert "1.000" in texts(charts.chart_svg(big))
+    percent = row(enhed="procent", area=[{"points": [(2022, 89.9), (2024, 90.8)], "baseline": 89.2, "year": 2020}])
+    assert any(re.fullmatch(r"\d+(,\d+)?\u00a0%", t) for t in texts(charts.chart_svg(percent)))
+
+
+def test_baseline_target_and_both_lines_are_marked():
+    svg = charts.chart_svg(TRIVSEL)
+    labels = texts(svg)
+    for label in ("Boligområdet (UP)", "Boligområdet (AB)", "Kommunen", "Baseline", "Mål: 3,5 senest 2025"):
+        assert label in labels, labels
+    root = etree.fromstring(svg.encode())
+    assert root.tag == f"{SVG}svg" and root.find(f"{SVG}title").text.startswith("Graf: Elevernes trivsel")
+
+
+def test_nothing_to_draw_gives_no_chart():
+    empty = row(area=[{"points": [], "baseline": None}])
+    assert charts.chart_png(empty) is None and charts.chart_svg(empty) is None and charts.chart_picture(empty) is None
+
+
+PROGRAM = """
+import hashlib, json, sys
+from aftaler import charts
+row = json.loads(sys.stdin.read())
+print(hashlib.sha256(charts.chart_png(row) + charts.chart_svg(row).encode()).hexdigest())
+"""
+
+
+def test_same_data_gives_the_same_bytes_in_every_process():
+    data = json.dumps(TRIVSEL)
+    runs = [subprocess.run([sys.executable, "-c", PROGRAM], input=data, capture_output=True, text=True,
+                           cwd=ROOT, check=True).stdout.strip() for _ in range(2)]
+    here = json.loads(data)
+    assert runs[0] == runs[1] == hashlib.sha256(charts.chart_png(here) + charts.chart_svg(here).encode()).hexdigest()
+    png = charts.chart_png(here)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and b"Software" not in png
+    assert "<dc:date>" not in charts.chart_svg(here)
+
+
+def test_the_word_note_embeds_a_chart_per_indicator(tmp_path):
+    """Every indicator of the example has measurements, so each gets its image, in order."""
+    data = render_status_docx(load_set(ROOT / "agreements/amager")[0], Project(), None)
+    path = tmp_path / "status.docx"
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as z:
+        media = [n for n in z.namelist() if re.fullmatch(r"word/media/[^/]+\.png", n)]
+        body = z.read("word/document.xml").decode("utf-8")
+        images = [z.read(n) for n in media]
+    assert len(media) == 19
+    assert all(png.startswith(b"\x89PNG") for png in images)
+    assert body.count("<w:drawing>") == 19
+    assert body.count('descr="Graf: ') == 19
+    assert 'descr="Graf: Andel 1-5-årige i dagtilbud – boligområdet og kommunen 2020-2025' in body
+
+    pdf = convert(path, "pdf", tmp_path / "pdf")
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len([line for line in listing.splitlines()[2:] if line.strip()]) >= 19  # LibreOffice placed them
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "I 2025 er 8 af 19 indikatorer på sporet" in " ".join(text.split())
