@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 from aftaler.cli import main
-from conftest import ROOT, edit
+from conftest import edit
 
 
 def snapshot(folder):
