@@ -181,7 +181,7 @@ def test_the_example_statuses_match_the_figures():
         "uden-tilknytning-18-64": ON_TRACK,     # 27,5 < baseline 29,2, lower is better
         "sigtede-15-29": OFF_TRACK,             # 8,1 > course 6,46
         "tryghed-18": OFF_TRACK,                # UP reached 75; AB 69 < course 73,4
-        "frivilligt-arbejde-18": NO_TARGET,
+        "frivilligt-arbejde-18": ON_TRACK,  # no target value: judged by the catalogue's direction
         "valgdeltagelse": OFF_TRACK,            # Folketingsvalg 68,9 < 70,8
         "passive-kontanthjaelpsmodtagere": ON_TRACK,
         "unge-i-fritidsjob": ON_TRACK,          # from the first measurement: 55 ≥ course 52,7
@@ -195,7 +195,7 @@ def test_the_example_statuses_match_the_figures():
         "bestaaet-dansk-matematik-over-2": NO_TARGET,
     }
     assert {k: r["status"] for k, r in rows(model).items()} == expected
-    assert model["opsummering"] == "I 2025 er 8 af 19 indikatorer på sporet, 8 er ikke på sporet og 3 har intet mål."
+    assert model["opsummering"] == "I 2025 er 9 af 19 indikatorer på sporet, 8 er ikke på sporet og 2 har intet mål."
     assert "første måling (38 i 2022)" in rows(model)["unge-i-fritidsjob"]["begrundelse"]
     assert [d["navn"] for d in model["delaftaler"]][0] == "Delaftale for indsatsområdet Uddannelse og livschancer"
 
