@@ -90,7 +90,26 @@ def build_outputs(changes: ChangeSet, approvals: list[ApprovalItem], old_side: S
             redlines, problems = _redlines(aset, old_set, new_set, old_side, new_side, project)
             outputs.update(redlines)
             findings += problems
+    outputs.update(_site_with_change_pages(changes, outputs, new_side, project))
     return outputs, findings
+
+
+def _site_with_change_pages(changes: ChangeSet, outputs: dict, new_side: Side, project: Project) -> dict[str, bytes]:
+    """NEW's site with an "Ændringer siden …" page in each changed set, under `site/`: the change
+    page read in its context, with links to the documents it talks about."""
+    from .site import SiteDocument, assemble_site, render_set_site, site_document
+    from .slugs import set_slugs
+    changed = {aset.name for aset in changes.sets if aset.changed}
+    slugs = set_slugs([s.name for s in new_side.sets])
+    parts = []
+    for new_set in new_side.sets:
+        pages = [site_document(new_set.name, doc) for doc in document_models(new_set, project)]
+        page = outputs.get(f"{new_set.name}/{PAGE_NAME}.md", b"").decode("utf-8")
+        if new_set.name in changed and page:
+            title, _, body = page.partition("\n")
+            pages.append(SiteDocument(new_set.name, "aendringer", PAGE_NAME, title.lstrip("# ").strip(), {"tekst": body}))
+        parts.append(render_set_site(pages, slugs[new_set.name]))
+    return {f"site/{name}": data for name, data in assemble_site(parts).items()}
 
 
 def _redlines(aset: SetChanges, old_set, new_set, old_side: Side, new_side: Side, project: Project):

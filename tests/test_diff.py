@@ -414,6 +414,10 @@ def test_change_page(repo, monkeypatch, tmp_path):
     html = (tmp_path / "amager/aendringer.html").read_text(encoding="utf-8")
     assert "<h1>Ændringer siden start</h1>" in html and "<s>Boligforeningen</s>" in html
     assert "<script" not in html
+    # The same page in NEW's site, beside the documents it talks about.
+    site_page = (tmp_path / "site/amager/aendringer.html").read_text(encoding="utf-8")
+    assert "Ændringer siden start" in site_page and "89,2 → 89,4 (+0,2)" in site_page
+    assert 'href="samarbejdsaftale.html"' in site_page and (tmp_path / "site/amager/samarbejdsaftale.html").exists()
 
 
 def test_terminal_report_plain_when_piped_coloured_on_a_terminal(repo, monkeypatch):
