@@ -58,5 +58,27 @@ def tables(path: Path) -> list[list[list[str]]]:
     return result
 
 
+def shown_texts(data, *, not_shown: set, markdown: set, key=None):
+    """(key, text) for every string a reader must find in the document: values under `not_shown`
+    keys (ids, references, codes) are skipped, Markdown fields reduced to their plain lines."""
+    from aftaler import richtext
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k not in not_shown:
+                yield from shown_texts(v, not_shown=not_shown, markdown=markdown, key=k)
+    elif isinstance(data, list):
+        for item in data:
+            yield from shown_texts(item, not_shown=not_shown, markdown=markdown, key=key)
+    elif isinstance(data, str) and data.strip():
+        if key in markdown:
+            for line in richtext.plain_text(richtext.parse(data)).splitlines():
+                line = re.sub(r"^\[\d+\]: |\[\d+\]", "", line)  # footnote markers: numbered by Word
+                line = re.sub(r"^\s*(\d+\.|[-•*])\s+", "", line)  # list markers: Word's numbering
+                if line.strip():
+                    yield key, normalise(line)
+        else:
+            yield key, normalise(data)
+
+
 def normalise(text: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", text).strip()

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 import yaml
 
-from aftaler import richtext
 from conftest import ROOT, edit
-from docx_reader import all_text, footnotes, normalise, tables
+import docx_reader
+from docx_reader import all_text, footnotes, tables
 
 # Values that are references, ids or codes, not text a reader sees.
 NOT_SHOWN = {"id", "boligorganisation", "part", "aktivitet", "indsatsomraade", "omraade", "indikator", "gruppe",
@@ -19,24 +19,9 @@ MARKDOWN = {"tekst", "problemkompleks", "lokal_evaluering", "formaal", "maalgrup
             "sammenhaeng_kommunal", "revision", "beskrivelse"}
 
 
-def shown_texts(data, key=None):
-    """(key, text) for every string the document must show, Markdown reduced to its plain text."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k not in NOT_SHOWN:
-                yield from shown_texts(v, k)
-    elif isinstance(data, list):
-        for item in data:
-            yield from shown_texts(item, key)
-    elif isinstance(data, str) and data.strip():
-        if key in MARKDOWN:
-            for line in richtext.plain_text(richtext.parse(data)).splitlines():
-                line = re.sub(r"^\[\d+\]: |\[\d+\]", "", line)  # footnote markers: numbered by Word
-                line = re.sub(r"^(\d+\.|[-•*])\s+", "", line)  # list markers: Word's numbering
-                if line.strip():
-                    yield key, normalise(line)
-        else:
-            yield key, normalise(data)
+def shown_texts(data):
+    """(key, text) for every string the document must show (see docx_reader.shown_texts)."""
+    return docx_reader.shown_texts(data, not_shown=NOT_SHOWN, markdown=MARKDOWN)
 
 
 @pytest.fixture(scope="module")

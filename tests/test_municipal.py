@@ -12,10 +12,10 @@ import subprocess
 import pytest
 import yaml
 
-from aftaler import richtext
 from aftaler.cli import main
 from aftaler.kinds import finansieringsmodel, partnerskabsaftale
 from conftest import ROOT, edit
+import docx_reader
 from docx_reader import all_text, normalise, tables
 from libreoffice import convert
 
@@ -28,23 +28,9 @@ MARKDOWN = {"formaal", "forventede_virkninger", "tekst", "beskrivelse", "vurderi
             "krav_til_frivillige", "videre_proces"}
 
 
-def shown_texts(data, key=None):
-    """(key, text) for every string a reader must find in the document; Markdown as plain lines."""
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k not in NOT_SHOWN:
-                yield from shown_texts(v, k)
-    elif isinstance(data, list):
-        for item in data:
-            yield from shown_texts(item, key)
-    elif isinstance(data, str) and data.strip():
-        if key in MARKDOWN:
-            for line in richtext.plain_text(richtext.parse(data)).splitlines():
-                line = re.sub(r"^\s*(\d+\.|[-•*])\s+", "", line)  # list markers are Word's numbering
-                if line.strip():
-                    yield key, normalise(line)
-        else:
-            yield key, normalise(data)
+def shown_texts(data):
+    """(key, text) for every string a reader must find in the document (docx_reader.shown_texts)."""
+    return docx_reader.shown_texts(data, not_shown=NOT_SHOWN, markdown=MARKDOWN)
 
 
 @pytest.fixture(scope="module")
