@@ -79,7 +79,9 @@ def diff_two_revisions(work: Path) -> list[tuple[str, str]]:
         path.write_text(path.read_text(encoding="utf-8").replace("../../schemas/", f"{ROOT}/schemas/"), encoding="utf-8")
     git("add", "-A"); git("commit", "-qm", "godkendt"); git("tag", "godkendt")
     budget = repo / "agreements" / "amager" / "budget.yaml"
-    budget.write_text(budget.read_text(encoding="utf-8").replace("2022: 38", "2022: 48", 1), encoding="utf-8")
+    # A budget move between years: the line's total and financing stay as they were.
+    budget.write_text(budget.read_text(encoding="utf-8").replace("2022: 38, 2023: 38", "2022: 28, 2023: 48", 1),
+                      encoding="utf-8")
     git("commit", "-qam", "revision")
     seconds, _, _ = timed([*BUILD, "diff", "godkendt", "HEAD", "agreements/amager"], cwd=repo)
     with_files, _, _ = timed([*BUILD, "diff", "godkendt", "HEAD", "agreements/amager", "-o", str(work / "diff")], cwd=repo)
@@ -94,14 +96,14 @@ def main() -> None:
                         help="the set each generated set copies: tests/sets/lille or agreements/amager")
     args = parser.parse_args()
     template = ROOT / ("tests/sets/lille" if args.template == "lille" else "agreements/amager")
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        rows = example_vs_pandoc(work) + many_sets(work, args.sets, template) + diff_two_revisions(work)
     print(f"Maskine: {platform.node()}, {os.cpu_count()} kerner, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}; sæt kopieret fra {args.template}\n")
-    print("| måling | resultat |\n|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    print("| måling | resultat |\n|---|---|", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for stage in (example_vs_pandoc, lambda w: many_sets(w, args.sets, template), diff_two_revisions):
+            for name, value in stage(work):
+                print(f"| {name} | {value} |", flush=True)
 
 
 if __name__ == "__main__":
