@@ -107,4 +107,4 @@ def test_the_word_note_embeds_a_chart_per_indicator(tmp_path):
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len([line for line in listing.splitlines()[2:] if line.strip()]) >= 19  # LibreOffice placed them
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "I 2025 er 8 af 19 indikatorer på sporet" in " ".join(text.split())
+    assert "I 2025 er 9 af 19 indikatorer på sporet" in " ".join(text.split())
