@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .findings import Finding, Position, error
+from .findings import Finding, Position, display_path, error
 from .loader import Source, load
 
 
@@ -47,7 +47,12 @@ def load_set(folder: Path) -> tuple[AgreementSet, list[Finding]]:
     """Load every YAML file of a set; a file that fails to load does not stop the others."""
     aset = AgreementSet(name=folder.name, folder=folder)
     findings: list[Finding] = []
+    inside = folder.resolve()
     for path in sorted(folder.glob("*.yaml")):
+        if inside not in path.resolve().parents:
+            findings.append(error(Position(display_path(path)), "filen er et link til et sted uden for aftalemappen; "
+                                  "kopiér filen ind i mappen i stedet", "fil"))
+            continue
         source, problems = load(path)
         aset.sources.append(source)
         findings.extend(problems)

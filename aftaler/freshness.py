@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import docx_package
+from .loader import MAX_BYTES
 from .project import Project
 
 MANIFEST = ".aftaler-filer.json"
@@ -35,7 +37,16 @@ def toolkit_fingerprint(project: Project, options: dict) -> str:
 def set_key(folder: Path, fingerprint: str, revision: dict) -> str:
     digest = hashlib.sha256(f"{fingerprint}\0{revision['commit']}\0{revision['date'].isoformat()}".encode())
     for path in sorted(folder.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.name.encode() + b"\0")
+        try:
+            with path.open("rb") as handle:  # in blocks, and no further than the loader would read
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+                    if handle.tell() > MAX_BYTES:
+                        break
+        except OSError:
+            digest.update(b"unreadable")
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -75,6 +86,7 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
         stat = path.stat()
         recorded[name] = [stat.st_size, stat.st_mtime_ns]
         written.append(path)
+    _remove_abandoned_temporaries(folder)
     for name in sorted(set(previous) - set(files)):
         stale = folder / name
         if stale.is_file() and folder.resolve() in stale.resolve().parents:
@@ -82,6 +94,21 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
     manifest = {"noegle": key, "filer": recorded, **(extra or {})}
     docx_package.write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode())
     return written
+
+
+ABANDONED = 3600  # seconds: a temporary file this old belongs to a build that was killed
+
+
+def _remove_abandoned_temporaries(folder: Path) -> None:
+    """A build killed while writing leaves its `.name.hex.tmp`; a later build clears it. Young ones
+    may belong to a build running right now, so they stay."""
+    now = time.time()
+    for tmp in folder.rglob(".*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > ABANDONED:
+                tmp.unlink()
+        except OSError:
+            continue
 
 
 def remove_folder(folder: Path) -> None:

@@ -10,6 +10,7 @@ A file that cannot be loaded comes back with findings and no data, never as an e
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from .findings import Finding, Position, display_path, error
 
 MAX_BYTES = 2_000_000  # an agreement is tens of kB; anything far larger is a mistake or an attack
 MAX_DEPTH = 40
+MAX_DIGITS = 15  # what a spreadsheet calculates exactly; anything longer is a typing error
 
 SCHEMA_LINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 
@@ -139,13 +141,17 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     source = Source(path=path, display=display_path(path, root))
     here = Position(source.display)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # never more than the limit in memory, whatever the file's size
+            raw = handle.read(MAX_BYTES + 1)
+            size = max(len(raw), path.stat().st_size)
     except FileNotFoundError:
         return source, [error(here, "filen findes ikke", "fil")]
+    except IsADirectoryError:
+        return source, [error(here, "det er en mappe, ikke en fil", "fil")]
     except OSError as exc:
         return source, [error(here, f"filen kan ikke læses ({exc.strerror})", "fil")]
-    if len(raw) > MAX_BYTES:
-        return source, [error(here, f"filen er for stor ({len(raw):,} byte; højst {MAX_BYTES:,})".replace(",", "."), "fil")]
+    if size > MAX_BYTES:
+        return source, [error(here, f"filen er for stor ({size:,} byte; højst {MAX_BYTES:,})".replace(",", "."), "fil")]
     text, problem = _decode(raw, source.display)
     if problem:
         return source, [problem]
@@ -211,6 +217,11 @@ def _check_characters(text: str, display: str) -> list[Finding]:
         if bad:
             findings.append(error(Position(display, number, bad.start() + 1),
                                   f"ugyldigt kontroltegn (U+{ord(bad.group()):04X}) i teksten", "kodning"))
+        private = re.search("[\ue000-\uf8ff]", line)
+        if private:  # invisible in every document, and the characters the renderer reserves for itself
+            findings.append(error(Position(display, number, private.start() + 1),
+                                  f"tegnet U+{ord(private.group()):04X} (privat brug) kan ikke vises; det kommer ofte "
+                                  "med, når der kopieres fra Word (fx et punkttegn) — slet det", "kodning"))
     return findings
 
 
@@ -246,10 +257,15 @@ def _scalar(node, path: tuple, source: Source):
     if _BOOL.match(value):
         return value.lower() == "true"
     if _INT.match(value):
+        if len(value.lstrip("+-")) > MAX_DIGITS:  # kept as typed; the schema then says it is no number
+            return value
         return int(value)
     if _FLOAT.match(value):
+        number = Decimal(value)
+        if not math.isfinite(number) or len(value.split(".")[0].lstrip("+-")) > MAX_DIGITS:
+            return value  # 1e400 is no amount anyone meant; kept as typed for the schema to refuse
         source.float_text[path] = value
-        return Decimal(value)
+        return number
     return value
 
 

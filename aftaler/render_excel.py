@@ -132,7 +132,7 @@ def _write_group(ws, group, cols, row) -> tuple[int, int, list[str]]:
         name = line["udgiftspost"] + (f" ({line['noter_tekst']})" if line["noter_tekst"] else "")
         ws.cell(row, 1, name).alignment = _WRAP
         if group["gruppe"] == "tvaergaaende":
-            ws.cell(row, 2, line["udgiftstype_tekst"])
+            ws.cell(row, 2, line["kolonne_2"])
         for col, amount in zip(cols.years, line["udgifter"]):
             ws.cell(row, col, amount)
         for key, col in cols.financing.items():

@@ -53,7 +53,9 @@ def environment(undefined=jinja2.StrictUndefined) -> tuple[SandboxedEnvironment,
             raise TemplateProblem("filteret |billede kan kun bruges på et billede fra modellen")
         return placeholder(value)
 
-    env = SandboxedEnvironment(autoescape=True, undefined=undefined)
+    # A loader that finds nothing: `{% include %}` or `{% import %}` in a template is an error, never
+    # a read of another file.
+    env = SandboxedEnvironment(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None))
     env.filters.update({
         "tal": danish.number,
         "procent": danish.percent,

@@ -232,17 +232,25 @@ def _set_summary(site_set: _Set) -> dict:
     }
 
 
+PERSONAL = {"kontaktperson": ("navn", "email", "telefon"), "underskriver": ("navn",)}
+
+
 def _public_model(kind: str, model: dict) -> dict:
-    """The model without personal contact details: names, e-mails and phones of people."""
-    model = _redact_emails(model)
-    if kind == "delaftale":
-        model["parter"] = [dict(p, kontaktperson=_strip(p.get("kontaktperson"), "navn", "email", "telefon"))
-                           for p in model.get("parter") or []]
+    """The model without personal contact details: names, e-mails and phones of people, wherever a
+    kind keeps a `kontaktperson` or an `underskriver` (any kind, so a new one is covered too)."""
+    model = _without_people(_redact_emails(model))
     if kind == "samarbejdsaftale":
-        parties = [dict(p, underskriver=_strip(p.get("underskriver"), "navn")) for p in model.get("parter") or []]
-        model["parter"] = parties
-        model["boligorganisationer"] = [p for p in parties if p.get("type") == "boligorganisation"]
+        model["boligorganisationer"] = [p for p in model.get("parter") or [] if p.get("type") == "boligorganisation"]
     return model
+
+
+def _without_people(value):
+    if isinstance(value, dict):
+        return {k: _strip(v, *PERSONAL[k]) if k in PERSONAL and isinstance(v, dict) else _without_people(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_people(v) for v in value]
+    return value
 
 
 def _strip(person: dict | None, *keys: str) -> dict | None:

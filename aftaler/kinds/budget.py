@@ -192,6 +192,9 @@ def model(source, aset, context) -> dict:
                 "id": line["id"], "udgiftspost": line["udgiftspost"],
                 "udgiftstype": line.get("udgiftstype"),
                 "udgiftstype_tekst": expense_types.get(line.get("udgiftstype"), ""),
+                # The form's second column: the expense type, or (in an area's group) the line's description.
+                "beskrivelse": line.get("beskrivelse") or "",
+                "kolonne_2": expense_types.get(line.get("udgiftstype")) or line.get("beskrivelse") or "",
                 "noter": refs, "noter_tekst": " + ".join(str(r) for r in refs),
                 "udgifter": amounts, "total": sum(amounts), "finansiering": financing,
             })

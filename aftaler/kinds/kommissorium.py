@@ -62,7 +62,7 @@ def model(source, aset, context) -> dict:
     agreement = aset.one("samarbejdsaftale").data
     board = _board(agreement, data.get("organ"))
     parties = set_parties(aset)
-    members = [dict(m, antal=m.get("antal") or 1, part_navn=parties[m["part"]] if m.get("part") else m["organisation"])
+    members = [dict(m, antal=m.get("antal") or 1, part_navn=_seat_name(m, parties))
                for m in data["medlemmer"]]
     board_name = board["navn"] if board else "bestyrelsen"
     return {
@@ -87,3 +87,11 @@ def _board(agreement: dict, organ_id: str | None) -> dict | None:
         return next((o for o in organs if o["id"] == organ_id), None)
     boards = [o for o in organs if o.get("type") == BOARD]
     return boards[0] if len(boards) == 1 else None
+
+
+def _seat_name(member: dict, parties: dict) -> str:
+    """The party's name, the organisation's, or both ("Københavns Kommune (Lokaludvalget)")."""
+    names = [parties[member["part"]]] if member.get("part") else []
+    if member.get("organisation"):
+        names.append(f"({member['organisation']})" if names else member["organisation"])
+    return " ".join(names)

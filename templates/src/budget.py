@@ -53,7 +53,7 @@ def build() -> None:
     for cell in group_row.cells:
         shade(cell, "F2F2F2")
     row(["{%tr for l in g.linjer %}"])
-    row(["{{ l.udgiftspost }}{% if l.noter %} ({{ l.noter_tekst }}){% endif %}", "{{ l.udgiftstype_tekst }}",
+    row(["{{ l.udgiftspost }}{% if l.noter %} ({{ l.noter_tekst }}){% endif %}", "{{ l.kolonne_2 }}",
          "{%tc for v in l.udgifter %}", "{{ v|tal if v else '' }}", "{%tc endfor %}", *money])
     row(["{%tr endfor %}"])
     row(["Sum", "", "{%tc for v in g.aar_sum %}", "{{ v|tal }}", "{%tc endfor %}", "{{ g.total|tal }}",
