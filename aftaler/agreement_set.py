@@ -49,7 +49,12 @@ def load_set(folder: Path) -> tuple[AgreementSet, list[Finding]]:
     findings: list[Finding] = []
     inside = folder.resolve()
     for path in sorted(folder.glob("*.yaml")):
-        if inside not in path.resolve().parents:
+        try:
+            target = path.resolve(strict=path.is_symlink())
+        except (OSError, RuntimeError):  # a link to nothing, or a loop of links
+            findings.append(error(Position(display_path(path)), "filen er et link, der ikke peger på en fil", "fil"))
+            continue
+        if inside not in target.parents:
             findings.append(error(Position(display_path(path)), "filen er et link til et sted uden for aftalemappen; "
                                   "kopiér filen ind i mappen i stedet", "fil"))
             continue

@@ -234,9 +234,53 @@ def check_template(template, kind_name, set_path):
     sys.exit(_report(result, "text") if result.findings else 0)
 
 
+# click's own usage messages, in the words authors read everywhere else (Danish).
+_USAGE = [
+    (r"No such command '(.+)'\.", lambda m: f"ukendt kommando '{m[1]}'; kommandoerne er: {', '.join(sorted(cli.commands))}"),
+    (r"No such option:? '?([^'\s]+?)'?\.?(?: Did you mean '?([^'?\s]+)'?\?)?$",
+     lambda m: f"ukendt tilvalg '{m[1]}'" + (f"; mente du '{m[2]}'?" if m[2] else "")),
+    (r"'(.*)' is not one of (.+)\.", lambda m: f"'{m[1]}' er ikke en af {m[2].replace(', ', ', ')}"),
+    (r"'(.*)' is not a valid integer( range)?\.", lambda m: f"'{m[1]}' er ikke et helt tal"),
+    (r"(\S+) is not in the range (.+)\.", lambda m: f"{m[1]} ligger ikke i intervallet {m[2]}"),
+    (r"Directory '(.*)' is a file\.", lambda m: f"'{m[1]}' er en fil, ikke en mappe"),
+    (r"File '(.*)' does not exist\.", lambda m: f"filen '{m[1]}' findes ikke"),
+    (r"Path '(.*)' does not exist\.", lambda m: f"'{m[1]}' findes ikke"),
+    (r"Missing argument '(.+)'\.", lambda m: f"mangler argumentet {m[1]}"),
+    (r"Missing option '(.+)'\.", lambda m: f"mangler tilvalget {m[1]}"),
+    (r"Option '(.+)' requires an argument\.", lambda m: f"tilvalget {m[1]} skal have en værdi"),
+    (r"Got unexpected extra arguments? \((.+)\)", lambda m: f"uventede argumenter: {m[1]}"),
+]
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    import re
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        kind = "argumentet" if isinstance(exc.param, click.Argument) else "tilvalget"
+        return f"mangler {kind} {exc.param.human_readable_name}"
+    message = exc.format_message() if not isinstance(exc, click.BadParameter) else exc.message
+    for pattern, danish in _USAGE:
+        match = re.search(pattern, message)
+        if match:
+            message = danish(match)
+            break
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        hint = exc.param_hint or "/".join(getattr(exc.param, "opts", []) or [exc.param.name or ""])
+        message = f"ugyldig værdi for {hint}: {message}"
+    return message
+
+
 def main(argv=None) -> int:
     try:
-        cli.main(args=argv, prog_name="build.py", standalone_mode=True)
+        cli.main(args=argv, prog_name="build.py", standalone_mode=False)
+    except click.exceptions.Exit as exc:  # --help, --version
+        return exc.exit_code
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "build.py"
+        click.echo(f"{command}: fejl: {_usage_message(exc)}\nSe '{command} --help'.", err=True)
+        return 2
+    except click.Abort:
+        click.echo("Afbrudt.", err=True)
+        return 130
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:

@@ -65,7 +65,7 @@ def display_path(path: Path, root: Path | None = None) -> str:
         if base is None:
             continue
         try:
-            return str(path.resolve().relative_to(Path(base).resolve()))
-        except ValueError:
+            return str(path.parent.resolve().relative_to(Path(base).resolve()) / path.name)
+        except (ValueError, OSError, RuntimeError):  # elsewhere, or a link that leads nowhere
             continue
     return str(path)

@@ -190,6 +190,9 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, Finding | None]:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 3 and (raw[1::2][:64].count(0) > 24 or raw[0::2][:64].count(0) > 24)):
+        return "", error(Position(display), "filen er gemt som UTF-16 (Windows' 'Unicode'); gem den som UTF-8 i editoren",
+                         "kodning")
     if b"\x00" in raw:
         return "", error(Position(display), "filen er ikke tekst (den indeholder NUL-tegn); er det en binær fil?", "kodning")
     if raw.startswith(b"\xef\xbb\xbf"):

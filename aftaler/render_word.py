@@ -72,6 +72,10 @@ def render_docx(template_path: Path, context: dict) -> bytes:
     env, blocks = environment()
     try:
         template = DocxTemplate(str(template_path))
+        template.init_docx()  # read the package now, so a file that is no .docx is reported as such
+    except Exception as exc:  # python-docx raises several kinds for a file that is not a package
+        raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx): {exc}") from exc
+    try:
         template.render(context, jinja_env=env, autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(f"skabelonen bruger et navn, som modellen ikke har: {exc.message}") from exc

@@ -30,7 +30,9 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
         if not has_errors(problems):
             valid.append(source)
     findings.extend(unique_ids(valid))
-    if has_errors(findings):
+    if has_errors(findings) or any(source.data is None for source in aset.sources):
+        # Rules across documents would only repeat the problem (a missing delaftale, an unknown
+        # activity) in files that are right; the author fixes the broken file first.
         return sorted(set(findings))
 
     context = set_context(aset, project)
