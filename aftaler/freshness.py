@@ -90,7 +90,7 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
     for name in sorted(set(previous) - set(files)):
         stale = folder / name
         if stale.is_file() and folder.resolve() in stale.resolve().parents:
-            stale.unlink()
+            stale.unlink(missing_ok=True)  # a build running at the same time may have removed it
     manifest = {"noegle": key, "filer": recorded, **(extra or {})}
     docx_package.write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode())
     return written
@@ -116,7 +116,7 @@ def remove_folder(folder: Path) -> None:
     for name in read_manifest(folder).get("filer", {}):
         path = folder / name
         if path.is_file() and folder.resolve() in path.resolve().parents:
-            path.unlink()
+            path.unlink(missing_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)
     for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
         if not any(sub.iterdir()):

@@ -194,7 +194,7 @@ def model(source, aset, context) -> dict:
                 "udgiftstype_tekst": expense_types.get(line.get("udgiftstype"), ""),
                 # The form's second column: the expense type, or (in an area's group) the line's description.
                 "beskrivelse": line.get("beskrivelse") or "",
-                "kolonne_2": expense_types.get(line.get("udgiftstype")) or line.get("beskrivelse") or "",
+                "kolonne_2": " – ".join(x for x in (expense_types.get(line.get("udgiftstype")), line.get("beskrivelse")) if x),
                 "noter": refs, "noter_tekst": " + ".join(str(r) for r in refs),
                 "udgifter": amounts, "total": sum(amounts), "finansiering": financing,
             })
