@@ -4,64 +4,40 @@ Input is a row of the status model (status.indicator_row): its `serier` (the are
 `kommune_serier`, `maal` and `enhed`. The baseline is marked with an open square, the target
 with a star and a dotted line. Axes use Danish number style (90 %, 3,45).
 
-Drawn with matplotlib's object API (no pyplot, so no global state) and saved so that the same
-data gives the same bytes: a fixed hash salt for SVG ids, no date or software name in the files,
-and text set in the DejaVu Sans font file that ships inside matplotlib, not a system font.
+The chart is laid out here as a drawing.Drawing (sizes in points) and written by drawing.py as
+SVG for the site or PNG for Word; the same data gives the same bytes.
 """
 from __future__ import annotations
 
-import io
 import math
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.ticker import MaxNLocator
-
-from . import danish
+from . import danish, drawing
+from .drawing import Drawing, Line, Marker, Rect, Text
 from .render_word import Picture
 
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-FONT_SIZE = 8
-# Text stays text in SVG (searchable, readable by tests and screen readers).
-RC = {"svg.hashsalt": "aftaler", "svg.fonttype": "none", "font.size": FONT_SIZE, "axes.unicode_minus": False}
-PNG_METADATA = {"Software": None}
-SVG_METADATA = {"Date": None, "Creator": None}
+FONT_SIZE, LEGEND_SIZE = 8.0, 7.0
 DPI = 200
 AREA_COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7030a0"]
 MUNICIPALITY_COLOURS = ["#7f7f7f", "#a5a5a5", "#595959"]
 TARGET_COLOUR = "#c00000"
+AXIS_COLOUR, GRID_COLOUR = "#000000", "#d9d9d9"
 WIDTH_CM = 14.0
-PLOT_IN, TICKS_IN = 1.55, 0.32  # plot height and the room for the year labels under it, in inches
-
-
-def font(size: float = FONT_SIZE, bold: bool = False) -> FontProperties:
-    """matplotlib's own DejaVu Sans, by file: the same glyphs on every machine."""
-    return FontProperties(fname=str(FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size=size)
-
-
-def save(figure: Figure, fmt: str) -> bytes:
-    """PNG or SVG bytes without anything that changes from run to run."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(RC):
-        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=PNG_METADATA if fmt == "png" else SVG_METADATA)
-    data = buffer.getvalue()
-    if fmt == "svg":  # the <svg> element alone: valid as a file and inline in an HTML page
-        data = data[data.index(b"<svg"):]
-    return data
+# In points: the plot's place in the figure, the room for the year labels under it, a legend row.
+LEFT, RIGHT, TOP, PLOT = 43.2, 10.8, 7.2, 111.6
+TICKS, LEGEND_ROW, TICK = 23.0, 12.2, 3.5
+SERIES_WIDTH, DASH, DOTS = 1.6, (5.9, 2.6), (1.0, 1.65)
+_SAMPLE, _GAP = 2.2 * LEGEND_SIZE, 0.8 * LEGEND_SIZE  # a legend entry's line sample and the space after it
 
 
 def chart_png(row: dict) -> bytes | None:
-    figure = chart_figure(row)
-    return None if figure is None else save(figure, "png")
+    chart = chart_drawing(row)
+    return None if chart is None else drawing.png(chart, DPI)
 
 
 def chart_svg(row: dict) -> str | None:
     """The chart as an <svg> element with a <title> for screen readers, or None."""
-    figure = chart_figure(row)
-    return None if figure is None else titled(save(figure, "svg").decode("utf-8"), description(row))
+    chart = chart_drawing(row)
+    return None if chart is None else drawing.svg(chart, description(row))
 
 
 def chart_picture(row: dict, width_cm: float = WIDTH_CM) -> Picture | None:
@@ -77,40 +53,123 @@ def description(row: dict) -> str:
     return f"Graf: {row['indikator']} – boligområdet og kommunen{span}, med {marked}"
 
 
-def titled(svg: str, title: str) -> str:
-    head = svg.index(">") + 1
-    return svg[:head] + f"\n <title>{escape(title)}</title>" + svg[head:]
-
-
-def chart_figure(row: dict) -> Figure | None:
-    """The chart as a matplotlib Figure, or None when the indicator has no number to show."""
+def chart_drawing(row: dict) -> Drawing | None:
+    """The chart laid out in points, or None when the indicator has no number to show."""
     lines = _all_lines(row)
     target = row.get("maal") or {}
     if not lines:
         return None
-    entries = len(lines) + any(b is not None for *_, b in lines) + (target.get("vaerdi") is not None)
-    columns = 3 if max(len(label) for label, *_ in lines) <= 24 else 2
-    legend_rows = math.ceil(entries / columns)
-    # Fixed sizes in inches; the figure grows downwards with the legend.
-    width, plot, below = WIDTH_CM / 2.54, PLOT_IN, TICKS_IN + 0.17 * legend_rows
-    height = 0.1 + plot + below
-    with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(width, height))
-        axes = figure.add_axes((0.6 / width, below / height, (width - 0.75) / width, plot / height))
-        for label, colour, style, points, baseline in lines:
-            xs, ys = zip(*points)
-            axes.plot(xs, ys, style, color=colour, marker="o", markersize=3.5, linewidth=1.6, label=label)
-            if baseline is not None:
-                axes.plot([baseline[0]], [baseline[1]], "s", color=colour, markerfacecolor="white", markersize=6,
-                          markeredgewidth=1.4, zorder=3)
-        if any(b is not None for *_, b in lines):
-            axes.plot([], [], "s", color="#404040", markerfacecolor="white", markersize=6, label="Baseline")
-        if target.get("vaerdi") is not None:
-            axes.axhline(target["vaerdi"], color=TARGET_COLOUR, linestyle=":", linewidth=1)
-            axes.plot([target["frist_aar"]], [target["vaerdi"]], "*", color=TARGET_COLOUR, markersize=10,
-                      label=f"Mål: {_number(target['vaerdi'], row['enhed'])} senest {target['frist_aar']}", zorder=4)
-        _axes_style(axes, row, lines, columns)
-    return figure
+    width = WIDTH_CM / 2.54 * 72
+    legend = _legend_entries(row, lines)
+    columns = _legend_columns([label for label, _ in legend], width - LEFT)
+    rows = math.ceil(len(legend) / columns)
+    height = TOP + PLOT + TICKS + LEGEND_ROW * rows
+    plot = (LEFT, TOP, width - LEFT - RIGHT, PLOT)  # x, y, width, height
+
+    values = [y for *_, points, _ in lines for _, y in points]
+    if target.get("vaerdi") is not None:
+        values.append(target["vaerdi"])
+    low, high = _limits([float(v) for v in values], row["enhed"] == "procent")
+    xs = _all_x(row)
+    years = list(range(math.floor(min(xs)), math.floor(max(xs)) + 1))
+    x_low, x_high = years[0] - 0.4, max(years[-1], max(xs)) + 0.4
+
+    def at(x, y) -> tuple[float, float]:
+        return (plot[0] + (float(x) - x_low) / (x_high - x_low) * plot[2],
+                plot[1] + (high - float(y)) / (high - low) * plot[3])
+
+    shapes = _axes(row, plot, low, high, years, at)
+    for label, colour, style, points, baseline in lines:
+        line_points = tuple(at(x, y) for x, y in points)
+        shapes.append(Line(line_points, colour, SERIES_WIDTH, DASH if style == "--" else ()))
+        shapes += [Marker(x, y, "circle", 3.5, colour) for x, y in line_points]
+        if baseline is not None:
+            shapes.append(Marker(*at(*baseline), "square", 6, colour, fill="#ffffff", edge_width=1.4))
+    if target.get("vaerdi") is not None:
+        _, y = at(x_low, target["vaerdi"])
+        shapes.append(Line(((plot[0], y), (plot[0] + plot[2], y)), TARGET_COLOUR, 1.0, DOTS))
+        shapes.append(Marker(*at(target["frist_aar"], target["vaerdi"]), "star", 10, TARGET_COLOUR))
+    shapes += _legend(legend, columns, plot, width)
+    return Drawing(width, height, tuple(shapes))
+
+
+def _axes(row: dict, plot, low: float, high: float, years: list[int], at) -> list:
+    """Grid, the left and bottom axis, their ticks and Danish labels."""
+    left, top, width, height = plot
+    bottom = top + height
+    ticks = [t for t in _nice_ticks(low, high) if low - 1e-9 <= t <= high + 1e-9]
+    digits = _decimals_needed(ticks)
+    shapes: list = [Rect(left, top, width, height, "#ffffff")]
+    for tick in ticks:
+        _, y = at(years[0], tick)
+        shapes.append(Line(((left, y), (left + width, y)), GRID_COLOUR, 0.6))
+    shapes += [Line(((left, top), (left, bottom), (left + width, bottom)), AXIS_COLOUR, 0.8)]
+    for tick in ticks:
+        _, y = at(years[0], tick)
+        shapes.append(Line(((left - TICK, y), (left, y)), AXIS_COLOUR, 0.8))
+        shapes.append(Text(left - TICK - 3.5, y + FONT_SIZE * 0.36, _number(tick, row["enhed"], digits), FONT_SIZE,
+                           anchor="end"))
+    for year in years:
+        x, _ = at(year, low)
+        shapes.append(Line(((x, bottom), (x, bottom + TICK)), AXIS_COLOUR, 0.8))
+        shapes.append(Text(x, bottom + TICK + 3.5 + FONT_SIZE * 0.76, str(year), FONT_SIZE, anchor="middle"))
+    return shapes
+
+
+def _legend_entries(row: dict, lines) -> list[tuple]:
+    """(label, what its sample shows) for every line, the baseline marker and the target."""
+    entries = [(label, ("line", colour, style)) for label, colour, style, *_ in lines]
+    if any(b is not None for *_, b in lines):
+        entries.append(("Baseline", ("square", "#404040", None)))
+    target = row.get("maal") or {}
+    if target.get("vaerdi") is not None:
+        entries.append((f"Mål: {_number(target['vaerdi'], row['enhed'])} senest {target['frist_aar']}",
+                        ("star", TARGET_COLOUR, None)))
+    return entries
+
+
+def _legend_columns(labels: list[str], room: float) -> int:
+    """Three columns when every label fits in a third of the width, else two, else one."""
+    for columns in (3, 2):
+        if all(_SAMPLE + _GAP + drawing.text_width(label, LEGEND_SIZE) <= room / columns - 4 for label in labels):
+            return columns
+    return 1
+
+
+def _legend(entries: list[tuple], columns: int, plot, width: float) -> list:
+    """The legend under the plot, row by row: a sample of each line or marker and its label."""
+    sample, gap = _SAMPLE, _GAP
+    column = (width - plot[0]) / columns
+    shapes: list = []
+    for i, (label, (kind, colour, style)) in enumerate(entries):
+        x = plot[0] + (i % columns) * column
+        y = plot[1] + plot[3] + TICKS + (i // columns) * LEGEND_ROW + LEGEND_ROW / 2
+        middle = (x + sample / 2, y)
+        if kind == "line":
+            shapes.append(Line(((x, y), (x + sample, y)), colour, SERIES_WIDTH, DASH if style == "--" else ()))
+            shapes.append(Marker(*middle, "circle", 3.5, colour))
+        elif kind == "square":
+            shapes.append(Marker(*middle, "square", 6, colour, fill="#ffffff", edge_width=1.4))
+        else:
+            shapes.append(Marker(*middle, "star", 10, colour))
+        shapes.append(Text(x + sample + gap, y + LEGEND_SIZE * 0.36, label, LEGEND_SIZE))
+    return shapes
+
+
+def _nice_ticks(low: float, high: float, most: int = 4) -> list[float]:
+    """Round tick values over [low, high]: steps of 1, 2, 2,5 or 5 times a power of ten, at most
+    `most` intervals (the labels must stay readable in a small chart)."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    magnitude = 10 ** math.floor(math.log10(span / most))
+    for factor in (1, 2, 2.5, 5, 10, 20):
+        step = factor * magnitude
+        first = math.ceil(low / step - 1e-9)
+        last = math.floor(high / step + 1e-9)
+        if last - first <= most:
+            return [round(k * step, 10) for k in range(first, last + 1)]
+    return [low, high]
 
 
 def _all_lines(row: dict) -> list[tuple]:
@@ -139,28 +198,6 @@ def _all_lines(row: dict) -> list[tuple]:
 
 def _number(value, unit: str, digits: int | None = None) -> str:
     return danish.percent(value, digits) if unit == "procent" else danish.number(value, digits)
-
-
-def _axes_style(axes, row: dict, lines, columns: int) -> None:
-    values = [y for *_, points, _ in lines for _, y in points]
-    if (row.get("maal") or {}).get("vaerdi") is not None:
-        values.append(row["maal"]["vaerdi"])
-    low, high = _limits(values, row["enhed"] == "procent")
-    axes.set_ylim(low, high)
-    locator = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10])
-    ticks = [t for t in locator.tick_values(low, high) if low - 1e-9 <= t <= high + 1e-9]
-    digits = _decimals_needed(ticks)
-    axes.set_yticks(ticks, [_number(t, row["enhed"], digits) for t in ticks], fontproperties=font())
-    xs = _all_x(row)
-    years = list(range(math.floor(min(xs)), math.floor(max(xs)) + 1))
-    axes.set_xlim(years[0] - 0.4, max(years[-1], max(xs)) + 0.4)
-    axes.set_xticks(years, [str(y) for y in years], fontproperties=font())
-    axes.grid(axis="y", color="#d9d9d9", linewidth=0.6)
-    axes.set_axisbelow(True)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    axes.legend(loc="upper left", bbox_to_anchor=(0.0, -TICKS_IN / PLOT_IN), ncol=columns, frameon=False,
-                prop=font(7), handlelength=2.2, columnspacing=1.2, borderaxespad=0)
 
 
 def _all_x(row: dict) -> list[float]:

@@ -3,21 +3,16 @@
 Boxes: every organ (linked by `under`), the team (organisering.medarbejdere) under the most
 local secretariat, and the zones with their afdelinger under the resident follow-up group. The
 layout is a simple tree computed here: a node whose children are all leaves lists them in a
-column below it; other nodes spread their children side by side. No system tools: matplotlib
-draws it, with charts.save's deterministic settings, as PNG (for Word) and SVG (for the site).
+column below it; other nodes spread their children side by side. drawing.py writes it as PNG
+(for Word) and SVG (for the site), with text measured in the same font it is set in.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch
-from matplotlib.textpath import TextToPath
-
-from . import danish
-from .charts import RC, font, save, titled
+from . import danish, drawing
+from .drawing import Drawing, Line, Rect, Text
 from .render_word import Picture
 
 TYPE_NAMES = {"forum": "Forum", "bestyrelse": "Bestyrelse", "foelgegruppe": "Følgegruppe",
@@ -29,11 +24,14 @@ COLOURS = {"bestyrelse": ("#1f4e79", "#1f4e79", "white"), "forum": ("#2e75b6", "
            "faglig-foelgegruppe": ("#fff2cc", "#bf9000", "black"), "team": ("#fbe5d6", "#c55a11", "black"),
            "zone": ("#f2f2f2", "#7f7f7f", "black")}
 # Sizes in points (1/72 inch): the figure is drawn at its natural size.
-COLUMN, BOX, INDENT = 118.0, 106.0, 10.0
+COLUMN, BOX, INDENT, RADIUS = 118.0, 106.0, 10.0, 3.0
 PAD, TITLE_SIZE, TEXT_SIZE = 4.0, 7.0, 6.0
 LINE = 1.25  # line height as a multiple of the font size
 GAP_DOWN, GAP_STACK, MARGIN = 18.0, 6.0, 6.0
 MAX_WIDTH_CM = 16.0
+DPI = 200
+CONNECTOR = "#595959"
+ASCENT = 0.76  # from a line's top to its baseline, as a share of the font size (DejaVu Sans)
 
 
 @dataclass
@@ -202,22 +200,22 @@ def _place_column(node: Node, left: float, top: float):
 
 
 def _box(node: Node, x: float, y: float, width: float) -> Box:
-    title = tuple(wrap(node.title, width - 2 * PAD, font(TITLE_SIZE, bold=True)))
-    lines = tuple(line for text in node.lines for line in wrap(text, width - 2 * PAD, font(TEXT_SIZE)))
+    title = tuple(wrap(node.title, width - 2 * PAD, TITLE_SIZE, bold=True))
+    lines = tuple(line for text in node.lines for line in wrap(text, width - 2 * PAD, TEXT_SIZE))
     height = 2 * PAD + LINE * (TITLE_SIZE * len(title) + TEXT_SIZE * len(lines))
     return Box(node, x, y, width, height, title, lines)
 
 
-def wrap(text: str, width: float, prop) -> list[str]:
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Lines of at most `width` points, measured in the font itself; a too long word is hyphenated."""
     lines: list[str] = []
     for word in filter(None, text.split(" ")):  # plain spaces only: a no-break space holds a name together
         candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and _width(candidate, prop) <= width:
+        if lines and drawing.text_width(candidate, size, bold) <= width:
             lines[-1] = candidate
             continue
-        while _width(word, prop) > width:
-            cut = max(i for i in range(1, len(word)) if _width(word[:i] + "-", prop) <= width or i == 1)
+        while drawing.text_width(word, size, bold) > width:
+            cut = max(i for i in range(1, len(word)) if drawing.text_width(word[:i] + "-", size, bold) <= width or i == 1)
             cut = min(cut, len(word) - 4) if len(word) > 8 else cut  # no lone letters on the next line
             lines.append(word[:cut] + "-")
             word = word[cut:]
@@ -225,35 +223,24 @@ def wrap(text: str, width: float, prop) -> list[str]:
     return lines or [""]
 
 
-def _width(text: str, prop) -> float:
-    width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
-    return width
-
-
 # ------------------------------------------------------------------ drawing
 
 
-def org_figure(roots: list[Node]) -> Figure:
+def org_drawing(roots: list[Node]) -> Drawing:
+    """Connectors first, then the boxes with their title (bold) and lines of text."""
     boxes, segments, width, height = layout(roots)
-    with matplotlib.rc_context(RC):
-        figure = Figure(figsize=(width / 72, height / 72))
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, width)
-        axes.set_ylim(height, 0)
-        axes.set_axis_off()
-        for (x1, y1), (x2, y2) in segments:
-            axes.plot([x1, x2], [y1, y2], color="#595959", linewidth=0.8, solid_capstyle="butt")
-        for box in boxes:
-            fill, edge, ink = COLOURS.get(box.node.kind, COLOURS["zone"])
-            axes.add_patch(FancyBboxPatch((box.x, box.y), box.width, box.height, linewidth=0.8,
-                                          boxstyle="round,pad=0,rounding_size=3", facecolor=fill, edgecolor=edge))
-            axes.text(box.x + PAD, box.y + PAD, "\n".join(box.title), va="top", ha="left", color=ink,
-                      fontproperties=font(TITLE_SIZE, bold=True), linespacing=LINE)
-            if box.lines:
-                below = box.y + PAD + LINE * TITLE_SIZE * len(box.title)
-                axes.text(box.x + PAD, below, "\n".join(box.lines), va="top", ha="left", color=ink,
-                          fontproperties=font(TEXT_SIZE), linespacing=LINE)
-    return figure
+    shapes: list = [Line((a, b), CONNECTOR, 0.8) for a, b in segments]
+    for box in boxes:
+        fill, edge, ink = COLOURS.get(box.node.kind, COLOURS["zone"])
+        shapes.append(Rect(box.x, box.y, box.width, box.height, fill, edge, 0.8, RADIUS))
+        top = box.y + PAD
+        for line in box.title:
+            shapes.append(Text(box.x + PAD, top + ASCENT * TITLE_SIZE, line, TITLE_SIZE, ink, bold=True))
+            top += LINE * TITLE_SIZE
+        for line in box.lines:
+            shapes.append(Text(box.x + PAD, top + ASCENT * TEXT_SIZE, line, TEXT_SIZE, ink))
+            top += LINE * TEXT_SIZE
+    return Drawing(width, height, tuple(shapes))
 
 
 def description(roots: list[Node]) -> str:
@@ -267,7 +254,7 @@ def description(roots: list[Node]) -> str:
 
 def org_png(agreement: dict) -> bytes | None:
     roots = org_tree(agreement)
-    return save(org_figure(roots), "png") if roots else None
+    return drawing.png(org_drawing(roots), DPI) if roots else None
 
 
 def org_svg(agreement: dict) -> str | None:
@@ -275,7 +262,7 @@ def org_svg(agreement: dict) -> str | None:
     roots = org_tree(agreement)
     if not roots:
         return None
-    return titled(save(org_figure(roots), "svg").decode("utf-8"), description(roots))
+    return drawing.svg(org_drawing(roots), description(roots))
 
 
 def org_picture(agreement: dict) -> Picture | None:
@@ -284,5 +271,5 @@ def org_picture(agreement: dict) -> Picture | None:
     roots = org_tree(agreement)
     if not roots:
         return None
-    _, _, width, _ = layout(roots)
-    return Picture(save(org_figure(roots), "png"), min(MAX_WIDTH_CM, width / 72 * 2.54), description(roots))
+    diagram = org_drawing(roots)
+    return Picture(drawing.png(diagram, DPI), min(MAX_WIDTH_CM, diagram.width / 72 * 2.54), description(roots))

@@ -46,9 +46,6 @@ from test_site import text_of
 EXAMPLES = int(os.environ.get("AFTALER_HYPOTHESIS_EXAMPLES", "6"))
 # Shrinking a failure costs a build per step (seconds each): off unless asked for.
 PHASES = list(Phase) if os.environ.get("AFTALER_HYPOTHESIS_SHRINK") else [Phase.explicit, Phase.reuse, Phase.generate]
-# The organisation diagram draws names with DejaVu Sans, which lacks CJK and emoji: matplotlib warns
-# (the names are also in the documents' tables, as text).
-pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 SMALL_SET_BYTES = 40_000  # the example set (amager) is left to the other tests: it is slow to build
 MANIFEST = ".aftaler-filer.json"
 MARKDOWN_REF = "definitions/tekst"

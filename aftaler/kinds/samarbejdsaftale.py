@@ -117,7 +117,7 @@ def _check_staff(source, aset) -> list[Finding]:
 
 
 def model(source, aset, context) -> dict:
-    from ..orgdiagram import org_picture, org_svg  # matplotlib takes seconds to import; `validate` never needs it
+    from ..orgdiagram import org_picture, org_svg  # `validate` never draws
 
     data, catalogue = source.data, context["catalogue"]
     parties = {p["id"]: p for p in data["parter"]}
