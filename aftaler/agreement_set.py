@@ -13,6 +13,7 @@ class AgreementSet:
     name: str
     folder: Path
     sources: list[Source] = field(default_factory=list)
+    complete: bool = False  # every schema field present (model.complete_set); computed once per build
 
     def of_kind(self, kind: str) -> list[Source]:
         return [s for s in self.sources if s.kind == kind and s.data is not None]

@@ -1,6 +1,8 @@
 """Danish number and date style, from CLDR via Babel: 31.169 · 19,3 % · 1. januar 2022."""
 from __future__ import annotations
 
+import functools
+
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -15,6 +17,11 @@ def number(value, decimals: int | None = None) -> str:
         return ""
     if decimals is None:  # as many decimals as the author wrote: 2.0 stays 2,0
         decimals = getattr(value, "decimals", None)
+    return _formatted(type(value), value, decimals)
+
+
+@functools.lru_cache(maxsize=4096)  # a set shows the same few hundred numbers many times; Babel is slow
+def _formatted(_type: type, value, decimals: int | None) -> str:
     if decimals is not None:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=LOCALE)

@@ -133,10 +133,11 @@ def source_revisions(folders: list[Path]) -> dict[Path, dict]:
     """
     result = {folder: {"commit": "ikke i git", "date": EPOCH} for folder in folders}
     by_top: dict[Path, list[Path]] = {}
+    tops: dict[Path, Path | None] = {}
     for folder in folders:
-        top = _git(folder, "rev-parse", "--show-toplevel").strip()
+        top = _work_tree(folder.resolve(), tops)
         if top:
-            by_top.setdefault(Path(top), []).append(folder)
+            by_top.setdefault(top, []).append(folder)
     for top, members in by_top.items():
         relative = {folder: folder.resolve().relative_to(top.resolve()).as_posix() for folder in members}
         result.update(_last_commits(top, relative))
@@ -146,6 +147,17 @@ def source_revisions(folders: list[Path]) -> dict[Path, dict]:
                     line[3:].startswith(rel + "/") for line in dirty.splitlines()):
                 result[folder] = dict(result[folder], commit=result[folder]["commit"] + " + ændringer, der ikke er committet")
     return result
+
+
+def _work_tree(folder: Path, known: dict[Path, Path | None]) -> Path | None:
+    """The git work tree holding `folder`, found as git finds it (the nearest `.git` upwards),
+    without starting git once per set; `known` remembers the answer for each folder seen."""
+    if folder not in known:
+        if (folder / ".git").exists():
+            known[folder] = folder
+        else:
+            known[folder] = None if folder.parent == folder else _work_tree(folder.parent, known)
+    return known[folder]
 
 
 def _last_commits(top: Path, relative: dict[Path, str]) -> dict[Path, dict]:

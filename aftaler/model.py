@@ -19,6 +19,8 @@ from .project import Kind, Project
 
 def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
     """A copy of the set whose documents carry every schema field (absent ones as None/[])."""
+    if aset.complete:
+        return aset
     documents = project.schema_documents()
     registry = Registry().with_resources(
         (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
@@ -32,7 +34,7 @@ def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
         resolver = registry.resolver(base_uri=kind.schema_path.name)
         data = _complete(source.data, documents[kind.schema_path.name], resolver)
         sources.append(dataclasses.replace(source, data=data))
-    return dataclasses.replace(aset, sources=sources)
+    return dataclasses.replace(aset, sources=sources, complete=True)
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -
 def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides: dict, public: bool,
                  project: Project | None = None):
     """One set, start to finish in memory: (findings, output files, its part of the site)."""
-    from .model import document_models
+    from .model import complete_set, document_models
     from .site import render_set_site, site_document
     from .status import status_site_document
     from .validate import validate_set
@@ -144,6 +144,7 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
     findings += validate_set(aset, project)
     if has_errors(findings):
         return findings, {}, None
+    aset = complete_set(aset, project)  # once, for the documents and the status page
     documents = document_models(aset, project)
     files, problems = render_documents(aset, documents, project, revision)
     pages = [site_document(aset.name, doc) for doc in documents]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ..render_excel import render_budget_xlsx
 from ._common import dangling, each, period_bounds
 from .samarbejdsaftale import staff_shares_text
 
@@ -23,8 +22,15 @@ FINANCING_NAMES = {
 }
 CROSS_CUTTING, EVALUATION = "tvaergaaende", "lokal-evaluering"
 
+
+
+def _workbook(model: dict, *, created) -> bytes:
+    from ..render_excel import render_budget_xlsx  # openpyxl is slow to import; `validate` never writes
+    return render_budget_xlsx(model, created=created)
+
+
 # Besides its Word file, the budget is written as a workbook with live formulas.
-EXTRA_OUTPUTS = {".xlsx": render_budget_xlsx}
+EXTRA_OUTPUTS = {".xlsx": _workbook}
 
 
 def years(data, agreement) -> list[int]:
