@@ -55,8 +55,6 @@ KEEP = [
     ("puljeudmoentning", r"puljer\.\d+\.forventet\.enhed", "all pools must count in the same unit"),
     ("samarbejdsaftale", r"parter\.\d+\.forkortelse", "an abbreviation is shown only where a party is listed "
                                                       "by it (afdelinger of a boligorganisation)"),
-    ("budget", r"noter\.\d+\.tekst", "Markdown shown as source today (remove this line with the "
-                                          "xfail of test_budget_note_text_is_shown_as_its_schema_says)"),
 ]
 # Optional fields that only qualify another one: added only where that one is there.
 QUALIFIES = {"antal_enhed": "antal"}
@@ -473,10 +471,8 @@ def test_a_seat_with_both_shows_the_organisation(tmp_path):
     assert "Lokaludvalget" in all_text(out / "lille/kommissorium.docx")
 
 
-@pytest.mark.xfail(strict=True, reason="budget: noternes 'tekst' er Markdown i skemaet (definitions/tekst), men Word og "
-                                       "sitet viser den som kildetekst ('**fed**' står ordret); forslag: gør feltet til "
-                                       "almindelig tekst i skemaet (noter er korte), eller render det med |md")
 def test_budget_note_text_is_shown_as_its_schema_says(tmp_path):
+    """A note is plain text in the schema and shown as typed; were it Markdown, it would be rendered."""
     documents, registry = _registry()
     resolver = registry.resolver(base_uri="budget.schema.json")
     [slot] = [s for s in text_slots("budget.yaml", {"noter": [{"id": "n", "tekst": "x"}]},
