@@ -27,9 +27,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import danish
-from .model import document_models
 from .project import ROOT
-from .richtext import SAFE_SCHEMES
 from .site_generic import generic_markdown
 from .slugs import set_slugs, slug, unique_slugs
 
@@ -148,6 +146,7 @@ def _render_page(page, md_env, html_env, md, files: dict) -> list[Token]:
 
 def site_documents(aset, project) -> list[SiteDocument]:
     """A validated set's documents with their models, as `render_site` takes them."""
+    from .model import document_models  # only this path needs the models; keeps `import` light
     return [site_document(aset.name, doc) for doc in document_models(aset, project)]
 
 
@@ -267,7 +266,7 @@ def _redact_emails(value):
     if isinstance(value, list):
         return [_redact_emails(v) for v in value]
     if isinstance(value, str):
-        return _EMAIL.sub(REDACTED_EMAIL, value)
+        return _EMAIL.sub(REDACTED_EMAIL, value) if "@" in value else value
     return value
 
 
@@ -278,7 +277,9 @@ class MarkdownText(str):
     """Markdown we made or prepared ourselves; the Markdown templates print it as it is."""
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!&~#])")
+_BLANKS = re.compile(r"[ \t]+")
+# Every character Markdown could read as syntax, with a backslash before it.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|!&~#"})
 _LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -292,9 +293,10 @@ def escape_md(value) -> str:
     """Plain text as inline Markdown that reads as the same text (one line; '; ' between lines)."""
     if value is None:
         return ""
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in str(value).splitlines()]
-    text = _MD_SPECIAL.sub(r"\\\1", "; ".join(line for line in lines if line))
-    text = _LIST_START.sub(r"\1\\\2", text)
+    lines = [_BLANKS.sub(" ", line).strip() for line in str(value).splitlines()]
+    text = "; ".join(line for line in lines if line).translate(_MD_SPECIAL)
+    if text[:1].isdigit():  # only then can it read as an ordered list ("1. …")
+        text = _LIST_START.sub(r"\1\\\2", text)
     return "\\" + text if text[:1] in "-+=" and text else text
 
 
@@ -316,8 +318,10 @@ def _rich(text) -> MarkdownText:
 
 def _close_fences(text: str) -> str:
     """An unclosed ``` would swallow the rest of the page: close it at the end of the field."""
+    if "```" not in text and "~~~" not in text:  # no fence can open: most fields, no parse needed
+        return text
     lines = text.split("\n")
-    for token in MarkdownIt("js-default").parse(text):
+    for token in _fence_parser().parse(text):
         if token.type == "fence" and token.map and token.map[1] >= len(lines):
             last = lines[-1].strip()
             closed = token.map[1] - token.map[0] > 1 and last and set(last) == {token.markup[0]} \
@@ -325,6 +329,12 @@ def _close_fences(text: str) -> str:
             if not closed:
                 return text + "\n" + token.markup
     return text
+
+
+@functools.cache  # one per process
+def _fence_parser() -> MarkdownIt:
+    # Fences are blocks: the inline pass would only cost time.
+    return MarkdownIt("js-default").disable("inline")
 
 
 def _anchor(ident) -> MarkdownText:
@@ -376,6 +386,8 @@ def _safe_href(url: str) -> bool:
     """http, https, mailto, or a link relative to the page; any other scheme is not a link."""
     head = re.split(r"[/?#]", url, maxsplit=1)[0]
     if ":" in head:
+        # Imported here: richtext loads python-docx, which a build's site assembly never needs.
+        from .richtext import SAFE_SCHEMES
         return head.split(":", 1)[0].lower() in SAFE_SCHEMES
     # Browsers read "\" as "/": "/\host" and "//host" leave the site.
     return not url.startswith("/") and "\\" not in url and "%5c" not in url.lower()
@@ -568,6 +580,9 @@ def _layout(env: SandboxedEnvironment, page: _Page, body: Markup, toc: list[dict
 # ------------------------------------------------------------------ search
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _search_entries(tokens: list[Token], page: _Page) -> list[dict]:
     """One entry per section and per table row with an id: where search can take the reader."""
     base = {"d": page.title, "s": page.site_set.title}
@@ -590,7 +605,7 @@ def _search_entries(tokens: list[Token], page: _Page) -> list[dict]:
         elif token.type == "tr_open" and token.attrGet("id") and section is not None:
             row = dict(base, u=f"{url}#{token.attrGet('id')}", t=section["t"], x=[])
         elif token.type == "tr_close" and row is not None:
-            label = next((c for c in row["x"] if re.search(r"[^\W\d_]", c)), "")
+            label = next((c for c in row["x"] if _LETTER.search(c)), "")
             label = label if len(label) <= 80 else label[:79].rstrip() + "…"
             row["t"] = f"{section['t']} › {label}" if label else section["t"]
             entries.append(row)

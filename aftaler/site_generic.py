@@ -6,9 +6,12 @@ sections, long texts rich text; every plain value is escaped as Markdown.
 """
 from __future__ import annotations
 
+import re
+
 from . import danish
 
 LONG_TEXT = 80
+_NOT_IDENT = re.compile(r"[^a-z0-9]")
 SKIP = {"titel"}  # already the page's heading
 
 
@@ -47,7 +50,8 @@ def _mapping(data: dict, depth: int, prefix: str, escape, rich, anchor) -> list[
 
 
 def _ident(text: str) -> str:
-    return "".join(c if c.isalnum() and c.isascii() else "-" for c in str(text).lower()).strip("-") or "id"
+    # Character by character: after lower() the ASCII letters and digits are exactly [a-z0-9].
+    return _NOT_IDENT.sub("-", str(text).lower()).strip("-") or "id"
 
 
 def _table(rows: list[dict], prefix: str, escape, anchor) -> list[str]:
