@@ -5,23 +5,33 @@ or `{{ … }}` typed by an author come out literally. Rich text goes through a p
 `md` filter leaves a marker paragraph that richtext.py replaces with real paragraphs, lists and
 footnotes after Jinja has run; the `billede` filter does the same for a `Picture` in the model
 (a chart, the organisation diagram).
+
+What depends only on the template (docxtpl's patched XML, the compiled Jinja template) is kept
+per process, keyed by the template's own text, so an edited template is never served stale.
 """
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from . import danish, richtext
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no author types them
+# Where a render's `md`/`billede` values are collected: a context name no template can spell,
+# because a Jinja name must be an identifier.
+_BLOCKS = f"{MARK_OPEN}blocks"
+# Paragraphs holding a marker, once each, in document order (an XPath node-set is ordered).
+_MARKED = etree.XPath(f'.//w:t[contains(., "{MARK_OPEN}")]/ancestor::w:p[1]', namespaces=nsmap)
 
 
 class TemplateProblem(Exception):
@@ -37,46 +47,85 @@ class Picture:
     description: str = ""
 
 
-def environment(undefined=jinja2.StrictUndefined) -> tuple[SandboxedEnvironment, list]:
-    """A fresh environment per document; `md` and `billede` collect what they were given."""
-    blocks: list = []
+def _placeholder(context, value) -> str:
+    blocks = context[_BLOCKS]
+    blocks.append(value)
+    return f"{MARK_OPEN}{len(blocks) - 1}{MARK_CLOSE}"
 
-    def placeholder(value) -> str:
-        blocks.append(value)
-        return f"{MARK_OPEN}{len(blocks) - 1}{MARK_CLOSE}"
 
-    def md(value) -> str:
-        return placeholder("" if value is None else str(value))
+@jinja2.pass_context
+def _md(context, value) -> str:
+    return _placeholder(context, "" if value is None else str(value))
 
-    def billede(value) -> str:
-        if not isinstance(value, Picture):
-            raise TemplateProblem("filteret |billede kan kun bruges på et billede fra modellen")
-        return placeholder(value)
 
-    # A loader that finds nothing: `{% include %}` or `{% import %}` in a template is an error, never
-    # a read of another file.
-    env = SandboxedEnvironment(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None))
-    env.filters.update({
-        "tal": danish.number,
-        "procent": danish.percent,
-        "dato": danish.date_text,
-        "periode": danish.period,
-        "md": md,
-        "billede": billede,
-    })
-    return env, blocks
+@jinja2.pass_context
+def _billede(context, value) -> str:
+    if not isinstance(value, Picture):
+        raise TemplateProblem("filteret |billede kan kun bruges på et billede fra modellen")
+    return _placeholder(context, value)
+
+
+class _Environment(SandboxedEnvironment):
+    """The sandbox every template runs in; compiles each distinct template text once."""
+
+    def __init__(self, undefined):
+        # A loader that finds nothing: `{% include %}` or `{% import %}` in a template is an
+        # error, never a read of another file.
+        super().__init__(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None))
+        self.filters.update({
+            "tal": danish.number,
+            "procent": danish.percent,
+            "dato": danish.date_text,
+            "periode": danish.period,
+            "md": _md,
+            "billede": _billede,
+        })
+        # Keyed by the source text itself: a changed template is a new key. Compiling is most
+        # of docxtpl's work, and a build renders the same few templates many times.
+        self._compiled = functools.lru_cache(maxsize=128)(super().from_string)
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled(source)
+        return super().from_string(source, globals, template_class)
+
+
+@functools.cache
+def _strict_environment() -> _Environment:
+    """One per process: a compiled template holds no state of a render."""
+    return _Environment(jinja2.StrictUndefined)
+
+
+@functools.lru_cache(maxsize=128)
+def _patched(xml: str) -> str:
+    """docxtpl's clean-up of a part's XML before Jinja sees it: pure text, so kept by text."""
+    return DocxTemplate(None).patch_xml(xml)
+
+
+class _Template(DocxTemplate):
+    """docxtpl, with the template-only text work served from the per-process cache."""
+
+    def patch_xml(self, src_xml):
+        return _patched(src_xml)
+
+    def resolve_listing(self, xml):
+        # docxtpl turns tab, \a, newline and \f inside w:t into Word markup; with none of them in
+        # the XML its three nested regex passes change nothing.
+        if not any(c in xml for c in "\t\a\n\f"):
+            return xml
+        return super().resolve_listing(xml)
 
 
 def render_docx(template_path: Path, context: dict) -> bytes:
     """Fill the template; return the .docx bytes (not yet normalised, see docx_package)."""
-    env, blocks = environment()
+    blocks: list = []
     try:
-        template = DocxTemplate(str(template_path))
+        template = _Template(str(template_path))
         template.init_docx()  # read the package now, so a file that is no .docx is reported as such
     except Exception as exc:  # python-docx raises several kinds for a file that is not a package
         raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx): {exc}") from exc
     try:
-        template.render(context, jinja_env=env, autoescape=True)
+        template.render({**context, _BLOCKS: blocks}, jinja_env=_strict_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(f"skabelonen bruger et navn, som modellen ikke har: {exc.message}") from exc
     except jinja2.TemplateSyntaxError as exc:
@@ -91,11 +140,11 @@ def render_docx(template_path: Path, context: dict) -> bytes:
 
 
 def _expand_placeholders(document, blocks: list) -> None:
-    body = document.element.body
-    for p in list(body.iter(qn("w:p"))):
+    styles: dict = {}  # style lookups shared by every placeholder of this document
+    for p in _MARKED(document.element.body):
         paragraph = Paragraph(p, document._body)
         text = paragraph.text
-        if MARK_OPEN not in text:
+        if MARK_OPEN not in text:  # e.g. a marker inside a content control, not the paragraph's own text
             continue
         stripped = text.strip()
         if not (stripped.startswith(MARK_OPEN) and stripped.endswith(MARK_CLOSE) and stripped.count(MARK_OPEN) == 1):
@@ -104,7 +153,7 @@ def _expand_placeholders(document, blocks: list) -> None:
         if isinstance(block, Picture):
             _insert_picture(paragraph, block)
         else:
-            richtext.replace_placeholder(document, paragraph, richtext.parse(block))
+            richtext.replace_placeholder(document, paragraph, richtext.parse(block), styles=styles)
 
 
 def _insert_picture(paragraph, picture: Picture) -> None:
@@ -158,9 +207,9 @@ def undeclared_names(template_path: Path, context: dict) -> list[str]:
                     owner = {"str": "en tekst", "dict": "et afsnit", "list": "en liste"}.get(type(obj).__name__, "en værdi")
                     missing.append(f"'{name}' (felt i {owner})")
 
-    env, _ = environment(undefined=Recording)
-    template = DocxTemplate(str(template_path))
+    env = _Environment(Recording)  # its own: Recording reports into this call's list
+    template = _Template(str(template_path))
     top_level = template.get_undeclared_template_variables(jinja_env=env)
     missing.extend(f"'{name}'" for name in sorted(top_level) if name not in context)
-    template.render(context, jinja_env=env, autoescape=True)
+    template.render({**context, _BLOCKS: []}, jinja_env=env, autoescape=True)
     return sorted(set(missing))

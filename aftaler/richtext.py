@@ -17,8 +17,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.parser import oxml_parser
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLinkText
 from mdit_py_plugins.footnote import footnote_plugin
@@ -182,13 +183,29 @@ def plain_text(blocks: list[Block]) -> str:
 # ---------------------------------------------------------------- Word writing
 
 
+@functools.cache
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    prefix = tag.partition(":")[0]
+    return qn(tag), {prefix: nsmap[prefix]}
+
+
+def _element(tag: str, attrs: dict | None = None):
+    """python-docx's OxmlElement, without parsing the tag again for every run and text."""
+    clark, declared = _tag(tag)
+    return oxml_parser.makeelement(clark, attrib=attrs, nsmap=declared)
+
+
 def _style_id(document, name: str, style_type: str) -> str | None:
     """Style id by English built-in name (localized templates keep w:name) or by id."""
     wanted = {name.lower(), name.replace(" ", "").lower()}
+    val = qn("w:val")
+    # find/iterchildren, not xpath: this runs over every style of the template
     for style in document.styles.element.iterchildren(qn("w:style")):
+        if style.get(qn("w:type")) != style_type:
+            continue
         style_id = style.get(qn("w:styleId")) or ""
-        names = {n.lower() for n in style.xpath("./w:name/@w:val")} | {style_id.lower()}
-        if style.get(qn("w:type")) == style_type and names & wanted:
+        names = {n.get(val).lower() for n in style.iterchildren(qn("w:name")) if n.get(val) is not None}
+        if (names | {style_id.lower()}) & wanted:
             return style_id
     return None
 
@@ -211,7 +228,7 @@ class _Notes:
 
     def add(self, paragraphs) -> int:
         note_id, self.next_id = self.next_id, self.next_id + 1
-        note = OxmlElement("w:footnote", {qn("w:id"): str(note_id)})
+        note = _element("w:footnote", {qn("w:id"): str(note_id)})
         note.extend(paragraphs)
         self.root.append(note)
         return note_id
@@ -224,7 +241,7 @@ class _Notes:
 class _Writer:
     """State for one placeholder replacement; ids are taken in document order."""
 
-    def __init__(self, document, paragraph, blocks):
+    def __init__(self, document, paragraph, blocks, styles: dict | None = None):
         self.document, self.old = document, paragraph._p
         try:
             self.part = paragraph.part
@@ -239,7 +256,7 @@ class _Writer:
         self.notes: _Notes | None = None
         self.nums: dict[int, tuple[int, int] | None] = {}
         self.counters: dict[int, int] = {}
-        self.styles: dict[tuple[str, str], str | None] = {}
+        self.styles: dict[tuple[str, str], str | None] = {} if styles is None else styles
 
     def style(self, name: str, style_type: str = "paragraph") -> str | None:
         if (name, style_type) not in self.styles:
@@ -248,8 +265,8 @@ class _Writer:
 
     # -- runs
     def _r(self, run: Run, style: str | None, base, superscript: bool = False):
-        r = OxmlElement("w:r")
-        rpr = copy.deepcopy(base) if base is not None else OxmlElement("w:rPr")
+        r = _element("w:r")
+        rpr = copy.deepcopy(base) if base is not None else _element("w:rPr")
         if style:
             rpr.style = style
         if superscript:
@@ -264,14 +281,14 @@ class _Writer:
     def _text_run(self, run: Run, style: str | None, base):
         r = self._r(run, style, base)
         if run.line_break:
-            r.append(OxmlElement("w:br"))
+            r.append(_element("w:br"))
         for piece in _TEXT_SPLIT.split(_XML_INVALID.sub("", run.text)):
             if piece == "\t":
-                r.append(OxmlElement("w:tab"))
+                r.append(_element("w:tab"))
             elif piece in ("\n", "\r", "\r\n"):
-                r.append(OxmlElement("w:br"))
+                r.append(_element("w:br"))
             elif piece:
-                t = OxmlElement("w:t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+                t = _element("w:t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
                 t.text = piece
                 r.append(t)
         return r
@@ -279,7 +296,7 @@ class _Writer:
     def _mark(self, tag: str, attrs, base):
         style = self.style("footnote reference", "character")
         r = self._r(Run(), style, base, superscript=style is None)
-        r.append(OxmlElement(tag, attrs))
+        r.append(_element(tag, attrs))
         return r
 
     def _note_ref(self, key: int):
@@ -297,7 +314,7 @@ class _Writer:
             if run.url:
                 if link is None or link_url != run.url:
                     rid = part.relate_to(run.url, RT.HYPERLINK, is_external=True)
-                    link = OxmlElement("w:hyperlink", {qn("r:id"): rid, qn("w:history"): "1"})
+                    link = _element("w:hyperlink", {qn("r:id"): rid, qn("w:history"): "1"})
                     link_url = run.url
                     p.append(link)
                 link.append(self._text_run(run, self.style("Hyperlink", "character"), base))
@@ -333,7 +350,7 @@ class _Writer:
         return self.nums[block.list_id]
 
     def _paragraph(self, block: Block, part=None, first: bool = False):
-        p, runs, base, prefix = OxmlElement("w:p"), block.runs, self.base, ""
+        p, runs, base, prefix = _element("w:p"), block.runs, self.base, ""
         if block.kind == "footnote":
             base = None  # footnote text has its own style, not the placeholder's look
             if style := self.style("footnote text"):
@@ -386,6 +403,10 @@ class _Writer:
             self.notes.flush()
 
 
-def replace_placeholder(document, paragraph, blocks: list[Block]) -> None:
-    """Replace `paragraph` (a python-docx Paragraph of `document`) by `blocks`, in place."""
-    _Writer(document, paragraph, blocks).replace(blocks)
+def replace_placeholder(document, paragraph, blocks: list[Block], *, styles: dict | None = None) -> None:
+    """Replace `paragraph` (a python-docx Paragraph of `document`) by `blocks`, in place.
+
+    `styles`: a dict the caller shares between the placeholders of one document, so each
+    style is looked up in the template once; the document's styles must not change meanwhile.
+    """
+    _Writer(document, paragraph, blocks, styles).replace(blocks)
