@@ -42,8 +42,8 @@ def chart_svg(row: dict) -> str | None:
 
 def chart_picture(row: dict, width_cm: float = WIDTH_CM) -> Picture | None:
     """The chart as a Picture for a Word template (`|billede`), or None when there is nothing to draw."""
-    png = chart_png(row)
-    return None if png is None else Picture(png, width_cm, description(row))
+    chart = chart_drawing(row)
+    return None if chart is None else Picture(chart, width_cm, description(row), DPI)
 
 
 def description(row: dict) -> str:

@@ -272,4 +272,4 @@ def org_picture(agreement: dict) -> Picture | None:
     if not roots:
         return None
     diagram = org_drawing(roots)
-    return Picture(drawing.png(diagram, DPI), min(MAX_WIDTH_CM, diagram.width / 72 * 2.54), description(roots))
+    return Picture(diagram, min(MAX_WIDTH_CM, diagram.width / 72 * 2.54), description(roots), DPI)

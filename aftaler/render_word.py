@@ -24,7 +24,9 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from . import danish, richtext
+from . import danish, drawing, richtext
+from .drawing import Drawing
+from .template_cache import bytecode_cache, from_source
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no author types them
 # Where a render's `md`/`billede` values are collected: a context name no template can spell,
@@ -40,11 +42,18 @@ class TemplateProblem(Exception):
 
 @dataclass(frozen=True)
 class Picture:
-    """An image a model provides for a template: PNG bytes, its width on the page, alt text."""
+    """An image a model provides for a template: PNG bytes or a figure (drawing.Drawing), its
+    width on the page, and alt text. A figure is rasterised only when a Word file shows it; the
+    site draws the same figure as SVG."""
 
-    png: bytes
+    image: bytes | Drawing
     width_cm: float
     description: str = ""
+    dpi: int = 200
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        return self.image if isinstance(self.image, bytes) else drawing.png(self.image, self.dpi)
 
 
 def _placeholder(context, value) -> str:
@@ -81,8 +90,10 @@ class _Environment(SandboxedEnvironment):
             "billede": _billede,
         })
         # Keyed by the source text itself: a changed template is a new key. Compiling is most
-        # of docxtpl's work, and a build renders the same few templates many times.
-        self._compiled = functools.lru_cache(maxsize=128)(super().from_string)
+        # of docxtpl's work, and a build renders the same few templates many times; between
+        # runs the compiled code is kept on disk (template_cache.py).
+        self.bytecode_cache = bytecode_cache()
+        self._compiled = functools.lru_cache(maxsize=128)(functools.partial(from_source, self))
 
     def from_string(self, source, globals=None, template_class=None):
         if globals is None and template_class is None and isinstance(source, str):

@@ -30,6 +30,7 @@ from . import danish
 from .project import ROOT
 from .site_generic import generic_markdown
 from .slugs import set_slugs, slug, unique_slugs
+from .template_cache import bytecode_cache
 
 TEMPLATES = ROOT / "templates" / "site"
 ASSETS = ("site.css", "search.js")
@@ -355,7 +356,7 @@ def _link(text, href: str | None) -> MarkdownText:
 def _markdown_env() -> SandboxedEnvironment:
     env = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                               finalize=_finalize_md)
+                               finalize=_finalize_md, bytecode_cache=bytecode_cache())
     # verbatim: for the output of our own macros only, never for a value from the model.
     env.filters.update(md=_rich, verbatim=MarkdownText, tal=danish.number, procent=danish.percent,
                        dato=danish.date_text, periode=danish.period)
@@ -545,7 +546,7 @@ def _inline_text(token: Token) -> str:
 @functools.cache  # one per process: Jinja keeps compiled templates in its environment
 def _html_env() -> SandboxedEnvironment:
     return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                                trim_blocks=True, lstrip_blocks=True)
+                                trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
 
 
 def _toc(tokens: list[Token]) -> list[dict]:

@@ -1,0 +1,69 @@
+"""Compiled templates kept between runs, as Python keeps compiled modules in __pycache__.
+
+Compiling the Word and site templates is a large part of building one set (≈0,3 s of CPU), and
+the templates change far less often than agreements. Jinja's own FileSystemBytecodeCache keeps
+the compiled code in Jinja's per-user directory (created private to the user, its owner checked)
+and checks it against a hash of the template's source, so an edited template is compiled again.
+`AFTALER_SKABELONCACHE=0` turns it off.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+
+import jinja2
+from jinja2 import Environment, Template
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
+
+
+class _Cache(FileSystemBytecodeCache):
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        # Jinja keys by name alone; the code also depends on how the environment compiles
+        # (sandbox, autoescape, syntax), so that is part of our key.
+        bucket = Bucket(environment, self.get_cache_key(f"{_signature(environment)}|{name}", filename),
+                        self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a cache that cannot be written is a slower build, not a failed one
+
+
+@functools.cache  # one per process
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """The cache for a Jinja environment, or None when it is turned off or has no safe place."""
+    if os.environ.get("AFTALER_SKABELONCACHE", "1") == "0":
+        return None
+    try:
+        return _Cache(pattern="aftaler-%s.cache")
+    except (OSError, RuntimeError):  # no private temporary directory: compile every time
+        return None
+
+
+def _signature(env: Environment) -> str:
+    settings = (type(env).__module__, type(env).__qualname__, jinja2.__version__, env.autoescape, env.optimized,
+                env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+                env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+                env.keep_trailing_newline, sorted(env.extensions), env.is_async,
+                getattr(env.finalize, "__qualname__", env.finalize))
+    return hashlib.sha256(repr(settings).encode()).hexdigest()
+
+
+def from_source(env: Environment, source: str) -> Template:
+    """`env.from_string(source)`, with the compiled code from the cache when it has it. The key
+    is the source's own hash: each distinct template text has its own entry."""
+    cache = env.bytecode_cache
+    if cache is None:
+        code = env.compile(source)
+    else:
+        bucket = cache.get_bucket(env, hashlib.sha256(source.encode("utf-8")).hexdigest(), None, source)
+        if bucket.code is None:
+            bucket.code = env.compile(source)
+            cache.set_bucket(bucket)
+        code = bucket.code
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
