@@ -7,7 +7,10 @@ skipped (freshness.py); the others are processed in parallel.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import threading
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,14 +117,16 @@ SITE = "site"
 
 
 def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -> list:
-    """Process sets, in parallel processes when there are several and more than one core."""
-    jobs = min(jobs or os.cpu_count() or 1, len(work))
+    """Process sets, in parallel processes when there are several and more than one core; a
+    single set on several cores has its Word files rendered beside its site."""
+    cores = jobs or os.cpu_count() or 1
+    jobs = min(cores, len(work))
     args = [(folder, revision, slug, project.root, project.template_overrides, public) for folder, revision, slug in work]
     report = progress or (lambda done, total: None)
     if jobs <= 1:
         results = []
         for item in args:
-            results.append(_process_set(*item, project=project))
+            results.append(_process_set(*item, project=project, split=cores if _can_fork() else 1))
             report(len(results), len(args))
         return results
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -133,8 +138,11 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -
 
 
 def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides: dict, public: bool,
-                 project: Project | None = None):
-    """One set, start to finish in memory: (findings, output files, its part of the site)."""
+                 project: Project | None = None, split: int = 1):
+    """One set, start to finish in memory: (findings, output files, its part of the site).
+
+    With `split` > 1, the Word files are rendered in that many forked processes while this one
+    renders the site (a single set on several cores)."""
     from .model import complete_set, document_models
     from .site import render_set_site, site_document
     from .status import status_site_document
@@ -146,11 +154,69 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
         return findings, {}, None
     aset = complete_set(aset, project)  # once, for the documents and the status page
     documents = document_models(aset, project)
-    files, problems = render_documents(aset, documents, project, revision)
+    if split > 1:
+        word = [_forked(render_documents, aset, group, project, revision) for group in _deal(documents, split)]
+    else:
+        word = [_at_once(render_documents, aset, documents, project, revision)]
     pages = [site_document(aset.name, doc) for doc in documents]
     status_page = status_site_document(aset, project)
     part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
+    files, problems = {}, []
+    for result in word:
+        group_files, group_problems = result()
+        files.update(group_files)
+        problems += group_problems
     return findings + problems, files, part
+
+
+def _deal(documents: list, hands: int) -> list[list]:
+    """Documents in `hands` groups of about equal work, the largest source first to the lightest
+    group (a document's source size is a fair guess at its rendering time)."""
+    groups: list[list] = [[] for _ in range(hands)]
+    weights = [0] * hands
+    for doc in sorted(documents, key=lambda d: -len(d.source.text)):
+        lightest = weights.index(min(weights))
+        groups[lightest].append(doc)
+        weights[lightest] += len(doc.source.text)
+    return [group for group in groups if group]
+
+
+def _can_fork() -> bool:
+    """Forking is safe in a process with one thread (a lock held by another thread would stay
+    locked in the copy), and not offered on every system."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _at_once(function, *args):
+    result = function(*args)
+    return lambda: result
+
+
+def _forked(function, *args):
+    """Start function(*args) in a forked copy of this process; the returned call waits for its
+    result. Forking shares the computed models without pickling them; only the result travels."""
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def child():
+        try:
+            send.send((True, function(*args)))
+        except BaseException as exc:  # reported by the parent, which owns the error handling
+            send.send((False, "".join(traceback.format_exception(exc))))
+
+    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+    process.start()
+    send.close()
+
+    def result():
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            ok, value = False, f"the rendering process ended with exit code {process.join() or process.exitcode}"
+        process.join()
+        if not ok:
+            raise RuntimeError(f"rendering in a separate process failed:\n{value}")
+        return value
+    return result
 
 
 def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None) -> Result:
