@@ -4,7 +4,7 @@ Compiling the Word and site templates is a large part of building one set (≈0,
 the templates change far less often than agreements. Jinja's own FileSystemBytecodeCache keeps
 the compiled code in Jinja's per-user directory (created private to the user, its owner checked)
 and checks it against a hash of the template's source, so an edited template is compiled again.
-`AFTALER_SKABELONCACHE=0` turns it off.
+`AFTALER_SKABELONCACHE=0` turns it off; `AFTALER_SKABELONCACHE=<mappe>` keeps it in that folder.
 """
 from __future__ import annotations
 
@@ -36,10 +36,13 @@ class _Cache(FileSystemBytecodeCache):
 @functools.cache  # one per process
 def bytecode_cache() -> FileSystemBytecodeCache | None:
     """The cache for a Jinja environment, or None when it is turned off or has no safe place."""
-    if os.environ.get("AFTALER_SKABELONCACHE", "1") == "0":
+    setting = os.environ.get("AFTALER_SKABELONCACHE", "")
+    if setting == "0":
         return None
     try:
-        return _Cache(pattern="aftaler-%s.cache")
+        if setting:
+            os.makedirs(setting, mode=0o700, exist_ok=True)
+        return _Cache(setting or None, pattern="aftaler-%s.cache")
     except (OSError, RuntimeError):  # no private temporary directory: compile every time
         return None
 

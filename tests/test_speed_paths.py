@@ -1,0 +1,91 @@
+"""The speed-ups change nothing a user sees: compiled templates kept between runs are never stale,
+and a single set built on two cores gives the same bytes as on one."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from jinja2.sandbox import SandboxedEnvironment
+
+from aftaler.template_cache import _signature
+from conftest import ROOT, SETS
+from docx_reader import all_text
+
+BUILD = [sys.executable, str(ROOT / "build.py"), "build"]
+
+
+def build(args, cache: Path, *more) -> subprocess.CompletedProcess:
+    env = dict(os.environ, AFTALER_SKABELONCACHE=str(cache))
+    return subprocess.run([*BUILD, *map(str, args), *more], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".aftaler-filer.json"}
+
+
+def with_text(template: Path, old: str, new: str, target: Path) -> None:
+    """A copy of a Word template with one text of its document part replaced."""
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            copy.writestr(item, data)
+
+
+def test_an_edited_template_is_compiled_again(tmp_path):
+    cache, template = tmp_path / "cache", tmp_path / "kommissorium.docx"
+    original = ROOT / "templates/kommissorium.docx"
+    with_text(original, "Kommissoriet er bilag", "Variant A er bilag", template)
+    first = build([SETS / "lille", "-o", tmp_path / "a", "--skabelon", f"kommissorium={template}"], cache)
+    assert first.returncode == 0, first.stderr
+    assert list(cache.glob("aftaler-*.cache")), "the compiled templates were kept"
+    with_text(original, "Kommissoriet er bilag", "Variant B er bilag", template)  # same path, new text
+    second = build([SETS / "lille", "-o", tmp_path / "b", "--skabelon", f"kommissorium={template}"], cache)
+    assert second.returncode == 0, second.stderr
+    assert "Variant A er bilag" in all_text(tmp_path / "a/lille/kommissorium.docx")
+    text = all_text(tmp_path / "b/lille/kommissorium.docx")
+    assert "Variant B er bilag" in text and "Variant A" not in text
+
+
+def test_a_damaged_cache_is_compiled_around(tmp_path):
+    cache = tmp_path / "cache"
+    assert build([SETS / "lille", "-o", tmp_path / "a"], cache).returncode == 0
+    for entry in cache.glob("aftaler-*.cache"):
+        entry.write_bytes(b"\x00garbage" * 10)
+    again = build([SETS / "lille", "-o", tmp_path / "b"], cache)
+    assert again.returncode == 0, again.stderr
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_the_cache_key_includes_how_an_environment_compiles():
+    assert _signature(SandboxedEnvironment(autoescape=True)) != _signature(SandboxedEnvironment(autoescape=False))
+    assert _signature(SandboxedEnvironment(trim_blocks=True)) != _signature(SandboxedEnvironment())
+    assert _signature(SandboxedEnvironment()) == _signature(SandboxedEnvironment())
+
+
+def test_one_set_on_two_cores_gives_the_same_bytes_as_on_one(tmp_path):
+    cache = tmp_path / "cache"
+    split = build([ROOT / "agreements/amager", "-o", tmp_path / "to", "-j", "2"], cache)
+    serial = build([ROOT / "agreements/amager", "-o", tmp_path / "en", "-j", "1"], cache)
+    assert split.returncode == serial.returncode == 0, split.stderr + serial.stderr
+    assert outputs(tmp_path / "to") == outputs(tmp_path / "en")
+    assert len([n for n in outputs(tmp_path / "to") if n.endswith(".docx")]) == 9
+
+
+def test_a_template_fault_in_a_forked_render_is_reported_and_nothing_written(tmp_path):
+    broken = tmp_path / "delaftale.docx"
+    with_text(ROOT / "templates/delaftale.docx", ">Delaftalens parter:", ">Delaftalens {% hvis %} parter:", broken)
+    out = tmp_path / "ud"
+    result = build([ROOT / "agreements/amager", "-o", out, "-j", "2", "--skabelon", f"delaftale={broken}"],
+                   tmp_path / "cache")
+    assert result.returncode == 1, result.stderr
+    assert "delaftale.docx: fejl: skabelonen har et ugyldigt felt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
