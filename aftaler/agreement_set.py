@@ -31,6 +31,8 @@ def find_sets(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
         path = Path(path)
         if path.is_file() and path.suffix == ".yaml":
             folders.append(path.parent)
+        elif path.suffix == ".yaml" and not path.exists():
+            findings.append(error(Position(str(path)), "filen findes ikke", "sti"))
         elif not path.is_dir():
             findings.append(error(Position(str(path)), "mappen findes ikke (angiv en aftalemappe eller agreements/)", "sti"))
         elif any(path.glob("*.yaml")):

@@ -19,7 +19,7 @@ from typing import TextIO
 from . import diff_report, docx_package, reporters
 from .approval import ApprovalItem, classify, needs_lbf
 from .changes import ChangeSet, SetChanges, compare
-from .findings import Finding, Position, error, has_errors
+from .findings import Finding, Position, error, has_errors, os_reason
 from .model import document_models
 from .pipeline import render_documents
 from .project import Project
@@ -172,7 +172,7 @@ def write_outputs(outputs: dict[str, bytes], out_dir: Path) -> list[Finding]:
             if not path.exists() or path.read_bytes() != data:
                 docx_package.write_atomic(path, data)
         except OSError as exc:
-            return [error(Position(str(path)), f"filen kan ikke skrives ({exc.strerror})", "output")]
+            return [error(Position(str(path)), f"filen kan ikke skrives ({os_reason(exc)})", "output")]
     return []
 
 

@@ -5,6 +5,7 @@ does not hide the errors in the others; reporters print them once, at the end.
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,3 +70,19 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except (ValueError, OSError, RuntimeError):  # elsewhere, or a link that leads nowhere
             continue
     return str(path)
+
+
+# The system's own texts for these are English ("Permission denied"); authors read Danish.
+_OS_REASONS = {
+    errno.EACCES: "ingen adgang", errno.EPERM: "ingen tilladelse", errno.ENOENT: "findes ikke",
+    errno.ENOSPC: "disken er fuld", errno.EDQUOT: "diskkvoten er brugt op", errno.EROFS: "skrivebeskyttet drev",
+    errno.EISDIR: "er en mappe", errno.ENOTDIR: "en del af stien er ikke en mappe", errno.EEXIST: "findes allerede",
+    errno.ENAMETOOLONG: "navnet er for langt", errno.EIO: "læse-/skrivefejl på drevet",
+    errno.EMFILE: "for mange åbne filer", errno.ELOOP: "for mange symbolske henvisninger i stien",
+    errno.ETXTBSY: "filen er i brug", errno.EBUSY: "filen er i brug",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Danish (the system's text when we have none)."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)

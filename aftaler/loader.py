@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .findings import Finding, Position, display_path, error
+from .findings import Finding, Position, display_path, error, os_reason
 
 MAX_BYTES = 2_000_000  # an agreement is tens of kB; anything far larger is a mistake or an attack
 MAX_DEPTH = 40
@@ -149,7 +149,7 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     except IsADirectoryError:
         return source, [error(here, "det er en mappe, ikke en fil", "fil")]
     except OSError as exc:
-        return source, [error(here, f"filen kan ikke læses ({exc.strerror})", "fil")]
+        return source, [error(here, f"filen kan ikke læses ({os_reason(exc)})", "fil")]
     if size > MAX_BYTES:
         return source, [error(here, f"filen er for stor ({size:,} byte; højst {MAX_BYTES:,})".replace(",", "."), "fil")]
     text, problem = _decode(raw, source.display)

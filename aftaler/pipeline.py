@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import docx_package, freshness
 from .agreement_set import AgreementSet, find_sets, load_set
-from .findings import Finding, Position, display_path, error, has_errors, warning
+from .findings import Finding, Position, display_path, error, has_errors, os_reason, warning
 from .project import Project
 from .slugs import set_slugs
 
@@ -109,7 +109,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
             freshness.remove_folder(stale)  # a set not in this build: its pages go
     except OSError as exc:
         where = exc.filename or str(out_dir)
-        return Result(findings + [error(Position(str(where)), f"kan ikke skrive output ({exc.strerror})", "output")], written)
+        return Result(findings + [error(Position(str(where)), f"kan ikke skrive output ({os_reason(exc)})", "output")], written)
     return Result(findings, written)
 
 
@@ -248,7 +248,7 @@ def status(paths: list[Path], out_dir: Path, project: Project, year: int | None 
             path.parent.mkdir(parents=True, exist_ok=True)
             docx_package.write_atomic(path, data)
         except OSError as exc:
-            return Result(findings + [error(Position(str(path)), f"filen kan ikke skrives ({exc.strerror})", "output")],
+            return Result(findings + [error(Position(str(path)), f"filen kan ikke skrives ({os_reason(exc)})", "output")],
                           written)
         written.append(path)
     return Result(sorted(set(findings)), written)

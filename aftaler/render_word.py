@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from . import danish, drawing, richtext
+from .findings import os_reason
 from .drawing import Drawing
 from .template_cache import bytecode_cache, from_source
 
@@ -133,14 +134,21 @@ def render_docx(template_path: Path, context: dict) -> bytes:
     try:
         template = _Template(str(template_path))
         template.init_docx()  # read the package now, so a file that is no .docx is reported as such
-    except Exception as exc:  # python-docx raises several kinds for a file that is not a package
-        raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx): {exc}") from exc
+    except OSError as exc:
+        raise TemplateProblem(f"skabelonen {template_path.name} kan ikke læses ({os_reason(exc)})") from exc
+    except Exception as exc:  # python-docx raises several kinds (in English) for a file that is not a package
+        raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
     try:
         template.render({**context, _BLOCKS: blocks}, jinja_env=_strict_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(f"skabelonen bruger et navn, som modellen ikke har: {exc.message}") from exc
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"skabelonen har et ugyldigt felt (linje {exc.lineno} i den samlede tekst): {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem("skabelonen må ikke hente andre skabeloner ({% include %}, {% import %} "
+                              "eller {% extends %})") from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateProblem(f"skabelonen bruger noget, som sandkassen ikke tillader ({exc})") from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
     _expand_placeholders(template.docx, blocks)
