@@ -5,6 +5,10 @@ wall time and the peak memory of the child process, and prints a Markdown table 
 benchmarks/RESULTS.md. A short measurement is the median of three runs (a full build from an
 empty output folder each time); the 100-set full build is one run. Run it on a quiet machine;
 it takes a few minutes.
+
+The commands run as on a user's machine after the first build: Python may write its .pyc files
+(PYTHONDONTWRITEBYTECODE is dropped for them) and Jinja's compiled templates are kept
+(template_cache.py). One row shows the very first build, with neither.
 """
 from __future__ import annotations
 
@@ -22,16 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import ROOT, generate  # noqa: E402
 
 BUILD = [sys.executable, str(ROOT / "build.py")]
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], cwd: Path = ROOT) -> tuple[float, int, int]:
+def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, int, int]:
     """(seconds, peak resident memory in MB of the command's largest process, exit code).
 
     wait4 gives this command's own figures (its worker processes included), not those of every
     command run before it."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=env or USER_ENV)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -53,9 +58,13 @@ def example_vs_pandoc(work: Path) -> list[tuple[str, str]]:
     """Our full build of the example against pandoc writing the same pages (with their figures)
     as one .docx. Both are fresh processes; ours writes 11 Word files, a workbook and the site."""
     out = work / "eksempel"
+    cold_env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", AFTALER_SKABELONCACHE=str(work / "tom-cache"))
+    cold, _, _ = timed([*BUILD, "build", "agreements/amager", "-o", str(work / "koldt")], env=cold_env)
+    timed([*BUILD, "build", "agreements/amager", "-o", str(work / "opvarmning")])  # writes .pyc and the template cache
     seconds = median_of(3, [*BUILD, "build", "agreements/amager", "-o", str(out)],
                         before=lambda: shutil.rmtree(out, ignore_errors=True))
-    rows = [("Eksemplet (amager): fuldt build — 11 Word-filer, regneark, site", f"{seconds:.2f} s")]
+    rows = [("Eksemplet (amager): fuldt build — 9 Word-filer, regneark, site", f"{seconds:.2f} s"),
+            ("Eksemplet: allerførste build (ingen .pyc, ingen skabeloncache)", f"{cold:.2f} s")]
     pages = work / "eksempel" / "site" / "amager"
     combined = pages / "samlet.md"  # next to the pages, so the figures' relative paths resolve
     combined.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in sorted(pages.glob("*.md"))
@@ -116,6 +125,14 @@ def diff_two_revisions(work: Path) -> list[tuple[str, str]]:
             ("diff med redlines, ændringsside og anmodning (-o)", f"{with_files:.2f} s")]
 
 
+def _cpu() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or "ukendt processor"
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "ukendt processor")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sets", type=int, default=100)
@@ -123,7 +140,7 @@ def main() -> None:
                         help="the set each generated set copies: tests/sets/lille or agreements/amager")
     args = parser.parse_args()
     template = ROOT / ("tests/sets/lille" if args.template == "lille" else "agreements/amager")
-    print(f"Maskine: {platform.node()}, {os.cpu_count()} kerner, Python {platform.python_version()}, "
+    print(f"Maskine: {platform.node()}, {_cpu()}, {os.cpu_count()} kerner, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}; sæt kopieret fra {args.template}\n")
     print("| måling | resultat |\n|---|---|", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
