@@ -318,18 +318,18 @@ def _rich(text) -> MarkdownText:
 
 
 def _close_fences(text: str) -> str:
-    """An unclosed ``` would swallow the rest of the page: close it at the end of the field."""
+    """An unclosed ``` would swallow the rest of the page: close it at the end of the field.
+
+    Asked of the parser itself: a marker put after the field must not end up inside a code block.
+    (A fence in a list item or quote ends with its container; only a top-level one runs on.)"""
     if "```" not in text and "~~~" not in text:  # no fence can open: most fields, no parse needed
         return text
-    lines = text.split("\n")
-    for token in _fence_parser().parse(text):
-        if token.type == "fence" and token.map and token.map[1] >= len(lines):
-            last = lines[-1].strip()
-            closed = token.map[1] - token.map[0] > 1 and last and set(last) == {token.markup[0]} \
-                and len(last) >= len(token.markup)
-            if not closed:
-                return text + "\n" + token.markup
-    return text
+    probe = _fence_parser().parse(f"{text}\n\n{_AFTER_FIELD}\n")
+    runaway = next((t for t in reversed(probe) if t.type == "fence" and _AFTER_FIELD in t.content), None)
+    return f"{text}\n{runaway.markup}" if runaway is not None and runaway.level == 0 else text
+
+
+_AFTER_FIELD = "\ue000"  # private use: the loader refuses it in author text
 
 
 @functools.cache  # one per process
