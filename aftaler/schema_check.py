@@ -152,6 +152,16 @@ def _explain(err, source: Source, validator) -> list[Finding]:
         return [error(at, f"{field} er for lang (højst {err.validator_value} tegn)", "skema")]
     if kind == "uniqueItems":
         return [error(at, f"{field} indeholder den samme værdi to gange", "skema")]
+    if kind == "dependencies" and isinstance(value, dict):
+        # A field that only qualifies another ("antal_enhed" of "antal") would be lost alone.
+        def named(name: str) -> str:
+            title = _property_title(err.schema, name)
+            return f"'{name}'" + (f" ({title})" if title else "")
+        return [error(source.position(path + (key,), key=True),
+                      f"{field} har {named(key)}, men mangler "
+                      + " og ".join(named(n) for n in needs if n not in value) + ", som det hører til", "skema")
+                for key, needs in err.validator_value.items()
+                if key in value and isinstance(needs, list) and any(n not in value for n in needs)]
     if kind == "propertyNames":
         return [error(at, f"{field}: feltnavnet '{value}' er ikke tilladt her", "skema")]
     return [error(at, f"{field} er ugyldig ({kind})", "skema")]

@@ -56,7 +56,7 @@ KEEP = [
     ("samarbejdsaftale", r"parter\.\d+\.forkortelse", "an abbreviation is shown only where a party is listed "
                                                       "by it (afdelinger of a boligorganisation)"),
 ]
-# Optional fields that only qualify another one: added only where that one is there.
+# Optional fields that only qualify another one (the schema requires that one with it): added only where it is there.
 QUALIFIES = {"antal_enhed": "antal"}
 
 
