@@ -129,7 +129,10 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -
             results.append(_process_set(*item, project=project, split=cores if _can_fork() else 1))
             report(len(results), len(args))
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # Forked workers start at once with everything imported; with other threads running (`serve`)
+    # a fork could copy a held lock, so fresh interpreters are started instead.
+    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         results = []
         for result in pool.map(_process_set, *zip(*args)):
             results.append(result)

@@ -89,3 +89,27 @@ def test_a_template_fault_in_a_forked_render_is_reported_and_nothing_written(tmp
     assert "delaftale.docx: fejl: skabelonen har et ugyldigt felt" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_sets_are_built_in_fresh_interpreters_when_other_threads_run(tmp_path):
+    """As in `serve`, where the web server has its own thread: no fork, the same bytes."""
+    import threading
+
+    from aftaler import pipeline
+    from aftaler.project import Project
+
+    sets = tmp_path / "saet"
+    for name in ("lille", "lille-to"):
+        shutil.copytree(SETS / "lille", sets / name)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not pipeline._can_fork()
+        threaded = pipeline.build([sets], tmp_path / "traade", Project(), jobs=2)
+    finally:
+        stop.set()
+        other.join()
+    alone = pipeline.build([sets], tmp_path / "alene", Project(), jobs=1)
+    assert threaded.ok and alone.ok, threaded.findings + alone.findings
+    assert outputs(tmp_path / "traade") == outputs(tmp_path / "alene")
