@@ -109,10 +109,14 @@ def _axes(row: dict, plot, low: float, high: float, years: list[int], at) -> lis
         shapes.append(Line(((left - TICK, y), (left, y)), AXIS_COLOUR, 0.8))
         shapes.append(Text(left - TICK - 3.5, y + FONT_SIZE * 0.36, _number(tick, row["enhed"], digits), FONT_SIZE,
                            anchor="end"))
+    # A tick for every year; a label for every year that fits (a long series labels every 2nd, 5th, …).
+    label_room = drawing.text_width("0000", FONT_SIZE) + 6
+    every = next(step for step in (1, 2, 5, 10, 20, 50, 100, len(years)) if len(years) / step * label_room <= width)
     for year in years:
         x, _ = at(year, low)
         shapes.append(Line(((x, bottom), (x, bottom + TICK)), AXIS_COLOUR, 0.8))
-        shapes.append(Text(x, bottom + TICK + 3.5 + FONT_SIZE * 0.76, str(year), FONT_SIZE, anchor="middle"))
+        if (year - years[0]) % every == 0:
+            shapes.append(Text(x, bottom + TICK + 3.5 + FONT_SIZE * 0.76, str(year), FONT_SIZE, anchor="middle"))
     return shapes
 
 

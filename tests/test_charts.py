@@ -108,3 +108,12 @@ def test_the_word_note_embeds_a_chart_per_indicator(tmp_path):
     assert len([line for line in listing.splitlines()[2:] if line.strip()]) >= 19  # LibreOffice placed them
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "I 2025 er 9 af 19 indikatorer på sporet" in " ".join(text.split())
+
+
+def test_year_labels_never_overlap_on_a_long_series():
+    long = row(area=[{"points": [(y, 50 + y % 7) for y in range(1990, 2026)], "baseline": 50, "year": 1989}])
+    root = etree.fromstring(charts.chart_svg(long).encode())
+    xs = [float(t.get("x")) for t in root.iter(f"{SVG}text") if re.fullmatch(r"\d{4}", t.text or "")]
+    assert len(xs) >= 5 and all(b - a >= 4 * 8 * 0.6 for a, b in zip(xs, xs[1:])), xs  # four digits at 8 pt
+    short = texts(charts.chart_svg(TRIVSEL))
+    assert [y for y in map(str, range(2019, 2026)) if y not in short] == []  # a short series labels every year
