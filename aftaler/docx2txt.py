@@ -12,6 +12,8 @@ from typing import Iterator
 
 from lxml import etree
 
+from .findings import os_reason
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 BODY_PARTS = ("word/document.xml",)
 NOTES_PART = "word/footnotes.xml"
@@ -81,8 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         sys.stdout.write(document_text(args[0]))
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        sys.stderr.write(f"{args[0]}: fejl: filen kan ikke læses som et Word-dokument (.docx): {exc}\n")
+    except OSError as exc:
+        sys.stderr.write(f"{args[0]}: fejl: filen kan ikke læses ({os_reason(exc)})\n")
+        return 1
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        sys.stderr.write(f"{args[0]}: fejl: filen kan ikke læses som et Word-dokument (.docx)\n")
         return 1
     return 0
 
