@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import grid_table, guidance, label_table, loop_rows, new_document, para, save
+from word import block, grid_table, guidance, label_table, loop_rows, new_document, para, save
 
 
 def build() -> None:
@@ -25,27 +25,24 @@ def build() -> None:
     para(doc, "Parterne bag den strategiske samarbejdsaftale anmoder hermed Landsbyggefonden om at godkende de "
               "ændringer, der er listet nedenfor. For hver ændring vises det hidtidige og det nye indhold.")
 
-    para(doc, "{%p for p in punkter %}")
-    para(doc, "{{ loop.index }}. {{ p.emne }}", style="Heading 1")
-    guidance(doc, "{{ p.regel }} ({{ p.kilde }})")
-    table = grid_table(doc, ["Ændring", "Før", "Efter", "Forskel"], [4.6, 5.0, 5.0, 2.0])
-    loop_rows(table, "for c in p.aendringer", ["{{ c.hvad }}", "{{ c.foer }}", "{{ c.efter }}", "{{ c.forskel }}"])
-    para(doc, "{%p endfor %}")
+    with block(doc, "for p in punkter"):
+        para(doc, "{{ loop.index }}. {{ p.emne }}", style="Heading 1")
+        guidance(doc, "{{ p.regel }} ({{ p.kilde }})")
+        table = grid_table(doc, ["Ændring", "Før", "Efter", "Forskel"], [4.6, 5.0, 5.0, 2.0])
+        loop_rows(table, "for c in p.aendringer", ["{{ c.hvad }}", "{{ c.foer }}", "{{ c.efter }}", "{{ c.forskel }}"])
 
-    para(doc, "{%p if budget.linjer %}")
-    para(doc, "Budgettets virkning (hele 1.000 kr.)", style="Heading 1")
-    table = grid_table(doc, ["Udgiftspost", "Gruppe", "Før", "Efter", "Forskel"], [5.0, 4.6, 2.3, 2.3, 2.4])
-    loop_rows(table, "for l in budget.linjer", ["{{ l.post }}", "{{ l.gruppe }}", "{{ l.foer }}", "{{ l.efter }}",
-                                                "{{ l.forskel }}"], align_right_from=2)
-    para(doc, "")
-    table = grid_table(doc, ["I alt", "Før", "Efter", "Forskel"], [9.6, 2.3, 2.3, 2.4])
-    loop_rows(table, "for s in budget.summer", ["{{ s.hvad }}", "{{ s.foer }}", "{{ s.efter }}", "{{ s.forskel }}"],
-              align_right_from=1)
-    para(doc, "{%p endif %}")
+    with block(doc, "if budget.linjer"):
+        para(doc, "Budgettets virkning (hele 1.000 kr.)", style="Heading 1")
+        table = grid_table(doc, ["Udgiftspost", "Gruppe", "Før", "Efter", "Forskel"], [5.0, 4.6, 2.3, 2.3, 2.4])
+        loop_rows(table, "for l in budget.linjer", ["{{ l.post }}", "{{ l.gruppe }}", "{{ l.foer }}", "{{ l.efter }}",
+                                                    "{{ l.forskel }}"], align_right_from=2)
+        para(doc, "")
+        table = grid_table(doc, ["I alt", "Før", "Efter", "Forskel"], [9.6, 2.3, 2.3, 2.4])
+        loop_rows(table, "for s in budget.summer", ["{{ s.hvad }}", "{{ s.foer }}", "{{ s.efter }}", "{{ s.forskel }}"],
+                  align_right_from=1)
 
     para(doc, "Underskrifter", style="Heading 1")
-    para(doc, "{%p for p in parter %}")
-    para(doc, "{{ p.navn }}", bold=True)
-    para(doc, "Dato: ____________  Underskrift: ______________________________").alignment = WD_ALIGN_PARAGRAPH.LEFT
-    para(doc, "{%p endfor %}")
+    with block(doc, "for p in parter"):
+        para(doc, "{{ p.navn }}", bold=True)
+        para(doc, "Dato: ____________  Underskrift: ______________________________").alignment = WD_ALIGN_PARAGRAPH.LEFT
     save(doc, "anmodning.docx")

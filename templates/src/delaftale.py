@@ -1,8 +1,7 @@
 """The Delaftale template."""
 from __future__ import annotations
 
-
-from word import grid_table, guidance, label_table, loop_rows, new_document, para, save
+from word import block, grid_table, guidance, label_table, loop_rows, new_document, para, save
 
 
 def build() -> None:
@@ -40,15 +39,14 @@ def build() -> None:
             "{{ revision|md }}"]),
     ])
     para(doc, "Aktiviteter (ét skema pr. aktivitet)", style="Heading 1")
-    para(doc, "{%p for a in aktiviteter %}")
-    label_table(doc, [
-        ("Aktivitetsnavn:", ["{{ a.navn }}"]),
-        ("Formål:", ["{{ a.formaal|md }}"]),
-        ("Målgruppe(r):", ["{{ a.maalgrupper|md }}"]),
-        ("Indhold og praksis:", ["{{ a.indhold|md }}"]),
-        ("Ansvars- og rollefordeling:", ["{%p for r in a.ansvar %}", "{{ r.part_navn }}:",
-                                         "{%p for o in r.opgaver %}", "• {{ o }}", "{%p endfor %}", "{%p endfor %}"]),
-    ])
-    para(doc, "")
-    para(doc, "{%p endfor %}")
+    with block(doc, "for a in aktiviteter"):
+        label_table(doc, [
+            ("Aktivitetsnavn:", ["{{ a.navn }}"]),
+            ("Formål:", ["{{ a.formaal|md }}"]),
+            ("Målgruppe(r):", ["{{ a.maalgrupper|md }}"]),
+            ("Indhold og praksis:", ["{{ a.indhold|md }}"]),
+            ("Ansvars- og rollefordeling:", ["{%p for r in a.ansvar %}", "{{ r.part_navn }}:", "{%p for o in r.opgaver %}",
+                                             "• {{ o }}", "{%p endfor %}", "{%p endfor %}"]),
+        ])
+        para(doc, "")
     save(doc, "delaftale.docx")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import grid_table, label_table, loop_rows, new_document, para, save, set_cell, shade
+from word import (block, bullets, grid_table, label_table, loop_rows, new_document, optional_section, para, save,
+                  set_cell, shade_row)
 
 RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -25,26 +26,19 @@ def build() -> None:
                          ("Målgruppe", "maalgruppe")):
         para(doc, title, style="Heading 1")
         para(doc, f"{{{{ {field}|md }}}}")
-    for title, field in (("Udfordringer", "udfordringer"), ("Organisering", "organisering")):
-        para(doc, f"{{%p if {field} %}}")
-        para(doc, title, style="Heading 1")
-        para(doc, f"{{{{ {field}|md }}}}")
-        para(doc, "{%p endif %}")
+    optional_section(doc, "udfordringer", "Udfordringer")
+    optional_section(doc, "organisering", "Organisering")
 
     para(doc, "{{ koordinator.titel }}", style="Heading 1")
     para(doc, "Koordinatoren ansættes i en {{ koordinator.stilling_tekst }} hos {{ koordinator.ansat_hos }}"
               "{% if koordinator.placering %} og placeres i {{ koordinator.placering }}{% endif %}.")
     para(doc, "{{ koordinator.tekst|md }}")
     para(doc, "Koordinatoren varetager:", bold=True)
-    para(doc, "{%p for a in koordinator.aktiviteter %}")
-    para(doc, "{{ a.tekst }}", style="List Bullet")
-    para(doc, "{%p endfor %}")
+    bullets(doc, "for a in koordinator.aktiviteter", "{{ a.tekst }}")
 
     para(doc, "Succeskriterier", style="Heading 1")
     para(doc, "Senest {{ succeskriterier.frist|dato }} skal følgende være opfyldt:")
-    para(doc, "{%p for k in succeskriterier.kriterier %}")
-    para(doc, "{{ k.kriterie_tekst }}", style="List Bullet")
-    para(doc, "{%p endfor %}")
+    bullets(doc, "for k in succeskriterier.kriterier", "{{ k.kriterie_tekst }}")
 
     para(doc, "Økonomi", style="Heading 1")
     para(doc, "{{ oekonomi|md }}")
@@ -67,8 +61,7 @@ def build() -> None:
     total = table.add_row()
     set_cell(total.cells[0], "Budget i alt", bold=True)
     set_cell(total.cells[1], "{{ budget.i_alt|tal }}", bold=True, align=RIGHT)
-    for cell in total.cells:
-        shade(cell)
+    shade_row(total)
     para(doc, "")
     para(doc, "Budgettet er på i alt {{ budget.i_alt_kr|tal }} kr., afrundet {{ budget.i_alt_mio_tekst }}")
 
@@ -83,15 +76,8 @@ def build() -> None:
     set_cell(total.cells[1], "{{ budget.finansiering_i_alt|tal }}", bold=True, align=RIGHT)
     set_cell(total.cells[2], "{{ budget.i_alt_mio_tekst }}", bold=True, align=RIGHT)
 
-    para(doc, "{%p if oekonomi_efter %}")
-    para(doc, "Økonomi efter {{ budget.aar }}", style="Heading 2")
-    para(doc, "{{ oekonomi_efter|md }}")
-    para(doc, "{%p endif %}")
-
-    para(doc, "{%p if bilag %}")
-    para(doc, "Bilag", style="Heading 1")
-    para(doc, "{%p for b in bilag %}")
-    para(doc, "{{ b.tekst }}", style="List Bullet")
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p endif %}")
+    optional_section(doc, "oekonomi_efter", "Økonomi efter {{ budget.aar }}", level=2)
+    with block(doc, "if bilag"):
+        para(doc, "Bilag", style="Heading 1")
+        bullets(doc, "for b in bilag", "{{ b.tekst }}")
     save(doc, "finansieringsmodel.docx")

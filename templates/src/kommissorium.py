@@ -3,19 +3,15 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import grid_table, guidance, label_table, loop_rows, new_document, para, save
+from word import attachment_front, bullets, grid_table, label_table, loop_rows, new_document, optional_row, para, save
 
 
 def build() -> None:
     doc = new_document()
-    para(doc, "{{ titel }}", style="Title")
-    guidance(doc, "Kommissoriet er bilag til den strategiske samarbejdsaftale og uploades på sagen i "
-                  "driftsstøttesystemet. Det beskriver bestyrelsens formål, sammensætning, opgaver og arbejdsform, "
-                  "herunder hvordan bestyrelsen sekretariatsbetjenes.")
-    label_table(doc, [
-        ("Navn på den boligsociale indsats:", ["{{ navn }}"]),
-        ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
-    ])
+    attachment_front(doc, "{{ titel }}",
+                     "Kommissoriet er bilag til den strategiske samarbejdsaftale og uploades på sagen i "
+                     "driftsstøttesystemet. Det beskriver bestyrelsens formål, sammensætning, opgaver og "
+                     "arbejdsform, herunder hvordan bestyrelsen sekretariatsbetjenes.")
 
     para(doc, "1. Formål", style="Heading 1")
     para(doc, "{{ formaal|md }}")
@@ -28,28 +24,20 @@ def build() -> None:
     table.rows[2].cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     para(doc, "3. Opgaver", style="Heading 1")
-    para(doc, "{%p for o in opgaver %}")
-    para(doc, "{{ o }}", style="List Bullet")
-    para(doc, "{%p endfor %}")
+    bullets(doc, "for o in opgaver", "{{ o }}")
 
     para(doc, "4. Møder", style="Heading 1")
     label_table(doc, [
         ("Mødehyppighed:", ["{{ moeder.hyppighed }}"]),
-        ("{%tr if moeder.indkaldelse %}", []),
-        ("Indkaldelse og dagsorden:", ["{{ moeder.indkaldelse|md }}"]),
-        ("{%tr endif %}", []),
-        ("{%tr if moeder.referat %}", []),
-        ("Referat:", ["{{ moeder.referat|md }}"]),
-        ("{%tr endif %}", []),
+        *optional_row("Indkaldelse og dagsorden:", "moeder.indkaldelse"),
+        *optional_row("Referat:", "moeder.referat"),
     ])
 
     para(doc, "5. Sekretariatsbetjening", style="Heading 1")
     para(doc, "Bestyrelsen sekretariatsbetjenes af {{ sekretariat.part_navn }}.")
     para(doc, "{{ sekretariat.beskrivelse|md }}")
     para(doc, "Sekretariatets opgaver:", bold=True)
-    para(doc, "{%p for o in sekretariat.opgaver %}")
-    para(doc, "{{ o }}", style="List Bullet")
-    para(doc, "{%p endfor %}")
+    bullets(doc, "for o in sekretariat.opgaver", "{{ o }}")
 
     para(doc, "6. Beslutninger", style="Heading 1")
     para(doc, "{{ beslutninger|md }}")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import grid_table, guidance, label_table, loop_rows, new_document, para, save, set_cell
+from word import (SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document,
+                  optional_section, para, save, set_cell)
 
 
 def build() -> None:
@@ -13,9 +14,7 @@ def build() -> None:
         ("Områdets navn:", ["{{ omraadets_navn }}"]),
         ("Aftalens parter:", ["{%p for p in parter %}", "{{ p.navn }}", "{%p endfor %}"]),
         ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
-        ("Underskrifter:", ["{%p for p in parter %}", "{{ p.navn }}",
-                            "Dato: ____________  Navn: {% if p.underskriver %}{{ p.underskriver.navn }}{% if p.underskriver.titel %}, {{ p.underskriver.titel }}{% endif %}{% else %}______________________{% endif %}",
-                            "{%p endfor %}"]),
+        ("Underskrifter:", ["{%p for p in parter %}", "{{ p.navn }}", SIGNATURE_LINE, "{%p endfor %}"]),
         ("Aftaledokumenter:", [
             "Samarbejdsaftalen bygger på det gældende regulativ om tilskud til boligsocial indsats og "
             "Landsbyggefondens vejledning. Aftalen forpligter kommune og boligorganisationer til samarbejde og "
@@ -40,46 +39,37 @@ def build() -> None:
     para(doc, "2. Vision for boligområdet", style="Heading 1")
     para(doc, "{{ vision.tekst|md }}")
     para(doc, "Primære målgrupper:", bold=True)
-    para(doc, "{%p for m in vision.maalgrupper %}")
-    para(doc, "{{ m.navn }}{% if m.antal %} ({{ m.antal|tal }}){% endif %}", bold=True)
-    para(doc, "{{ m.beskrivelse|md }}")
-    para(doc, "{%p endfor %}")
+    with block(doc, "for m in vision.maalgrupper"):
+        para(doc, "{{ m.navn }}{% if m.antal %} ({{ m.antal|tal }}){% endif %}", bold=True)
+        para(doc, "{{ m.beskrivelse|md }}")
 
     para(doc, "3. Organisering", style="Heading 1")
     guidance(doc, "Parterne etablerer en projektorganisation med en ansvarlig bestyrelse, der sikrer koordinering og "
                   "styring på tværs af boligorganisationer, afdelinger og kommune. Beskrivelsen suppleres af et "
                   "organisationsdiagram og et kommissorium for bestyrelsen.")
     para(doc, "{{ organisering.tekst|md }}")
-    para(doc, "{%p if organisationsdiagram %}")
-    para(doc, "Organisationsdiagram", style="Heading 2")
-    para(doc, "{{ organisationsdiagram|billede }}")
-    para(doc, "{%p endif %}")
-    para(doc, "{%p for o in organisering.organer %}")
-    para(doc, "{{ o.navn }}", style="Heading 3")
-    para(doc, "{{ o.beskrivelse|md }}")
-    para(doc, "{%p for t in o.opgaver %}")
-    para(doc, "{{ t }}", style="List Bullet")
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p endfor %}")
+    optional_section(doc, "organisationsdiagram", "Organisationsdiagram", "{{ organisationsdiagram|billede }}", level=2)
+    with block(doc, "for o in organisering.organer"):
+        para(doc, "{{ o.navn }}", style="Heading 3")
+        para(doc, "{{ o.beskrivelse|md }}")
+        bullets(doc, "for t in o.opgaver", "{{ t }}")
     para(doc, "Zoner", style="Heading 2")
     table = grid_table(doc, ["Zone", "Afdelinger", "Lejemål"], [4, 10, 2.4])
     loop_rows(table, "for z in organisering.zoner",
               ["{{ z.navn }}", "{% for a in z.afdelinger %}{{ a.navn }}{% if not loop.last %}, {% endif %}{% endfor %}",
                "{{ z.lejemaal|tal }}"], align_right_from=2)
-    para(doc, "{%p for z in organisering.zoner %}")
-    para(doc, "{% if z.beskrivelse %}{{ z.navn }}{% endif %}", bold=True)
-    para(doc, "{{ z.beskrivelse|md }}")
-    para(doc, "{%p endfor %}")
+    with block(doc, "for z in organisering.zoner"):
+        para(doc, "{% if z.beskrivelse %}{{ z.navn }}{% endif %}", bold=True)
+        para(doc, "{{ z.beskrivelse|md }}")
     para(doc, "Medarbejdere", style="Heading 2")
     table = grid_table(doc, ["Stilling", "Tidsfordeling"], [6, 10.4])
     loop_rows(table, "for m in organisering.medarbejdere", ["{{ m.titel }}", "{{ m.fordeling_tekst }}"])
 
     para(doc, "4. Samspil med centrale tiltag og indsatser i boligområdet", style="Heading 1")
     para(doc, "{{ samspil.tekst|md }}")
-    para(doc, "{%p for t in samspil.tiltag %}")
-    para(doc, "{{ t.navn }}", style="Heading 3")
-    para(doc, "{{ t.tekst|md }}")
-    para(doc, "{%p endfor %}")
+    with block(doc, "for t in samspil.tiltag"):
+        para(doc, "{{ t.navn }}", style="Heading 3")
+        para(doc, "{{ t.tekst|md }}")
 
     para(doc, "5. Overordnede mål og indikatorer for den boligsociale indsats", style="Heading 1")
     guidance(doc, "Landsbyggefonden har fastsat faste overordnede mål og indikatorer for alle indsatser, der støttes af "
@@ -95,11 +85,10 @@ def build() -> None:
     guidance(doc, "For hvert valgt indsatsområde beskrives problemkomplekset: de centrale udfordringer, indsatsen skal "
                   "adressere, konkret og underbygget af data. Delmål, aktiviteter og rollefordeling fastlægges i en "
                   "delaftale for hvert indsatsområde.")
-    para(doc, "{%p for a in indsatsomraader %}")
-    para(doc, "{{ a.navn }}", style="Heading 2")
-    para(doc, "Problemkompleks for indsatsområdet", bold=True)
-    para(doc, "{{ a.problemkompleks|md }}")
-    para(doc, "{%p endfor %}")
+    with block(doc, "for a in indsatsomraader"):
+        para(doc, "{{ a.navn }}", style="Heading 2")
+        para(doc, "Problemkompleks for indsatsområdet", bold=True)
+        para(doc, "{{ a.problemkompleks|md }}")
 
     para(doc, "7. Lokal evaluering", style="Heading 1")
     para(doc, "{{ lokal_evaluering|md }}")

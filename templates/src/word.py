@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from docx import Document
@@ -23,6 +24,10 @@ from docx.shared import Cm, Pt, RGBColor
 HERE = Path(__file__).resolve().parent.parent  # templates/: where the .docx files go
 FONT = "Arial"
 GREY = "D9D9D9"
+# A party's signature line; the signer's name when the agreement gives one, else a blank to fill in.
+SIGNATURE_LINE = ("Dato: ____________  Navn: {% if p.underskriver %}{{ p.underskriver.navn }}"
+                  "{% if p.underskriver.titel %}, {{ p.underskriver.titel }}{% endif %}"
+                  "{% else %}______________________{% endif %}")
 
 
 def new_document(landscape: bool = False) -> Document:
@@ -71,6 +76,27 @@ def para(container, text: str = "", style: str | None = None, bold: bool = False
     return p
 
 
+@contextmanager
+def block(doc, tag: str):
+    """Paragraphs between `{%p if … %}` or `{%p for … %}` and its end tag; docxtpl drops the tag paragraphs."""
+    para(doc, f"{{%p {tag} %}}")
+    yield
+    para(doc, f"{{%p end{tag.split()[0]} %}}")
+
+
+def bullets(doc, loop: str, item: str) -> None:
+    """One bullet per item: `bullets(doc, "for b in bilag", "{{ b.tekst }}")`."""
+    with block(doc, loop):
+        para(doc, item, style="List Bullet")
+
+
+def optional_section(doc, condition: str, heading: str, body: str | None = None, level: int = 1) -> None:
+    """A heading and its text, left out when `condition` is empty; the text defaults to `{{ condition|md }}`."""
+    with block(doc, f"if {condition}"):
+        para(doc, heading, style=f"Heading {level}")
+        para(doc, body or f"{{{{ {condition}|md }}}}")
+
+
 def shade(cell, fill: str = GREY) -> None:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -97,19 +123,39 @@ def repeat_header(row) -> None:
     tr_pr.append(header)
 
 
-def grid_table(doc, header: list[str], widths: list[float]):
+def shade_row(row, fill: str = GREY) -> None:
+    for cell in row.cells:
+        shade(cell, fill)
+
+
+def set_widths(row, widths: list[float]) -> None:
+    """Widths in cm; 0 leaves a cell as it is (the tag cells of a `{%tc for %}` column loop)."""
+    for cell, width in zip(row.cells, widths):
+        if width:
+            cell.width = Cm(width)
+
+
+def grid_table(doc, header: list[str], widths: list[float], centered: bool = True):
     """A bordered table with a grey, repeating header row."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if centered:
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header):
         set_cell(cell, text, bold=True)
         shade(cell)
     repeat_header(table.rows[0])
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = Cm(width)
+    set_widths(table.rows[0], widths)
     return table
+
+
+def figure_row(table, cells: list[str], widths: list[float], right_from: int, bold: bool = False):
+    """A row of a table of figures: non-empty cells from column `right_from` on are right-aligned."""
+    row = table.add_row()
+    for i, (cell, text) in enumerate(zip(row.cells, cells)):
+        set_cell(cell, text, bold=bold, align=WD_ALIGN_PARAGRAPH.RIGHT if i >= right_from and text else None)
+    set_widths(row, widths)
+    return row
 
 
 def loop_rows(table, loop: str, cells: list[str], bold: bool = False, align_right_from: int | None = None):
@@ -140,6 +186,22 @@ def label_table(doc, rows: list[tuple[str, list[str]]]):
             p.add_run(line)
             first = False
     return table
+
+
+def optional_row(label: str, field: str, md: bool = True) -> list[tuple[str, list[str]]]:
+    """A label_table row that docxtpl leaves out when `field` is empty (splat it into the rows)."""
+    value = f"{{{{ {field}|md }}}}" if md else f"{{{{ {field} }}}}"
+    return [(f"{{%tr if {field} %}}", []), (label, [value]), ("{%tr endif %}", [])]
+
+
+def attachment_front(doc, title: str, about: str) -> None:
+    """The front of an attachment to the samarbejdsaftale: title, what it is, the effort's name and period."""
+    para(doc, title, style="Title")
+    guidance(doc, about)
+    label_table(doc, [
+        ("Navn på den boligsociale indsats:", ["{{ navn }}"]),
+        ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
+    ])
 
 
 def guidance(doc, text: str):
