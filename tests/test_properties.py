@@ -53,8 +53,6 @@ MARKDOWN_REF = "definitions/tekst"
 # Fields kept as the base set has them, and why. (kind, dotted path pattern, reason)
 KEEP = [
     ("puljeudmoentning", r"puljer\.\d+\.forventet\.enhed", "all pools must count in the same unit"),
-    ("samarbejdsaftale", r"parter\.\d+\.forkortelse", "an abbreviation is shown only where a party is listed "
-                                                      "by it (afdelinger of a boligorganisation)"),
 ]
 # Optional fields that only qualify another one (the schema requires that one with it): added only where it is there.
 QUALIFIES = {"antal_enhed": "antal"}

@@ -12,7 +12,8 @@ def build() -> None:
     para(doc, "Strategisk samarbejdsaftale om boligsocial indsats", style="Title")
     label_table(doc, [
         ("Områdets navn:", ["{{ omraadets_navn }}"]),
-        ("Aftalens parter:", ["{%p for p in parter %}", "{{ p.navn }}", "{%p endfor %}"]),
+        ("Aftalens parter:", ["{%p for p in parter %}",
+                              "{{ p.navn }}{% if p.forkortelse %} ({{ p.forkortelse }}){% endif %}", "{%p endfor %}"]),
         ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
         ("Underskrifter:", ["{%p for p in parter %}", "{{ p.navn }}", SIGNATURE_LINE, "{%p endfor %}"]),
         ("Aftaledokumenter:", [
