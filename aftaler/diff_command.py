@@ -129,13 +129,7 @@ def _redlines(aset: SetChanges, old_set, new_set, old_side: Side, new_side: Side
                and not _same_document(old_docs[name], new_docs[name])]
     if not changed:
         return {}, []
-    try:
-        from .redline import redline  # built beside this module; imported only when redlines are asked for
-    except ModuleNotFoundError as exc:
-        if exc.name != "aftaler.redline":
-            raise
-        return {}, [error(Position(aset.name), "Word-redlines kan ikke laves: modulet aftaler/redline.py findes ikke "
-                                               "i denne installation", "redline")]
+    from .redline import redline  # imported only when redlines are asked for
     rev, old_rev = new_side.revision, old_side.revision
     titles = {d.document: d.title for d in aset.documents}
     outputs = {}
