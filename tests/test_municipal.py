@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from aftaler.cli import main
-from aftaler.kinds import finansieringsmodel, partnerskabsaftale
+from aftaler.kinds import _common, partnerskabsaftale
 from conftest import ROOT, edit
 import docx_reader
 from docx_reader import all_text, normalise, tables
@@ -176,14 +176,14 @@ def test_status_rules_are_small_pure_functions():
 
 
 def test_money_and_number_helpers():
-    mio, rounded = finansieringsmodel.mio_text, finansieringsmodel.rounded_kr
+    mio, rounded, approx = _common.mio_text, _common.rounded_kr, _common.approx_kr_text
     assert mio(1_370_000) == "1,4 mio. kr." and mio(2_000_000) == "2,0 mio. kr."
     assert mio(1_250_000) == "1,3 mio. kr."  # half up, as people round; Python's round() would give 1,2
     assert rounded(22_222.2) == 22_000 and rounded(22_500) == 23_000 and rounded(8_650) == 8_700
-    assert finansieringsmodel.approx_kr_text(20_000) == "20.000 kr."
-    assert finansieringsmodel.approx_kr_text(20_000, estimated=True) == "ca. 20.000 kr."
-    assert finansieringsmodel.approx_kr_text(2_000_000 / 90) == "ca. 22.000 kr."
-    assert [finansieringsmodel.number_words(n) for n in (1, 3, 12, 15)] == ["én", "tre", "tolv", "15"]
+    assert approx(20_000) == "20.000 kr."
+    assert approx(20_000, estimated=True) == "ca. 20.000 kr."
+    assert approx(2_000_000 / 90) == "ca. 22.000 kr."
+    assert [_common.number_words(n) for n in (1, 3, 12, 15)] == ["én", "tre", "tolv", "15"]
 
 
 def test_two_builds_are_byte_identical(tmp_path):

@@ -1,10 +1,8 @@
 """Beredskabsplan: what the parties do in acute or difficult situations, and who is responsible."""
 from __future__ import annotations
 
-from .. import danish
 from ..findings import Finding
-from ._common import each
-from .milepaelsplan import agreement_or_error, check_party, set_parties
+from ._common import agreement_fields, agreement_or_error, check_party, each, set_parties
 
 
 def check(source, aset, context) -> list[Finding]:
@@ -12,9 +10,8 @@ def check(source, aset, context) -> list[Finding]:
     if agreement is None:
         return findings
     parties = set_parties(aset)
-    for path, situation in each(source, "situationer"):
-        findings += check_party(source, path + ("part",), situation["part"], parties)
-    return findings
+    return [finding for path, situation in each(source, "situationer")
+            for finding in check_party(source, path + ("part",), situation["part"], parties)]
 
 
 def model(source, aset, context) -> dict:
@@ -24,8 +21,6 @@ def model(source, aset, context) -> dict:
     return {
         **data,
         "titel": "Beredskabsplan",
-        "navn": agreement["omraadets_navn"],
-        "periode": agreement["periode"],
-        "periode_tekst": danish.period(agreement["periode"]),
+        **agreement_fields(agreement),
         "situationer": [dict(s, part_navn=parties[s["part"]]) for s in data["situationer"]],
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ._common import dangling, each, period_bounds
+from ._common import activities, agreement_or_error, area_names, dangling, difference_text, each, period_bounds
 from .samarbejdsaftale import staff_shares_text
 
 FINANCING = ("lbf", "boligorganisation_kontant", "boligorganisation_timer",
@@ -41,14 +41,12 @@ def years(data, agreement) -> list[int]:
 
 def check(source, aset, context) -> list[Finding]:
     data, catalogue = source.data, context["catalogue"]
-    agreement = aset.one("samarbejdsaftale")
+    agreement, findings = agreement_or_error(source, aset, "aftalesættet mangler en strategisk samarbejdsaftale")
     if agreement is None:
-        return [error(source.position(), "aftalesættet mangler en strategisk samarbejdsaftale", "saet")]
+        return findings
     start, end = period_bounds(agreement.data["periode"])
     expense_types = {t["nr"] for t in catalogue["udgiftstyper"]}
     areas_with_delaftale = {d.data["indsatsomraade"] for d in aset.of_kind("delaftale")}
-    area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
-    findings = []
 
     for gpath, group in each(source, "grupper"):
         name = group["gruppe"]
@@ -74,11 +72,10 @@ def check(source, aset, context) -> list[Finding]:
             total = sum(line["udgifter"].values())
             financed = sum(line.get("finansiering", {}).values())
             if financed != total:
-                diff = financed - total
                 findings.append(error(source.position(lpath + ("finansiering",)),
                                       f"{label}: finansieringen ({danish.number(financed)}) svarer ikke til de samlede "
-                                      f"udgifter ({danish.number(total)}); der er {danish.number(abs(diff))} "
-                                      f"{'for meget' if diff > 0 else 'for lidt'}", "balance"))
+                                      f"udgifter ({danish.number(total)}); der er {difference_text(financed - total)}",
+                                      "balance"))
         for lpath, line in each(source, *gpath, "linjer"):
             if line.get("medarbejder") and line["medarbejder"] not in _staff(agreement):
                 findings.append(dangling(source, lpath + ("medarbejder",), line["medarbejder"], _staff(agreement),
@@ -92,11 +89,11 @@ def check(source, aset, context) -> list[Finding]:
                     findings.append(dangling(source, lpath + ("noter", i), note, notes, "en note i budgettets noter"))
 
     if not findings:
-        findings += _check_totals(source, aset, context, area_names)
+        findings += _check_totals(source, aset, context)
     return findings
 
 
-def _check_totals(source, aset, context, area_names) -> list[Finding]:
+def _check_totals(source, aset, context) -> list[Finding]:
     result = model(source, aset, context)
     totals = result["total"]
     rules = context["catalogue"]["regler"]
@@ -159,10 +156,9 @@ def model(source, aset, context) -> dict:
     year_list = years(data, agreement)
     expense_types = {t["nr"]: f"{t['nr']}. {t['navn']}" for t in catalogue["udgiftstyper"]}
     area_order = [a["id"] for a in catalogue["indsatsomraader"]]
-    area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+    areas = area_names(catalogue)
     staff = _staff(aset.one("samarbejdsaftale"))
-    activity_names = {a["id"]: (a["navn"], d.data["indsatsomraade"])
-                      for d in aset.of_kind("delaftale") for a in d.data["aktiviteter"]}
+    activity_names = activities(aset)
 
     # Notes are numbered in order of first use; an employee's line gets a note with the time shares.
     note_texts = {n["id"]: n["tekst"] for n in data.get("noter") or []}
@@ -183,7 +179,7 @@ def model(source, aset, context) -> dict:
         elif name == EVALUATION:
             title = "Lokal evaluering"
         else:
-            title = f"{area_order.index(name) + 1}. {area_names[name]}"
+            title = f"{area_order.index(name) + 1}. {areas[name]}"
         lines = []
         for line in group["linjer"]:
             refs = [number_of(n, note_texts[n]) for n in line.get("noter") or []]
@@ -191,7 +187,7 @@ def model(source, aset, context) -> dict:
                 person = staff[line["medarbejder"]]
                 refs.append(number_of("medarbejder:" + person["id"],
                                       f"{person['titel']}: tiden fordeles med "
-                                      f"{staff_shares_text(person, activity_names, area_names)}."))
+                                      f"{staff_shares_text(person, activity_names, areas)}."))
             amounts = [line["udgifter"].get(str(y)) or 0 for y in year_list]
             financing = {c: (line.get("finansiering") or {}).get(c) or 0 for c in FINANCING}
             lines.append({

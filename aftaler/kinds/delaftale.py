@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ._common import check_period, dangling, each, period_bounds, values_text
-from .samarbejdsaftale import HELHEDSPLANEN, staff_shares_text
+from ._common import (HELHEDSPLANEN, activities, agreement_or_error, area_names, check_period, dangling, each,
+                      party_name, period_bounds, values_text)
+from .samarbejdsaftale import staff_shares_text
 
 
 def check(source, aset, context) -> list[Finding]:
     findings = check_period(source)
-    agreement = aset.one("samarbejdsaftale")
+    agreement, missing = agreement_or_error(source, aset)
     if agreement is None:
-        return findings + [error(source.position(), "aftalesættet mangler en strategisk samarbejdsaftale "
-                                                    "(en fil med skemaet samarbejdsaftale.schema.json)", "saet")]
+        return findings + missing
     start, end = period_bounds(source.data["periode"])
     outer_start, outer_end = period_bounds(agreement.data["periode"])
     outer = danish.period(agreement.data["periode"])
@@ -35,23 +35,21 @@ def check(source, aset, context) -> list[Finding]:
 def model(source, aset, context) -> dict:
     data, catalogue = source.data, context["catalogue"]
     agreement = aset.one("samarbejdsaftale").data
-    area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+    areas, activity_names = area_names(catalogue), activities(aset)
     area = data["indsatsomraade"]
     parties = {p["id"]: party_name(p) for p in data["parter"]} | {HELHEDSPLANEN: "Helhedsplanen"}
-    activity_names = {a["id"]: (a["navn"], d.data["indsatsomraade"])
-                      for d in aset.of_kind("delaftale") for a in d.data["aktiviteter"]}
     own = {a["id"] for a in data["aktiviteter"]}
     staff = [
         {"titel": m["titel"], "stilling": m.get("stilling", ""),
-         "fordeling_tekst": staff_shares_text(m, activity_names, area_names)}
+         "fordeling_tekst": staff_shares_text(m, activity_names, areas)}
         for m in agreement["organisering"].get("medarbejdere", [])
         if any(s.get("aktivitet") in own or s.get("indsatsomraade") == area for s in m.get("fordeling", []))
     ]
     return {
         **data,
         "navn": agreement["omraadets_navn"],
-        "indsatsomraade_navn": area_names[area],
-        "titel": f"Delaftale for indsatsområdet {area_names[area]}",
+        "indsatsomraade_navn": areas[area],
+        "titel": f"Delaftale for indsatsområdet {areas[area]}",
         "periode_tekst": danish.period(data["periode"]),
         "parter": [dict(p, visningsnavn=party_name(p)) for p in data["parter"]],
         "delmaalsraekker": goal_rows(data["delmaal"]),
@@ -77,7 +75,3 @@ def goal_rows(delmaal) -> list[dict]:
                 "datakilde": ind.get("datakilde", ""),
             })
     return rows
-
-
-def party_name(party) -> str:
-    return party["organisation"] + (f", {party['enhed']}" if party.get("enhed") else "")

@@ -2,76 +2,15 @@
 
 Amounts are whole 1.000 kr. The budget's total, its rounded form ("1,4 mio. kr."), the group sums
 and the amount of the source that covers the rest are computed here, never typed. The money and
-number helpers below are shared with the other municipal kinds.
+number helpers it uses, shared with the other municipal kinds, live in _common.
 """
 from __future__ import annotations
-
-from decimal import ROUND_HALF_UP, Decimal
 
 from .. import danish
 from ..findings import Finding, error
 from ..schema_check import parse_date
-from ._common import each
-
-THOUSAND = 1000
-# In a budget kept in 1.000 kr., a round amount this large (100 mio. kr.) was almost surely typed in kr.
-KR_LOOKALIKE = 100_000
-NUMBER_WORDS = ("nul", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv")
-
-
-# ---------------------------------------------------------------- shared helpers (pure)
-
-
-def number_words(n: int) -> str:
-    """Danish prose style: numbers up to twelve in words ('tre'), larger ones as figures ('15')."""
-    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else danish.number(n)
-
-
-def mio_text(kr) -> str:
-    """1370000 → '1,4 mio. kr.': millions with one decimal, rounded half up (not banker's rounding)."""
-    millions = (Decimal(str(kr)) / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{danish.number(float(millions), 1)} mio. kr."
-
-
-def rounded_kr(kr) -> int:
-    """A unit price as prose rounds it: whole thousands (22.222 → 22.000), hundreds below 10.000."""
-    step = Decimal(1000 if kr >= 10_000 else 100)
-    return int((Decimal(str(kr)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
-
-
-def approx_kr_text(kr, estimated: bool = False) -> str:
-    """'ca. 22.000 kr.'; without 'ca.' only when rounding changes nothing and nothing is estimated."""
-    shown = rounded_kr(kr)
-    return f"{'ca. ' if estimated or shown != kr else ''}{danish.number(shown)} kr."
-
-
-def looks_like_kr(amount: int) -> bool:
-    """A round amount of 100 mio. kr. or more in a 1.000 kr. budget was most likely typed in kr."""
-    return amount >= KR_LOOKALIKE and amount % THOUSAND == 0
-
-
-def unit_finding(source, path, amount: int, key: bool = False) -> Finding:
-    """The amount seems typed in kr. where the document counts in 1.000 kr."""
-    return error(source.position(path, key=key),
-                 f"beløbet {amount} står i 1.000 kr. og ville betyde {mio_text(amount * THOUSAND)}; er det skrevet "
-                 f"i kr.? Skriv {amount // THOUSAND} for {danish.number(amount)} kr.", "enhed")
-
-
-def computed_findings(source, path, keys: tuple[str, ...], what: str) -> list[Finding]:
-    """A computed figure typed by the author: point at the key and say it is computed."""
-    node = source.data
-    for step in path:
-        node = node[step]
-    return [error(source.position(path + (key,), key=True),
-                  f"'{key}' beregnes af værktøjet ({what}) og må ikke skrives; slet feltet", "beregnet")
-            for key in keys if key in node]
-
-
-def joined(names: list[str]) -> str:
-    """'A, B og C'."""
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " og " + names[-1]
+from ._common import (THOUSAND, computed_findings, difference_text, each, looks_like_kr, mio_text, number_words,
+                      unit_finding)
 
 
 # ---------------------------------------------------------------- rules
@@ -116,10 +55,8 @@ def _check_financing(source) -> list[Finding]:
     fixed = sum(p.get("beloeb") or 0 for p in budget["finansiering"] if not p.get("resten"))
     where = source.position(("budget", "finansiering"), key=True)
     if rest_path is None and fixed != total:
-        diff = fixed - total
         return [error(where, f"finansieringen ({danish.number(fixed)}) svarer ikke til budgettet "
-                             f"({danish.number(total)}); der er {danish.number(abs(diff))} "
-                             f"{'for meget' if diff > 0 else 'for lidt'}", "finansiering")]
+                             f"({danish.number(total)}); der er {difference_text(fixed - total)}", "finansiering")]
     if rest_path is not None and fixed > total:
         return [error(where, f"de faste bidrag ({danish.number(fixed)}) er større end budgettet "
                              f"({danish.number(total)}); der er ingen rest at dække", "finansiering")]

@@ -5,10 +5,8 @@ the kommissorium does not list its own, come from there, so they are written in 
 """
 from __future__ import annotations
 
-from .. import danish
 from ..findings import Finding, error, warning
-from ._common import dangling, each
-from .milepaelsplan import agreement_or_error, check_party, set_parties
+from ._common import agreement_fields, agreement_or_error, check_party, dangling, each, set_parties
 
 BOARD = "bestyrelse"
 
@@ -70,9 +68,7 @@ def model(source, aset, context) -> dict:
         "titel": f"Kommissorium for {board_name}",
         "bestyrelse_navn": board_name,
         "bestyrelse_id": board["id"] if board else None,
-        "navn": agreement["omraadets_navn"],
-        "periode": agreement["periode"],
-        "periode_tekst": danish.period(agreement["periode"]),
+        **agreement_fields(agreement),
         "medlemmer": members,
         "antal_pladser": sum(m["antal"] for m in members),
         "opgaver": list(data.get("opgaver") or (board or {}).get("opgaver") or []),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import danish
 from ..findings import Finding, error, warning
 from ..schema_check import parse_date
-from ._common import dangling, each, period_bounds
+from ._common import agreement_or_error, dangling, each, period_bounds
 
 AREA, MUNICIPALITY = "boligomraade", "kommune"
 PERCENT = "procent"
@@ -49,12 +49,13 @@ def known_indicators(aset, catalogue) -> dict[str, dict]:
 
 
 def check(source, aset, context) -> list[Finding]:
-    agreement = aset.one("samarbejdsaftale")
+    agreement, findings = agreement_or_error(
+        source, aset, "aftalesættet mangler en strategisk samarbejdsaftale, som målingerne hører til")
     if agreement is None:
-        return [error(source.position(), "aftalesættet mangler en strategisk samarbejdsaftale, som målingerne hører til", "saet")]
+        return findings
     known = known_indicators(aset, context["catalogue"])
     period = period_bounds(agreement.data["periode"])
-    findings, seen = [], {}
+    seen = {}
     for path, entry in each(source, "indikatorer"):
         ident = entry["indikator"]
         if ident in seen:

@@ -1,8 +1,4 @@
-"""Milepælsplan: an attachment of milestones, each tied to an activity, an area or the whole effort.
-
-Also home to what the three attachments (milepælsplan, beredskabsplan, kommissorium) share:
-the set's parties by id and the strategic agreement they all hang on.
-"""
+"""Milepælsplan: an attachment of milestones, each tied to an activity, an area or the whole effort."""
 from __future__ import annotations
 
 import re
@@ -11,41 +7,10 @@ from datetime import date, timedelta
 from .. import danish
 from ..findings import Finding, error
 from ..schema_check import parse_date
-from ._common import dangling, each, period_bounds
-from .delaftale import party_name
-from .samarbejdsaftale import HELHEDSPLANEN
+from ._common import (activities, agreement_fields, agreement_or_error, area_names, check_party, dangling, each,
+                      period_bounds, set_parties)
 
 _QUARTER = re.compile(r"^([1-4])\.\s+kvartal\s+(\d{4})$", re.IGNORECASE)
-
-
-# ------------------------------------------------------------------ shared by the attachments
-
-
-def agreement_or_error(source, aset) -> tuple[object | None, list[Finding]]:
-    """The set's samarbejdsaftale, or an error saying an attachment needs one."""
-    agreement = aset.one("samarbejdsaftale")
-    if agreement is None:
-        return None, [error(source.position(), "aftalesættet mangler en strategisk samarbejdsaftale "
-                                               "(en fil med skemaet samarbejdsaftale.schema.json)", "saet")]
-    return agreement, []
-
-
-def set_parties(aset) -> dict[str, str]:
-    """Every party id of the set with its display name: the agreement's, the delaftaler's, helhedsplanen."""
-    names = {HELHEDSPLANEN: "Helhedsplanen"}
-    for delaftale in aset.of_kind("delaftale"):
-        names.update({p["id"]: party_name(p) for p in delaftale.data["parter"]})
-    agreement = aset.one("samarbejdsaftale")
-    if agreement is not None:
-        names.update({p["id"]: p["navn"] for p in agreement.data["parter"]})
-    return names
-
-
-def check_party(source, path, value, parties) -> list[Finding]:
-    """A `part` reference resolves to one of the set's parties (or helhedsplanen)."""
-    if value in parties:
-        return []
-    return [dangling(source, path, value, parties, "en part i samarbejdsaftalen eller en delaftale (eller 'helhedsplanen')")]
 
 
 # ------------------------------------------------------------------ time spans
@@ -130,24 +95,20 @@ def model(source, aset, context) -> dict:
     data = source.data
     agreement = aset.one("samarbejdsaftale").data
     parties = set_parties(aset)
-    area_names = {a["id"]: a["navn"] for a in context["catalogue"]["indsatsomraader"]}
-    activities = {a["id"]: (a["navn"], d.data["indsatsomraade"])
-                  for d in aset.of_kind("delaftale") for a in d.data["aktiviteter"]}
-    rows = [_row(m, parties, area_names, activities) for m in data["milepaele"]]
+    areas, activity_names = area_names(context["catalogue"]), activities(aset)
+    rows = [_row(m, parties, areas, activity_names) for m in data["milepaele"]]
     return {
         **data,
         "titel": "Milepælsplan",
-        "navn": agreement["omraadets_navn"],
-        "periode": agreement["periode"],
-        "periode_tekst": danish.period(agreement["periode"]),
+        **agreement_fields(agreement),
         "milepaele": sorted(rows, key=lambda r: _deadline(r["tidspunkt"])),
     }
 
 
-def _row(milestone, parties, area_names, activities) -> dict:
-    activity_name, activity_area = activities.get(milestone.get("aktivitet"), ("", None))
+def _row(milestone, parties, areas, activity_names) -> dict:
+    activity_name, activity_area = activity_names.get(milestone.get("aktivitet"), ("", None))
     area = milestone.get("indsatsomraade") or activity_area
-    area_name = area_names.get(area, "") if area else ""
+    area_name = areas.get(area, "") if area else ""
     return dict(
         milestone,
         tidspunkt_tekst=span_text(milestone["tidspunkt"]),

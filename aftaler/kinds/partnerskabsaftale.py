@@ -9,8 +9,8 @@ from __future__ import annotations
 from .. import danish
 from ..findings import Finding, error
 from ..schema_check import parse_date
-from ._common import check_period, dangling, each, period_bounds
-from .finansieringsmodel import THOUSAND, computed_findings, looks_like_kr, number_words, unit_finding
+from ._common import (THOUSAND, check_period, computed_findings, dangling, each, looks_like_kr, number_words,
+                      period_bounds, unit_finding)
 
 GROUP_STATUS = {"etableret": "Etableret", "overtaget": "Overtaget og forankret", "under-etablering": "Under etablering"}
 PARTY_TYPES = {"kommune": "Kommune", "organisation": "Organisation", "anden": "Anden part"}

@@ -9,9 +9,8 @@ from __future__ import annotations
 from .. import danish
 from ..findings import Finding, error
 from ..schema_check import parse_date
-from ._common import check_period, dangling, each, period_bounds
-from .finansieringsmodel import (THOUSAND, approx_kr_text, computed_findings, joined, looks_like_kr, mio_text,
-                                 unit_finding)
+from ._common import (THOUSAND, approx_kr_text, at, check_period, computed_findings, dangling, difference_text, each,
+                      joined, looks_like_kr, mio_text, period_bounds, unit_finding)
 
 DECISIONS = {
     "godkendt": "Indstillingen blev godkendt.",
@@ -55,9 +54,7 @@ def check(source, aset, context) -> list[Finding]:
 
 def _check_years(source, path, label: str, years: list[int]) -> list[Finding]:
     """Amounts for exactly the period's years, each in 1.000 kr."""
-    amounts = source.data
-    for step in path:
-        amounts = amounts[step]
+    amounts = at(source.data, path)
     findings = []
     for year, amount in amounts.items():
         if years and int(year) not in years:
@@ -81,11 +78,10 @@ def _check_grant(source, years: list[int]) -> list[Finding]:
     findings = []
     for year, total in zip(years, year_sums(source.data, years)):
         if total != grant:
-            diff = total - grant
             findings.append(error(source.position(("bevilling_pr_aar",)),
                                   f"puljer og fælles udgifter giver {danish.number(total)} i {year}, men bevillingen er "
-                                  f"{danish.number(grant)} om året; der er fordelt {danish.number(abs(diff))} "
-                                  f"{'for meget' if diff > 0 else 'for lidt'}", "balance"))
+                                  f"{danish.number(grant)} om året; der er fordelt {difference_text(total - grant)}",
+                                  "balance"))
     return findings
 
 

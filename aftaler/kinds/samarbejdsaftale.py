@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ._common import check_period, dangling, each, values_text
-
-HELHEDSPLANEN = "helhedsplanen"
+from ._common import activities, area_names, check_period, dangling, each, values_text
 
 
 def check(source, aset, context) -> list[Finding]:
@@ -67,7 +65,7 @@ def _check_indicators(source, catalogue) -> list[Finding]:
 
 def _check_areas(source, aset, catalogue) -> list[Finding]:
     """Exactly one delaftale per chosen indsatsområde, and none for an area not chosen."""
-    known = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+    known = area_names(catalogue)
     chosen: dict[str, tuple] = {}
     findings = []
     for path, area in each(source, "indsatsomraader"):
@@ -121,7 +119,7 @@ def model(source, aset, context) -> dict:
 
     data, catalogue = source.data, context["catalogue"]
     parties = {p["id"]: p for p in data["parter"]}
-    area_names = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
+    areas = area_names(catalogue)
 
     afdelinger = [dict(a, boligorganisation_navn=_short(parties[a["boligorganisation"]]))
                   for a in data["kort_om_boligomraadet"]["afdelinger"]]
@@ -131,9 +129,8 @@ def model(source, aset, context) -> dict:
                   antal_afdelinger=len(z["afdelinger"]))
              for z in data["organisering"].get("zoner", [])]
 
-    activity_names = {a["id"]: (a["navn"], d.data["indsatsomraade"])
-                      for d in aset.of_kind("delaftale") for a in d.data["aktiviteter"]}
-    medarbejdere = [dict(m, fordeling_tekst=staff_shares_text(m, activity_names, area_names))
+    activity_names = activities(aset)
+    medarbejdere = [dict(m, fordeling_tekst=staff_shares_text(m, activity_names, areas))
                     for m in data["organisering"].get("medarbejdere", [])]
 
     return {
@@ -148,8 +145,8 @@ def model(source, aset, context) -> dict:
         "organisationsdiagram": org_picture(data),  # drawn from the data above, never by hand
         "organisationsdiagram_svg": org_svg(data),  # the same diagram for the site
         "indikatorraekker": indicator_rows(data["maal_og_indikatorer"], catalogue),
-        "indsatsomraader": [dict(a, navn=area_names[a["omraade"]]) for a in data["indsatsomraader"]],
-        "delaftaler": [f"Delaftale for indsatsområdet {area_names[a['omraade']]}" for a in data["indsatsomraader"]],
+        "indsatsomraader": [dict(a, navn=areas[a["omraade"]]) for a in data["indsatsomraader"]],
+        "delaftaler": [f"Delaftale for indsatsområdet {areas[a['omraade']]}" for a in data["indsatsomraader"]],
     }
 
 
