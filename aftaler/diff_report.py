@@ -1,5 +1,5 @@
 """Diff reports: one change set, told four ways — terminal text, JSON, a Markdown/HTML change page,
-and the Word approval request to LBF. Renderers only format; changes.py and approval.py decide.
+and the Word approval request to LBF. Renderers only format; the changes package and approval.py decide.
 """
 from __future__ import annotations
 
