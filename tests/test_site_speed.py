@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from aftaler.site import _close_fences, escape_md
-from aftaler.site_generic import _ident
+from aftaler.site.generic import _ident
 
 # Markdown syntax, every kind of line break, digits that are and are not ASCII, letters that lower() changes.
 TEXT = st.text(st.sampled_from(list("\\`*_[]<>|!&~#-+=.)( \t\n\r\x0b\x0c\x1c\u2028\x85aZ09٣²Kİßæøå")) | st.characters())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from . import danish
+from .. import danish
 
 LONG_TEXT = 80
 _NOT_IDENT = re.compile(r"[^a-z0-9]")
