@@ -90,7 +90,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
         if folder not in parts:
             kept = freshness.read_manifest(out_dir / SITE / slugs[folder.name]).get("site", {})
             parts[folder] = SetSite({}, kept.get("summary", {"id": slugs[folder.name], "title": folder.name}),
-                                    kept.get("search", []))
+                                    kept.get("search", "[]"))
     site_files = assemble_site(list(parts.values()), public=public)
 
     # 4. Write: each file to a temporary name, then renamed into place.

@@ -32,7 +32,7 @@ from ..slugs import set_slugs
 from .html import _html_env, _layout, _markdown, _toc
 from .markdown import _breadcrumb_md, _close_fences, _markdown_env, escape_md
 from .pages import SITE_TITLE, TEMPLATES, _group_set, _Page, _set_pages, _set_summary
-from .search import _search_entries, _search_script
+from .search import _search_entries, _search_script, search_json
 
 ASSETS = ("site.css", "search.js")
 
@@ -54,12 +54,14 @@ class SetSite:
     """One set's part of the site: its pages, its line on the index page, its search entries.
 
     Everything but the files is plain JSON-able data, so a build can keep it for sets that did
-    not change and only redraw the index and the search index.
+    not change and only redraw the index and the search index. The entries are kept as their
+    JSON text: a hundred sets' entries are megabytes, which a build should not parse and write
+    again for every set it did not touch.
     """
 
     files: dict[str, bytes]
     summary: dict
-    search: list[dict]
+    search: str  # a JSON array of search entries (search.search_json)
 
 
 def render_site(documents: list[SiteDocument], *, public: bool = False) -> dict[str, bytes]:
@@ -84,7 +86,7 @@ def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = 
             search += _search_entries(tokens, page)
     for doc in documents:
         files.update({f"{slug}/{name}": data for name, data in doc.files})
-    return SetSite(files, _set_summary(site_set), search)
+    return SetSite(files, _set_summary(site_set), search_json(search))
 
 
 def assemble_site(parts: list[SetSite], *, public: bool = False) -> dict[str, bytes]:
@@ -95,7 +97,7 @@ def assemble_site(parts: list[SetSite], *, public: bool = False) -> dict[str, by
         files.update(part.files)
     index = _Page("index", SITE_TITLE, "index.md.j2", {"sets": [p.summary for p in parts], "public": public})
     _render_page(index, _markdown_env(), _html_env(), _markdown(), files)
-    files["assets/search-index.js"] = _search_script([entry for p in parts for entry in p.search])
+    files["assets/search-index.js"] = _search_script([p.search for p in parts])
     for name in ASSETS:
         files[f"assets/{name}"] = (TEMPLATES / name).read_bytes()
     return dict(sorted(files.items()))

@@ -50,8 +50,14 @@ def _search_entries(tokens: list[Token], page: _Page) -> list[dict]:
     return [dict(e, x=" · ".join(e["x"])) for e in entries]
 
 
-def _search_script(entries: list[dict]) -> bytes:
-    """The index as a script: a page opened from file:// cannot fetch() a JSON file."""
-    data = json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def search_json(entries: list[dict]) -> str:
+    """A set's entries as a JSON array, in the form the index joins without parsing them again."""
+    return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _search_script(arrays: list[str]) -> bytes:
+    """The sets' entries (JSON arrays) as one index in a script: a page opened from file:// cannot
+    fetch() a JSON file."""
+    data = "[" + ",".join(a[1:-1] for a in arrays if a != "[]") + "]"
     data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"window.AFTALER_INDEX = {data};\n".encode("utf-8")
