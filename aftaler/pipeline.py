@@ -213,8 +213,9 @@ def _forked(function, *args):
     def result():
         try:
             ok, value = receive.recv()
-        except EOFError:
-            ok, value = False, f"the rendering process ended with exit code {process.join() or process.exitcode}"
+        except EOFError:  # it ended without a word: killed, or out of memory
+            process.join()
+            ok, value = False, f"the rendering process ended with exit code {process.exitcode}"
         process.join()
         if not ok:
             raise RuntimeError(f"rendering in a separate process failed:\n{value}")

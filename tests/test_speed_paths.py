@@ -113,3 +113,16 @@ def test_sets_are_built_in_fresh_interpreters_when_other_threads_run(tmp_path):
     alone = pipeline.build([sets], tmp_path / "alene", Project(), jobs=1)
     assert threaded.ok and alone.ok, threaded.findings + alone.findings
     assert outputs(tmp_path / "traade") == outputs(tmp_path / "alene")
+
+
+def test_a_render_process_that_dies_is_an_error_not_a_hang():
+    import pytest
+
+    from aftaler import pipeline
+
+    died = pipeline._forked(os._exit, 9)  # as if killed before it could answer
+    with pytest.raises(RuntimeError, match="exit code 9"):
+        died()
+    failed = pipeline._forked(int, "ikke et tal")
+    with pytest.raises(RuntimeError, match="ValueError"):
+        failed()
