@@ -144,8 +144,8 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
                  project: Project | None = None, split: int = 1):
     """One set, start to finish in memory: (findings, output files, its part of the site).
 
-    With `split` > 1, the Word files are rendered in that many forked processes while this one
-    renders the site (a single set on several cores)."""
+    With `split` > 1 (a single set on several cores), `split` - 1 forked processes start on the
+    Word files while this one renders the site and then joins them."""
     from .model import complete_set, document_models
     from .site import render_set_site, site_document
     from .status import status_site_document
@@ -157,42 +157,42 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
         return findings, {}, None
     aset = complete_set(aset, project)  # once, for the documents and the status page
     documents = document_models(aset, project)
-    if split > 1:
-        word = [_forked(render_documents, aset, group, project, revision) for group in _deal(documents, split)]
-    else:
-        word = [_at_once(render_documents, aset, documents, project, revision)]
+    # Largest first: the documents are taken one at a time from a shared counter, by `split` - 1
+    # forked processes and, once the site is done, by this one, so no core waits on another.
+    queue = sorted(documents, key=lambda d: -len(d.source.text))
+    taken = multiprocessing.get_context("fork").Value("i", 0) if split > 1 else None
+    helpers = [_forked(_render_taken, aset, queue, project, revision, taken) for _ in range(split - 1)]
     pages = [site_document(aset.name, doc) for doc in documents]
     status_page = status_site_document(aset, project)
     part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
-    files, problems = {}, []
-    for result in word:
-        group_files, group_problems = result()
-        files.update(group_files)
-        problems += group_problems
+    files, problems = _render_taken(aset, queue, project, revision, taken)
+    for helper in helpers:
+        their_files, their_problems = helper()
+        files.update(their_files)
+        problems += their_problems
     return findings + problems, files, part
 
 
-def _deal(documents: list, hands: int) -> list[list]:
-    """Documents in `hands` groups of about equal work, the largest source first to the lightest
-    group (a document's source size is a fair guess at its rendering time)."""
-    groups: list[list] = [[] for _ in range(hands)]
-    weights = [0] * hands
-    for doc in sorted(documents, key=lambda d: -len(d.source.text)):
-        lightest = weights.index(min(weights))
-        groups[lightest].append(doc)
-        weights[lightest] += len(doc.source.text)
-    return [group for group in groups if group]
+def _render_taken(aset: AgreementSet, queue: list, project: Project, revision: dict, taken) -> tuple[dict, list]:
+    """Render the documents of `queue` this process takes from the shared counter `taken` (all of
+    them when there is no counter); what it renders does not depend on who renders it."""
+    if taken is None:
+        return render_documents(aset, queue, project, revision)
+    files, problems = {}, []
+    while True:
+        with taken.get_lock():
+            index, taken.value = taken.value, taken.value + 1
+        if index >= len(queue):
+            return files, problems
+        done, found = render_documents(aset, [queue[index]], project, revision)
+        files.update(done)
+        problems += found
 
 
 def _can_fork() -> bool:
     """Forking is safe in a process with one thread (a lock held by another thread would stay
     locked in the copy), and not offered on every system."""
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _at_once(function, *args):
-    result = function(*args)
-    return lambda: result
 
 
 def _forked(function, *args):
