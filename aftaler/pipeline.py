@@ -7,6 +7,7 @@ skipped (freshness.py); the others are processed in parallel.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import multiprocessing
 import os
 import threading
@@ -151,26 +152,33 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
     from .status import status_site_document
     from .validate import validate_set
     project = project or Project(root=root, template_overrides=overrides)
-    aset, findings = load_set(folder)
-    findings += validate_set(aset, project)
-    if has_errors(findings):
-        return findings, {}, None
-    aset = complete_set(aset, project)  # once, for the documents and the status page
-    documents = document_models(aset, project)
-    # Largest first: the documents are taken one at a time from a shared counter, by `split` - 1
-    # forked processes and, once the site is done, by this one, so no core waits on another.
-    queue = sorted(documents, key=lambda d: -len(d.source.text))
+    # Helpers fork now, so that they import the renderers while this process validates.
     taken = multiprocessing.get_context("fork").Value("i", 0) if split > 1 else None
-    helpers = [_forked(_render_taken, aset, queue, project, revision, taken) for _ in range(split - 1)]
-    pages = [site_document(aset.name, doc) for doc in documents]
-    status_page = status_site_document(aset, project)
-    part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
-    files, problems = _render_taken(aset, queue, project, revision, taken)
-    for helper in helpers:
-        their_files, their_problems = helper()
-        files.update(their_files)
-        problems += their_problems
-    return findings + problems, files, part
+    helpers = [_Helper(project, revision, taken) for _ in range(split - 1)]
+    try:
+        aset, findings = load_set(folder)
+        findings += validate_set(aset, project)
+        if has_errors(findings):
+            return findings, {}, None
+        aset = complete_set(aset, project)  # once, for the documents and the status page
+        documents = document_models(aset, project)
+        # Largest first: the documents are taken one at a time from the shared counter, by the
+        # helpers and, once the site is done, by this process, so no core waits on another.
+        queue = sorted(documents, key=lambda d: -len(d.source.text))
+        for helper in helpers:
+            helper.start(aset, queue)
+        pages = [site_document(aset.name, doc) for doc in documents]
+        status_page = status_site_document(aset, project)
+        part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
+        files, problems = _render_taken(aset, queue, project, revision, taken)
+        for helper in helpers:
+            their_files, their_problems = helper.result()
+            files.update(their_files)
+            problems += their_problems
+        return findings + problems, files, part
+    finally:
+        for helper in helpers:
+            helper.close()
 
 
 def _render_taken(aset: AgreementSet, queue: list, project: Project, revision: dict, taken) -> tuple[dict, list]:
@@ -195,32 +203,69 @@ def _can_fork() -> bool:
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _forked(function, *args):
-    """Start function(*args) in a forked copy of this process; the returned call waits for its
-    result. Forking shares the computed models without pickling them; only the result travels."""
-    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+class _Helper:
+    """A forked process that renders Word files beside this one.
 
-    def child():
+    It starts before the set is read, imports the Word and workbook renderers while this process
+    validates, then receives the set and its models (pickled: they exist only after the fork) and
+    renders the documents it takes from the shared counter."""
+
+    def __init__(self, project: Project, revision: dict, taken):
+        context = multiprocessing.get_context("fork")
+        task_in, self._tasks = context.Pipe(duplex=False)
+        self._results, result_out = context.Pipe(duplex=False)
+
+        def work():
+            self._tasks.close()  # the parent's ends, copied by the fork
+            self._results.close()
+            for module in ("aftaler.render_word", "aftaler.render_excel"):  # now, while the parent validates
+                importlib.import_module(module)
+            task = task_in.recv()
+            if task is None:  # nothing to render: the set had errors
+                return
+            aset, queue = task
+            try:
+                result_out.send((True, _render_taken(aset, queue, project, revision, taken)))
+            except BaseException as exc:  # reported by the parent, which owns the error handling
+                result_out.send((False, "".join(traceback.format_exception(exc))))
+
+        self._pending = False
+        self.process = context.Process(target=work, daemon=True)
+        self.process.start()
+        task_in.close()
+        result_out.close()
+
+    def start(self, aset: AgreementSet, queue: list) -> None:
+        self._send((aset, queue))
+        self._pending = True
+
+    def result(self) -> tuple[dict, list]:
+        self._pending = False
         try:
-            send.send((True, function(*args)))
-        except BaseException as exc:  # reported by the parent, which owns the error handling
-            send.send((False, "".join(traceback.format_exception(exc))))
-
-    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
-    process.start()
-    send.close()
-
-    def result():
-        try:
-            ok, value = receive.recv()
+            ok, value = self._results.recv()
         except EOFError:  # it ended without a word: killed, or out of memory
-            process.join()
-            ok, value = False, f"the rendering process ended with exit code {process.exitcode}"
-        process.join()
+            self.process.join()
+            ok, value = False, f"the rendering process ended with exit code {self.process.exitcode}"
         if not ok:
             raise RuntimeError(f"rendering in a separate process failed:\n{value}")
         return value
-    return result
+
+    def close(self) -> None:
+        self._send(None)  # a helper still waiting for work stops (a no-op once it has its work)
+        if self._pending:  # this process failed before reading the answer: nobody will
+            self.process.terminate()
+        self.process.join()
+
+    def _send(self, message) -> None:
+        # Said explicitly, once: another helper's fork holds a copy of this pipe, so closing it
+        # here would not be seen as the end.
+        if self._tasks.closed:
+            return
+        try:
+            self._tasks.send(message)
+        except OSError:  # the helper is gone; result() reports how it ended
+            pass
+        self._tasks.close()
 
 
 def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None) -> Result:

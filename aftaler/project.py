@@ -29,6 +29,11 @@ class Kind:
     def title(self) -> str:
         return json.loads(self.schema_path.read_text(encoding="utf-8")).get("title", self.name)
 
+    def __getstate__(self) -> dict:
+        # A kind travels to a render process without its module (modules do not pickle); the
+        # process imports it again when asked.
+        return {k: v for k, v in self.__dict__.items() if k != "module"}
+
     @cached_property
     def module(self):
         """`aftaler.kinds.<name>`: model() and check() for this kind, or None."""

@@ -70,13 +70,25 @@ def test_the_cache_key_includes_how_an_environment_compiles():
     assert _signature(SandboxedEnvironment()) == _signature(SandboxedEnvironment())
 
 
-def test_one_set_on_two_cores_gives_the_same_bytes_as_on_one(tmp_path):
+def test_one_set_on_several_cores_gives_the_same_bytes_as_on_one(tmp_path):
     cache = tmp_path / "cache"
-    split = build([ROOT / "agreements/amager", "-o", tmp_path / "to", "-j", "2"], cache)
-    serial = build([ROOT / "agreements/amager", "-o", tmp_path / "en", "-j", "1"], cache)
-    assert split.returncode == serial.returncode == 0, split.stderr + serial.stderr
-    assert outputs(tmp_path / "to") == outputs(tmp_path / "en")
-    assert len([n for n in outputs(tmp_path / "to") if n.endswith(".docx")]) == 9
+    serial = build([ROOT / "agreements/amager", "-o", tmp_path / "1", "-j", "1"], cache)
+    assert serial.returncode == 0, serial.stderr
+    for jobs in ("2", "3"):  # one helper process, and two
+        split = build([ROOT / "agreements/amager", "-o", tmp_path / jobs, "-j", jobs], cache)
+        assert split.returncode == 0, split.stderr
+        assert outputs(tmp_path / jobs) == outputs(tmp_path / "1")
+    assert len([n for n in outputs(tmp_path / "1") if n.endswith(".docx")]) == 9
+
+
+def test_helpers_stop_when_the_set_has_errors(tmp_path):
+    shutil.copytree(SETS / "lille", tmp_path / "lille")
+    budget = tmp_path / "lille/budget.yaml"
+    budget.write_text(budget.read_text(encoding="utf-8").replace("jnr:", "jnr: [1, 2]\nx:", 1), encoding="utf-8")
+    result = subprocess.run([*BUILD, str(tmp_path / "lille"), "-o", str(tmp_path / "ud"), "-j", "3"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 1 and "budget.yaml:" in result.stderr, result.stderr
+    assert not (tmp_path / "ud").exists()
 
 
 def test_a_template_fault_in_a_forked_render_is_reported_and_nothing_written(tmp_path):
@@ -116,13 +128,25 @@ def test_sets_are_built_in_fresh_interpreters_when_other_threads_run(tmp_path):
 
 
 def test_a_render_process_that_dies_is_an_error_not_a_hang():
+    import signal
+
     import pytest
 
     from aftaler import pipeline
+    from aftaler.project import Project
 
-    died = pipeline._forked(os._exit, 9)  # as if killed before it could answer
-    with pytest.raises(RuntimeError, match="exit code 9"):
-        died()
-    failed = pipeline._forked(int, "ikke et tal")
-    with pytest.raises(RuntimeError, match="ValueError"):
-        failed()
+    project, revision = Project(), {"commit": "x", "date": None}
+    killed = pipeline._Helper(project, revision, None)
+    os.kill(killed.process.pid, signal.SIGKILL)  # as if killed before it could answer
+    killed.start(None, [])
+    with pytest.raises(RuntimeError, match="exit code -9"):
+        killed.result()
+    killed.close()
+    failing = pipeline._Helper(project, revision, None)
+    failing.start(None, ["no document"])  # render_documents cannot read it
+    with pytest.raises(RuntimeError, match="AttributeError"):
+        failing.result()
+    failing.close()
+    idle = pipeline._Helper(project, revision, None)
+    idle.close()  # never given work (the set had errors): it stops
+    assert idle.process.exitcode == 0
