@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 
 from . import danish, drawing
-from .drawing import Drawing, Line, Marker, Rect, Text
-from .render_word import Picture
+from .drawing import Drawing, Line, Marker, Picture, Rect, Text
 
 FONT_SIZE, LEGEND_SIZE = 8.0, 7.0
 DPI = 200

@@ -224,3 +224,22 @@ def _dashed(points, dash: tuple[float, ...]):
             piece.append((x2, y2))
     if on and len(piece) > 1:
         yield piece
+
+
+# ------------------------------------------------------------------ for Word templates
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image a model provides for a template: PNG bytes or a figure (drawing.Drawing), its
+    width on the page, and alt text. A figure is rasterised only when a Word file shows it; the
+    site draws the same figure as SVG."""
+
+    image: bytes | Drawing
+    width_cm: float
+    description: str = ""
+    dpi: int = 200
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        return self.image if isinstance(self.image, bytes) else png(self.image, self.dpi)

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import danish, drawing
-from .drawing import Drawing, Line, Rect, Text
-from .render_word import Picture
+from .drawing import Drawing, Line, Picture, Rect, Text
 
 TYPE_NAMES = {"forum": "Forum", "bestyrelse": "Bestyrelse", "foelgegruppe": "Følgegruppe",
               "faglig-foelgegruppe": "Faglig følgegruppe", "sekretariat": "Sekretariat",

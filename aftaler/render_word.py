@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -24,9 +23,9 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from . import danish, drawing, richtext
+from . import danish, richtext
+from .drawing import Picture
 from .findings import os_reason
-from .drawing import Drawing
 from .template_cache import bytecode_cache, from_source
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no author types them
@@ -39,22 +38,6 @@ _MARKED = etree.XPath(f'.//w:t[contains(., "{MARK_OPEN}")]/ancestor::w:p[1]', na
 
 class TemplateProblem(Exception):
     """The template, not the author's data, is at fault: a bad tag or a name the model lacks."""
-
-
-@dataclass(frozen=True)
-class Picture:
-    """An image a model provides for a template: PNG bytes or a figure (drawing.Drawing), its
-    width on the page, and alt text. A figure is rasterised only when a Word file shows it; the
-    site draws the same figure as SVG."""
-
-    image: bytes | Drawing
-    width_cm: float
-    description: str = ""
-    dpi: int = 200
-
-    @functools.cached_property
-    def png(self) -> bytes:
-        return self.image if isinstance(self.image, bytes) else drawing.png(self.image, self.dpi)
 
 
 def _placeholder(context, value) -> str:

@@ -24,7 +24,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLinkText
 from mdit_py_plugins.footnote import footnote_plugin
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+from .links import SAFE_SCHEMES
+
 # Characters XML 1.0 cannot carry; lxml would raise on them.
 _XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TEXT_SPLIT = re.compile(r"(\t|\r\n|\r|\n)")

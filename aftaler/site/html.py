@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..links import SAFE_SCHEMES
 from ..slugs import slug
 from ..template_cache import bytecode_cache
 from .markdown import _OUR_ANCHOR
@@ -33,8 +34,6 @@ def _safe_href(url: str) -> bool:
     """http, https, mailto, or a link relative to the page; any other scheme is not a link."""
     head = re.split(r"[/?#]", url, maxsplit=1)[0]
     if ":" in head:
-        # Imported here: richtext loads python-docx, which a build's site assembly never needs.
-        from ..richtext import SAFE_SCHEMES
         return head.split(":", 1)[0].lower() in SAFE_SCHEMES
     # Browsers read "\" as "/": "/\host" and "//host" leave the site.
     return not url.startswith("/") and "\\" not in url and "%5c" not in url.lower()
