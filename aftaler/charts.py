@@ -141,21 +141,20 @@ def _legend_columns(labels: list[str], room: float) -> int:
 
 def _legend(entries: list[tuple], columns: int, plot, width: float) -> list:
     """The legend under the plot, row by row: a sample of each line or marker and its label."""
-    sample, gap = _SAMPLE, _GAP
     column = (width - plot[0]) / columns
     shapes: list = []
     for i, (label, (kind, colour, style)) in enumerate(entries):
         x = plot[0] + (i % columns) * column
         y = plot[1] + plot[3] + TICKS + (i // columns) * LEGEND_ROW + LEGEND_ROW / 2
-        middle = (x + sample / 2, y)
+        middle = (x + _SAMPLE / 2, y)
         if kind == "line":
-            shapes.append(Line(((x, y), (x + sample, y)), colour, SERIES_WIDTH, DASH if style == "--" else ()))
+            shapes.append(Line(((x, y), (x + _SAMPLE, y)), colour, SERIES_WIDTH, DASH if style == "--" else ()))
             shapes.append(Marker(*middle, "circle", 3.5, colour))
         elif kind == "square":
             shapes.append(Marker(*middle, "square", 6, colour, fill="#ffffff", edge_width=1.4))
         else:
             shapes.append(Marker(*middle, "star", 10, colour))
-        shapes.append(Text(x + sample + gap, y + LEGEND_SIZE * 0.36, label, LEGEND_SIZE))
+        shapes.append(Text(x + _SAMPLE + _GAP, y + LEGEND_SIZE * 0.36, label, LEGEND_SIZE))
     return shapes
 
 

@@ -58,9 +58,10 @@ def read_manifest(folder: Path) -> dict:
     return manifest if isinstance(manifest, dict) else {}
 
 
-def is_current(folder: Path, key: str) -> bool:
-    """The folder holds the complete, untouched outputs of a build with this key."""
-    manifest = read_manifest(folder)
+def is_current(folder: Path, key: str, manifest: dict | None = None) -> bool:
+    """The folder holds the complete, untouched outputs of a build with this key (its manifest is
+    read unless the caller has it already)."""
+    manifest = read_manifest(folder) if manifest is None else manifest
     if manifest.get("noegle") != key:
         return False
     for name, (size, mtime) in manifest.get("filer", {}).items():
