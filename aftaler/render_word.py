@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import functools
 import io
+import zipfile
 from pathlib import Path
 
 import jinja2
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
@@ -136,8 +138,33 @@ def render_docx(template_path: Path, context: dict) -> bytes:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
     _expand_placeholders(template.docx, blocks)
     _fit_grids(template.docx)
+    return _save_uncompressed(template.docx)
+
+
+class _StoredParts:
+    """Takes the place of python-docx's zip writer, which deflates every part."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self._archive = archive
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self._archive.writestr(pack_uri.membername, blob)
+
+
+def _save_uncompressed(document) -> bytes:
+    """What Document.save writes, as an uncompressed zip: docx_package.finalize compresses the
+    parts once (after python-docx's deflate it would inflate and deflate them all again)."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
     buffer = io.BytesIO()
-    template.docx.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        writer = _StoredParts(archive)
+        # PackageWriter.write, with our writer: its steps are python-docx's own.
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
     return buffer.getvalue()
 
 
