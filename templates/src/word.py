@@ -208,8 +208,33 @@ def guidance(doc, text: str):
     return para(doc, text, italic=True)
 
 
+# python-docx's blank document carries parts and styles no template of ours uses: Word 2010's copy
+# of the styles (stylesWithEffects, 430 kB), a thumbnail of an empty page, and about a hundred
+# table styles (most of styles.xml's 350 kB). Every document built from the template would be
+# read, written and compressed with them, and carry them to the reader.
+_UNUSED_PARTS = {
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+}
+
+
+def _prune(doc) -> None:
+    """Leave out what python-docx's blank document brings and no template uses (see above)."""
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype in _UNUSED_PARTS:
+                del rels[r_id]
+    used = {el.get(qn("w:val")) for el in doc.element.body.iter(qn("w:tblStyle"))}
+    styles = doc.styles.element
+    for style in list(styles.iterchildren(qn("w:style"))):
+        is_default = style.get(qn("w:default")) in ("1", "true")
+        if style.get(qn("w:type")) == "table" and not is_default and style.get(qn("w:styleId")) not in used:
+            styles.remove(style)
+
+
 def save(doc, name: str) -> None:
     """Save with fixed zip timestamps, so regenerating an unchanged template changes no bytes."""
+    _prune(doc)
     buffer = io.BytesIO()
     doc.core_properties.author = "aftaler"
     doc.core_properties.title = name
