@@ -37,6 +37,15 @@ def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
     return dataclasses.replace(aset, sources=sources, complete=True)
 
 
+def set_context(aset: AgreementSet, project: Project) -> dict:
+    """What every kind's rules and model may consult: the set and its catalogue."""
+    catalogues = project.catalogues()
+    round_ = next((str(s.data.get("pulje")) for s in aset.sources
+                   if isinstance(s.data, dict) and s.data.get("pulje")), None)
+    catalogue = catalogues.get(round_) if round_ else catalogues[max(catalogues)]
+    return {"catalogue": catalogue, "project": project}
+
+
 @dataclass(frozen=True)
 class DocumentModel:
     """One document ready to render: where it came from, its kind, and its template context."""
@@ -48,7 +57,6 @@ class DocumentModel:
 
 def document_models(aset: AgreementSet, project: Project) -> list[DocumentModel]:
     """Every document of a validated set with its model, computed once for Word and the site."""
-    from .validate import set_context  # validate imports this module's neighbours; keep import local
     aset = complete_set(aset, project)
     context = set_context(aset, project)
     kinds = project.kinds()

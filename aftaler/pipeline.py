@@ -22,7 +22,7 @@ from .findings import Finding, Position, display_path, error, has_errors, os_rea
 from .project import Project
 from .slugs import set_slugs
 
-# Rendering needs docxtpl, markdown-it, openpyxl and matplotlib; they are imported where they are
+# Rendering needs docxtpl, markdown-it, openpyxl and Pillow; they are imported where they are
 # used, so that a build with nothing to do (and `validate`) starts in a fraction of a second.
 
 
@@ -147,32 +147,29 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
                  project: Project | None = None, split: int = 1):
     """One set, start to finish in memory: (findings, output files, its part of the site).
 
-    With `split` > 1 (a single set on several cores), `split` - 1 forked processes start on the
-    Word files while this one renders the site and then joins them."""
-    from .model import complete_set, document_models
-    from .site import render_set_site, site_document
-    from .status import status_site_document
-    from .validate import validate_set
+    With `split` > 1 (a single set on several cores), `split` - 1 processes forked once the set
+    is read render its Word files beside this one: they compute the models and render while
+    this process validates. What they render is used only if the set is valid; if not, they
+    are stopped and their work is dropped.
+    """
     project = project or Project(root=root, template_overrides=overrides)
-    # Helpers fork now, so that they import the renderers while this process validates.
-    taken = multiprocessing.get_context("fork").Value("i", 0) if split > 1 else None
-    helpers = [_Helper(project, revision, taken) for _ in range(split - 1)]
+    aset, findings = load_set(folder)
+    # How many documents have been taken from the front of the queue, and from its end.
+    taken = multiprocessing.get_context("fork").Array("i", 2) if split > 1 else None
+    helpers = [] if has_errors(findings) else [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
     try:
-        aset, findings = load_set(folder)
+        from .validate import validate_set
         findings += validate_set(aset, project)
         if has_errors(findings):
             return findings, {}, None
-        aset = complete_set(aset, project)  # once, for the documents and the status page
-        documents = document_models(aset, project)
-        # Largest first: the documents are taken one at a time from the shared counter, by the
-        # helpers and, once the site is done, by this process, so no core waits on another.
-        queue = sorted(documents, key=lambda d: -len(d.source.text))
-        for helper in helpers:
-            helper.start(aset, queue)
+        from .site import render_set_site, site_document
+        from .status import status_site_document
+        aset, documents = _models(aset, project)
+        queue = _largest_first(documents)
         pages = [site_document(aset.name, doc) for doc in documents]
         status_page = status_site_document(aset, project)
         part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
-        files, problems = _render_taken(aset, queue, project, revision, taken)
+        files, problems = _render_taken(aset, queue, project, revision, taken, from_end=True)
         for helper in helpers:
             their_files, their_problems = helper.result()
             files.update(their_files)
@@ -183,17 +180,39 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
             helper.close()
 
 
-def _render_taken(aset: AgreementSet, queue: list, project: Project, revision: dict, taken) -> tuple[dict, list]:
-    """Render the documents of `queue` this process takes from the shared counter `taken` (all of
-    them when there is no counter); what it renders does not depend on who renders it."""
+def _models(aset: AgreementSet, project: Project) -> tuple[AgreementSet, list]:
+    """The completed set (once, for the documents and the status page) and its documents' models."""
+    from .model import complete_set, document_models
+    aset = complete_set(aset, project)
+    return aset, document_models(aset, project)
+
+
+def _largest_first(documents: list) -> list:
+    """The order of the shared queue (the same in every process): documents with extra outputs
+    (the budget's workbook) first, for the helpers, which imported their library beforehand;
+    then the largest first."""
+    return sorted(documents, key=lambda d: (not getattr(d.kind.module, "EXTRA_OUTPUTS", None), -len(d.source.text)))
+
+
+def _render_taken(aset: AgreementSet, queue: list, project: Project, revision: dict, taken,
+                  from_end: bool = False) -> tuple[dict, list]:
+    """Render the documents of `queue` this process takes, one at a time, from the shared counts
+    `taken` (all of them when there are none); what it renders does not depend on who renders it.
+
+    Helpers take from the front, the largest first; this process, which joins once the site is
+    done and has not imported the renderers yet, takes the small ones from the end, so that the
+    cores finish together and it rarely needs the workbook's library at all.
+    """
     if taken is None:
         return render_documents(aset, queue, project, revision)
     files, problems = {}, []
     while True:
         with taken.get_lock():
-            index, taken.value = taken.value, taken.value + 1
-        if index >= len(queue):
-            return files, problems
+            front, back = taken[0], taken[1]
+            if front + back >= len(queue):
+                return files, problems
+            index = len(queue) - 1 - back if from_end else front
+            taken[1 if from_end else 0] += 1
         done, found = render_documents(aset, [queue[index]], project, revision)
         files.update(done)
         problems += found
@@ -208,38 +227,30 @@ def _can_fork() -> bool:
 class _Helper:
     """A forked process that renders Word files beside this one.
 
-    It starts before the set is read, imports the Word and workbook renderers while this process
-    validates, then receives the set and its models (pickled: they exist only after the fork) and
-    renders the documents it takes from the shared counter."""
+    It is forked once the set is read, so it has the set without being sent it, and it starts at
+    once: it imports the renderers, computes the models and renders the documents it takes from
+    the shared counter, while this process validates. The set may turn out to be invalid: then
+    this process stops it (close) and reads nothing."""
 
-    def __init__(self, project: Project, revision: dict, taken):
+    def __init__(self, aset: AgreementSet, project: Project, revision: dict, taken):
         context = multiprocessing.get_context("fork")
-        task_in, self._tasks = context.Pipe(duplex=False)
         self._results, result_out = context.Pipe(duplex=False)
 
         def work():
-            self._tasks.close()  # the parent's ends, copied by the fork
-            self._results.close()
-            for module in ("aftaler.render_word", "aftaler.render_excel"):  # now, while the parent validates
-                importlib.import_module(module)
-            task = task_in.recv()
-            if task is None:  # nothing to render: the set had errors
-                return
-            aset, queue = task
+            self._results.close()  # the parent's end, copied by the fork
             try:
-                result_out.send((True, _render_taken(aset, queue, project, revision, taken)))
-            except BaseException as exc:  # reported by the parent, which owns the error handling
+                for module in ("aftaler.model", "aftaler.render_word", "aftaler.render_excel"):
+                    importlib.import_module(module)
+                modelled, documents = _models(aset, project)
+                result = _render_taken(modelled, _largest_first(documents), project, revision, taken)
+                result_out.send((True, result))
+            except BaseException as exc:  # reported by the parent if the set is valid (else it is why)
                 result_out.send((False, "".join(traceback.format_exception(exc))))
 
-        self._pending = False
+        self._pending = True
         self.process = context.Process(target=work, daemon=True)
         self.process.start()
-        task_in.close()
         result_out.close()
-
-    def start(self, aset: AgreementSet, queue: list) -> None:
-        self._send((aset, queue))
-        self._pending = True
 
     def result(self) -> tuple[dict, list]:
         self._pending = False
@@ -253,21 +264,10 @@ class _Helper:
         return value
 
     def close(self) -> None:
-        self._send(None)  # a helper still waiting for work stops (a no-op once it has its work)
-        if self._pending:  # this process failed before reading the answer: nobody will
+        if self._pending:  # its work is not wanted (the set is invalid, or this process failed)
             self.process.terminate()
         self.process.join()
-
-    def _send(self, message) -> None:
-        # Said explicitly, once: another helper's fork holds a copy of this pipe, so closing it
-        # here would not be seen as the end.
-        if self._tasks.closed:
-            return
-        try:
-            self._tasks.send(message)
-        except OSError:  # the helper is gone; result() reports how it ended
-            pass
-        self._tasks.close()
+        self._results.close()
 
 
 def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None) -> Result:

@@ -338,10 +338,9 @@ def render_status_docx(aset, project, year: int | None) -> bytes:
     """The status note as finished .docx bytes: templates/status.docx with a chart per indicator."""
     # Imported here: the pipeline will call this module to build status notes.
     from . import charts, docx_package
-    from .model import complete_set
+    from .model import complete_set, set_context
     from .pipeline import source_revision, sources_hash
     from .render_word import render_docx
-    from .validate import set_context
 
     aset = complete_set(aset, project)
     model = status_model(aset, set_context(aset, project), year)
@@ -376,9 +375,8 @@ def status_site_document(aset, project, year: int | None = None):
     """The status note as a page of the site (with its charts as SVG files), or None when the set
     has no strategic agreement or no measurements to report on."""
     from .charts import chart_svg
-    from .model import complete_set
+    from .model import complete_set, set_context
     from .site import SiteDocument
-    from .validate import set_context
     if aset.one("samarbejdsaftale") is None or aset.one("maalinger") is None:
         return None
     aset = complete_set(aset, project)

@@ -11,11 +11,11 @@ import jinja2
 
 from .agreement_set import load_set
 from .findings import Position, error, has_errors
-from .model import complete_set
+from .model import complete_set, set_context
 from .pipeline import Result
 from .project import Project
 from .render_word import undeclared_names
-from .validate import set_context, validate_set
+from .validate import validate_set
 
 
 def check_template(template: Path, kind: str, set_folder: Path, project: Project) -> Result:

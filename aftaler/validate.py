@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .agreement_set import AgreementSet
 from .findings import Finding, Position, error, has_errors, warning
+from .model import set_context
 from .project import Project
 from .schema_check import check as check_schema
 
@@ -42,15 +43,6 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
             findings.extend(module.check(source, aset, context))
     findings.extend(unfinished(valid))
     return sorted(set(findings))
-
-
-def set_context(aset: AgreementSet, project: Project) -> dict:
-    """What every kind's rules and model may consult: the set and its catalogue."""
-    catalogues = project.catalogues()
-    round_ = next((str(s.data.get("pulje")) for s in aset.sources
-                   if isinstance(s.data, dict) and s.data.get("pulje")), None)
-    catalogue = catalogues.get(round_) if round_ else catalogues[max(catalogues)]
-    return {"catalogue": catalogue, "project": project}
 
 
 def unique_ids(sources) -> list[Finding]:

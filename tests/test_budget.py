@@ -8,9 +8,8 @@ import pytest
 
 from aftaler.agreement_set import load_set
 from aftaler.kinds import budget
-from aftaler.model import complete_set
+from aftaler.model import complete_set, set_context
 from aftaler.project import Project
-from aftaler.validate import set_context
 from conftest import ROOT, edit, line_of
 
 

@@ -14,11 +14,11 @@ from openpyxl.utils import get_column_letter
 from aftaler.agreement_set import load_set
 from aftaler.findings import ERROR
 from aftaler.kinds import budget
-from aftaler.model import complete_set
+from aftaler.model import complete_set, set_context
 from aftaler.project import Project
 from aftaler.kinds.budget import FINANCING
 from aftaler.render_excel import render_budget_xlsx
-from aftaler.validate import set_context, validate_set
+from aftaler.validate import validate_set
 from libreoffice import convert
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -127,26 +127,45 @@ def test_sets_are_built_in_fresh_interpreters_when_other_threads_run(tmp_path):
     assert outputs(tmp_path / "traade") == outputs(tmp_path / "alene")
 
 
+def test_helpers_render_before_validation_and_their_work_on_bad_data_is_dropped(tmp_path):
+    """Helpers model and render the set while it is validated. On data only validation
+    rejects, a model may fail in a helper: the author gets the validation message, not that."""
+    shutil.copytree(SETS / "lille", tmp_path / "lille")
+    budget = tmp_path / "lille/budget.yaml"
+    text = budget.read_text(encoding="utf-8")
+    assert '"2024": 600,' in text
+    budget.write_text(text.replace('"2024": 600,', '"2024": "seks hundrede",', 1), encoding="utf-8")
+    result = subprocess.run([*BUILD, str(tmp_path / "lille"), "-o", str(tmp_path / "ud"), "-j", "2"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "budget.yaml:17:" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "intern fejl" not in result.stderr
+    assert not (tmp_path / "ud").exists()
+
+
 def test_a_render_process_that_dies_is_an_error_not_a_hang():
     import signal
+    import time
 
     import pytest
 
     from aftaler import pipeline
+    from aftaler.agreement_set import load_set
     from aftaler.project import Project
 
     project, revision = Project(), {"commit": "x", "date": None}
-    killed = pipeline._Helper(project, revision, None)
+    aset, _ = load_set(SETS / "lille")
+    killed = pipeline._Helper(aset, project, revision, None)
     os.kill(killed.process.pid, signal.SIGKILL)  # as if killed before it could answer
-    killed.start(None, [])
     with pytest.raises(RuntimeError, match="exit code -9"):
         killed.result()
     killed.close()
-    failing = pipeline._Helper(project, revision, None)
-    failing.start(None, ["no document"])  # render_documents cannot read it
+    failing = pipeline._Helper(None, project, revision, None)  # no set: the models cannot be computed
     with pytest.raises(RuntimeError, match="AttributeError"):
         failing.result()
     failing.close()
-    idle = pipeline._Helper(project, revision, None)
-    idle.close()  # never given work (the set had errors): it stops
-    assert idle.process.exitcode == 0
+    unwanted = pipeline._Helper(aset, project, revision, None)  # the set turned out invalid
+    started = time.monotonic()
+    unwanted.close()  # stopped, not waited for
+    assert not unwanted.process.is_alive()
+    assert time.monotonic() - started < 5

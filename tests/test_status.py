@@ -8,11 +8,11 @@ import pytest
 
 from aftaler.agreement_set import load_set
 from aftaler.findings import has_errors
-from aftaler.model import complete_set
+from aftaler.model import complete_set, set_context
 from aftaler.project import Project
 from aftaler.status import (NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, combine, course, judge,
                             render_status_docx, status_model, summary)
-from aftaler.validate import set_context, validate_set
+from aftaler.validate import validate_set
 from conftest import ROOT, edit, line_of
 from docx_reader import all_text, tables
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..agreement_set import AgreementSet
 from ..kinds import budget as budget_kind
 from ..project import Project
-from ..validate import set_context
+from ..model import set_context
 from .changeset import ADDED, CHANGED, REMOVED, Amounts, BudgetEffect, BudgetGroupEffect, BudgetLineEffect
 
 

@@ -3,9 +3,8 @@ are, each pair walked, and the budget's effect added."""
 from __future__ import annotations
 
 from ..agreement_set import AgreementSet
-from ..model import complete_set
+from ..model import complete_set, set_context
 from ..project import Project
-from ..validate import set_context
 from .budget import _budget_model, budget_effect
 from .changeset import ADDED, CHANGED, REMOVED, UNCHANGED, Change, ChangeSet, DocumentChanges, SetChanges
 from .matching import item_name
