@@ -16,7 +16,7 @@ import jinja2
 
 from .findings import Finding, Position, error
 from .project import Project
-from .schema_check import parse_date
+from .danish import parse_date
 
 def scaffold_kinds(project: Project) -> list[str]:
     folder = project.templates / "ny"

@@ -7,48 +7,21 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date
 
 import jsonschema
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from .danish import parse_date
 from .findings import Finding, error
 from .loader import Source
 
 DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-          "september", "oktober", "november", "december"]
-_DATE = re.compile(r"^(?:(\d{1,2})\.\s+)?([A-Za-zæøåÆØÅ]+)\s+(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 DATE_MESSAGE = "{field} er '{value}', som ikke er en gyldig dato; skriv fx '1. januar 2022' eller 'januar 2022'"
 TYPE_NAMES = {"string": "en tekst", "integer": "et helt tal", "number": "et tal", "boolean": "true eller false",
               "array": "en liste", "object": "et afsnit med felter", "null": "tom"}
-
-
-def parse_date(text: str, end: bool = False) -> date | None:
-    """'1. januar 2022', 'januar 2022' (the month's first or, with end, last day) or ISO."""
-    text = text.strip()
-    if m := _ISO.match(text):
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-    m = _DATE.match(text)
-    if not m or m[2].lower() not in MONTHS:
-        return None
-    year, month = int(m[3]), MONTHS.index(m[2].lower()) + 1
-    try:
-        if m[1]:
-            return date(year, month, int(m[1]))
-        if end:
-            following = date(year + month // 12, month % 12 + 1, 1)
-            return date.fromordinal(following.toordinal() - 1)
-        return date(year, month, 1)
-    except ValueError:
-        return None
 
 
 def _is_integer(checker, value) -> bool:

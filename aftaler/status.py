@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import danish
 from .kinds.maalinger import AREA, MUNICIPALITY, PERCENT, known_indicators, moment
-from .schema_check import parse_date
+from .danish import parse_date
 
 ON_TRACK, OFF_TRACK, NO_DATA, NO_TARGET = "på sporet", "ikke på sporet", "ingen data", "ingen mål"
 HIGHER, LOWER = "hoejere", "lavere"

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .. import danish
 from ..findings import Finding, error
-from ..schema_check import parse_date
+from ..danish import parse_date
 
 HELHEDSPLANEN = "helhedsplanen"  # the effort itself: a `part` may name it besides the real parties
 MISSING_AGREEMENT = ("aftalesættet mangler en strategisk samarbejdsaftale "

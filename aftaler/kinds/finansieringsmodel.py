@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ..schema_check import parse_date
+from ..danish import parse_date
 from ._common import (THOUSAND, computed_findings, difference_text, each, looks_like_kr, mio_text, number_words,
                       unit_finding)
 

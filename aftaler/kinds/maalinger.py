@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error, warning
-from ..schema_check import parse_date
+from ..danish import parse_date
 from ._common import agreement_or_error, dangling, each, period_bounds
 
 AREA, MUNICIPALITY = "boligomraade", "kommune"

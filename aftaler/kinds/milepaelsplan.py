@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from .. import danish
 from ..findings import Finding, error
-from ..schema_check import parse_date
+from ..danish import parse_date
 from ._common import (activities, agreement_fields, agreement_or_error, area_names, check_party, dangling, each,
                       period_bounds, set_parties)
 

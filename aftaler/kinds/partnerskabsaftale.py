@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ..schema_check import parse_date
+from ..danish import parse_date
 from ._common import (THOUSAND, check_period, computed_findings, dangling, each, looks_like_kr, number_words,
                       period_bounds, unit_finding)
 

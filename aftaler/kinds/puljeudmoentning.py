@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ..schema_check import parse_date
+from ..danish import parse_date
 from ._common import (THOUSAND, approx_kr_text, at, check_period, computed_findings, dangling, difference_text, each,
                       joined, looks_like_kr, mio_text, period_bounds, unit_finding)
 
