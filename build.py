@@ -1,8 +1,6 @@
 #!/usr/bin/env python3
 """Thin entry point: `python build.py validate|build|check-template …` (see README)."""
-import sys
-
-from aftaler.cli import main
+from aftaler.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -4,6 +4,7 @@ Exit codes: 0 success · 1 invalid input (the findings say where) · 2 usage err
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -267,6 +268,16 @@ def _usage_message(exc: click.UsageError) -> str:
         hint = exc.param_hint or "/".join(getattr(exc.param, "opts", []) or [exc.param.name or ""])
         message = f"ugyldig værdi for {hint}: {message}"
     return message
+
+
+def run() -> None:
+    """The program (build.py, the `aftaler` command): main() with the command line, then exit.
+
+    A build's objects are frozen first: the interpreter's teardown would collect them all,
+    which took ≈70 ms after building the example (a tenth of the build)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv=None) -> int:
