@@ -21,6 +21,7 @@ from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
+import docxtpl
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -28,7 +29,7 @@ from lxml import etree
 from . import danish, richtext
 from .drawing import Picture
 from .findings import os_reason
-from .template_cache import bytecode_cache, from_source
+from .template_cache import bytecode_cache, derived_text, from_source
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no author types them
 # Where a render's `md`/`billede` values are collected: a context name no template can spell,
@@ -95,8 +96,9 @@ def _strict_environment() -> _Environment:
 
 @functools.lru_cache(maxsize=128)
 def _patched(xml: str) -> str:
-    """docxtpl's clean-up of a part's XML before Jinja sees it: pure text, so kept by text."""
-    return DocxTemplate(None).patch_xml(xml)
+    """docxtpl's clean-up of a part's XML before Jinja sees it: pure text, so kept by text, in
+    this process and between runs."""
+    return derived_text(f"docxtpl {docxtpl.__version__} patch_xml", xml, DocxTemplate(None).patch_xml)
 
 
 class _Template(DocxTemplate):

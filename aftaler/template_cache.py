@@ -4,6 +4,8 @@ Compiling the Word and site templates is a large part of building one set (≈0,
 the templates change far less often than agreements. Jinja's own FileSystemBytecodeCache keeps
 the compiled code in Jinja's per-user directory (created private to the user, its owner checked)
 and checks it against a hash of the template's source, so an edited template is compiled again.
+docxtpl's clean-up of a Word template's XML, which comes before compiling, is kept beside it
+(`derived_text`), keyed by a hash of its input.
 `AFTALER_SKABELONCACHE=0` turns it off; `AFTALER_SKABELONCACHE=<mappe>` keeps it in that folder.
 """
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import secrets
+from pathlib import Path
 
 import jinja2
 from jinja2 import Environment, Template
@@ -70,3 +74,32 @@ def from_source(env: Environment, source: str) -> Template:
             cache.set_bucket(bucket)
         code = bucket.code
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def derived_text(name: str, source: str, derive) -> str:
+    """`derive(source)`, kept in the cache under `name` (which says what `derive` is, its
+    version included) and a hash of `source`: the same input gives the same text without
+    deriving it again. An entry carries its own hash; a damaged one is derived again."""
+    cache = bytecode_cache()
+    if cache is None:
+        return derive(source)
+    key = hashlib.sha256(f"{name}\0{source}".encode("utf-8")).hexdigest()
+    path = Path(cache.directory) / f"aftaler-{key}.txt"
+    try:
+        check, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if check == _digest(text):
+            return text
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = derive(source)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    try:  # written whole and renamed: two builds at once never read half a file
+        temporary.write_text(f"{_digest(text)}\n{text}", encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a cache that cannot be written is a slower build
+    return text
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

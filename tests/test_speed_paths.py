@@ -46,6 +46,7 @@ def test_an_edited_template_is_compiled_again(tmp_path):
     first = build([SETS / "lille", "-o", tmp_path / "a", "--skabelon", f"kommissorium={template}"], cache)
     assert first.returncode == 0, first.stderr
     assert list(cache.glob("aftaler-*.cache")), "the compiled templates were kept"
+    assert list(cache.glob("aftaler-*.txt")), "and docxtpl's clean-up of their XML"
     with_text(original, "Kommissoriet er bilag", "Variant B er bilag", template)  # same path, new text
     second = build([SETS / "lille", "-o", tmp_path / "b", "--skabelon", f"kommissorium={template}"], cache)
     assert second.returncode == 0, second.stderr
@@ -57,11 +58,37 @@ def test_an_edited_template_is_compiled_again(tmp_path):
 def test_a_damaged_cache_is_compiled_around(tmp_path):
     cache = tmp_path / "cache"
     assert build([SETS / "lille", "-o", tmp_path / "a"], cache).returncode == 0
-    for entry in cache.glob("aftaler-*.cache"):
+    damaged = [*cache.glob("aftaler-*.cache"), *cache.glob("aftaler-*.txt")]
+    assert any(entry.suffix == ".txt" for entry in damaged)
+    for entry in damaged:
         entry.write_bytes(b"\x00garbage" * 10)
     again = build([SETS / "lille", "-o", tmp_path / "b"], cache)
     assert again.returncode == 0, again.stderr
     assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_derived_text_is_kept_and_keyed_by_what_derives_it_and_its_input(tmp_path, monkeypatch):
+    from aftaler import template_cache
+    monkeypatch.setenv("AFTALER_SKABELONCACHE", str(tmp_path / "cache"))
+    template_cache.bytecode_cache.cache_clear()
+    calls = []
+
+    def derive(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    try:
+        assert template_cache.derived_text("op 1", "æbc", derive) == "ÆBC"
+        assert template_cache.derived_text("op 1", "æbc", derive) == "ÆBC"  # kept: not derived again
+        assert template_cache.derived_text("op 2", "æbc", derive) == "ÆBC"  # another operation, another entry
+        assert template_cache.derived_text("op 1", "æbd", derive) == "ÆBD"
+        assert calls == ["æbc", "æbc", "æbd"]
+        for entry in (tmp_path / "cache").glob("aftaler-*.txt"):
+            entry.write_text(entry.read_text(encoding="utf-8").replace("ÆBC", "ÆBX"), encoding="utf-8")
+        assert template_cache.derived_text("op 1", "æbc", derive) == "ÆBC"  # damaged: derived again
+        assert calls[-1] == "æbc"
+    finally:
+        template_cache.bytecode_cache.cache_clear()
 
 
 def test_the_cache_key_includes_how_an_environment_compiles():
