@@ -169,7 +169,9 @@ def png(drawing: Drawing, dpi: int = 200) -> bytes:
         _draw(pen, shape, scale)
     image = image.reduce(SUPERSAMPLE)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", dpi=(dpi, dpi))
+    # The fastest compression: the organisation diagram took ≈40 ms to compress at Pillow's
+    # default level and ≈25 ms at this one, for a file 5 % larger.
+    image.save(buffer, format="PNG", dpi=(dpi, dpi), compress_level=1)
     return buffer.getvalue()
 
 
