@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
@@ -24,6 +25,7 @@ def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
     documents = project.schema_documents()
     registry = Registry().with_resources(
         (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
+    lookup = _Lookup(registry)
     kinds = project.kinds()
     sources = []
     for source in aset.sources:
@@ -31,8 +33,8 @@ def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
         if kind is None or source.data is None:
             sources.append(source)
             continue
-        resolver = registry.resolver(base_uri=kind.schema_path.name)
-        data = _complete(source.data, documents[kind.schema_path.name], resolver)
+        name = kind.schema_path.name
+        data = _complete(source.data, documents[name], name, lookup)
         sources.append(dataclasses.replace(source, data=data))
     return dataclasses.replace(aset, sources=sources, complete=True)
 
@@ -71,15 +73,31 @@ def document_models(aset: AgreementSet, project: Project) -> list[DocumentModel]
     return result
 
 
-def _resolve(node, resolver):
+class _Lookup:
+    """`$ref`s resolved once each, by the schema file they are in and their text: referencing
+    resolves a ref from scratch every time, and a set's documents meet thousands of refs to a
+    few dozen definitions (that was half of computing the models)."""
+
+    def __init__(self, registry: Registry):
+        self._registry = registry
+        self._done: dict[tuple[str, str], tuple] = {}
+
+    def __call__(self, base: str, ref: str) -> tuple:
+        """(the node `ref` points to, the schema file it is in)."""
+        if (base, ref) not in self._done:
+            node = self._registry.resolver(base_uri=base).lookup(ref).contents
+            self._done[base, ref] = node, urljoin(base, ref).partition("#")[0]
+        return self._done[base, ref]
+
+
+def _resolve(node, base: str, lookup: _Lookup):
     while isinstance(node, dict) and "$ref" in node:
-        resolved = resolver.lookup(node["$ref"])
-        node, resolver = resolved.contents, resolved.resolver
-    return node, resolver
+        node, base = lookup(base, node["$ref"])
+    return node, base
 
 
-def _complete(value, node, resolver):
-    node, resolver = _resolve(node, resolver)
+def _complete(value, node, base: str, lookup: _Lookup):
+    node, base = _resolve(node, base, lookup)
     if not isinstance(node, dict):
         return value
     if isinstance(value, dict):
@@ -87,15 +105,15 @@ def _complete(value, node, resolver):
         result = {}
         for key, sub in properties.items():
             if key in value:
-                result[key] = _complete(value[key], sub, resolver)
+                result[key] = _complete(value[key], sub, base, lookup)
             else:
-                sub_node, _ = _resolve(sub, resolver)
+                sub_node, _ = _resolve(sub, base, lookup)
                 result[key] = [] if isinstance(sub_node, dict) and sub_node.get("type") == "array" else None
         extra = node.get("additionalProperties")
         for key, item in value.items():
             if key not in result:
-                result[key] = _complete(item, extra, resolver) if isinstance(extra, dict) else item
+                result[key] = _complete(item, extra, base, lookup) if isinstance(extra, dict) else item
         return result
     if isinstance(value, list):
-        return [_complete(item, node.get("items", {}), resolver) for item in value]
+        return [_complete(item, node.get("items", {}), base, lookup) for item in value]
     return value
