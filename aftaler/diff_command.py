@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import diff_report, docx_package, reporters
+from .atomic import write_atomic
 from .approval import ApprovalItem, classify, needs_lbf
 from .changes import ChangeSet, SetChanges, compare
 from .findings import Finding, Position, error, has_errors, os_reason
@@ -164,7 +165,7 @@ def write_outputs(outputs: dict[str, bytes], out_dir: Path) -> list[Finding]:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists() or path.read_bytes() != data:
-                docx_package.write_atomic(path, data)
+                write_atomic(path, data)
         except OSError as exc:
             return [error(Position(str(path)), f"filen kan ikke skrives ({os_reason(exc)})", "output")]
     return []

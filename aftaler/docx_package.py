@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
 import zipfile
 from datetime import datetime, timezone
-from pathlib import Path
 
 from lxml import etree
 
@@ -149,39 +146,3 @@ def _zip(entries: list[tuple[str, bytes]]) -> bytes:
             info.external_attr = _FILE_ATTR
             archive.writestr(info, data, compresslevel=_COMPRESSLEVEL)
     return buffer.getvalue()
-
-
-def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write `data` to `path` so that readers see the old or the new file, never half.
-
-    The rename makes it atomic for every reader and against a killed build. `durable` also
-    fsyncs file and folder, which survives a power cut but costs ~10 ms a file; generated
-    files can always be built again, so builds skip it.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if durable:
-        _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable; not possible on every platform, so best effort.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass

@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import docx_package
+from .atomic import write_atomic
 from .loader import MAX_BYTES
 from .project import Project
 
@@ -83,7 +83,7 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.stat().st_size != len(data) or path.read_bytes() != data:
-            docx_package.write_atomic(path, data)
+            write_atomic(path, data)
         stat = path.stat()
         recorded[name] = [stat.st_size, stat.st_mtime_ns]
         written.append(path)
@@ -93,7 +93,7 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
         if stale.is_file() and folder.resolve() in stale.resolve().parents:
             stale.unlink(missing_ok=True)  # a build running at the same time may have removed it
     manifest = {"noegle": key, "filer": recorded, **(extra or {})}
-    docx_package.write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode())
+    write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode())
     return written
 
 

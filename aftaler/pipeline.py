@@ -12,11 +12,11 @@ import multiprocessing
 import os
 import threading
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import docx_package, freshness
+from . import freshness
+from .atomic import write_atomic
 from .agreement_set import AgreementSet, find_sets, load_set
 from .findings import Finding, Position, display_path, error, has_errors, os_reason, warning
 from .project import Project
@@ -134,6 +134,7 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -
         return results
     # Forked workers start at once with everything imported; with other threads running (`serve`)
     # a fork could copy a held lock, so fresh interpreters are started instead.
+    from concurrent.futures import ProcessPoolExecutor  # only here: a single set needs no pool
     context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         results = []
@@ -297,7 +298,7 @@ def status(paths: list[Path], out_dir: Path, project: Project, year: int | None 
     for path, data in sorted(outputs.items()):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            docx_package.write_atomic(path, data)
+            write_atomic(path, data)
         except OSError as exc:
             return Result(findings + [error(Position(str(path)), f"filen kan ikke skrives ({os_reason(exc)})", "output")],
                           written)
@@ -314,6 +315,7 @@ def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], 
 def render_documents(aset: AgreementSet, documents: list, project: Project,
                      revision: dict) -> tuple[dict[str, bytes], list[Finding]]:
     """The model.DocumentModel list of a set rendered into its templates."""
+    from . import docx_package
     from .render_word import TemplateProblem, render_docx
     outputs, findings = {}, []
     for doc in documents:

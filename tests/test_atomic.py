@@ -23,13 +23,14 @@ from pathlib import Path
 
 import pytest
 
+from aftaler.atomic import write_atomic
 from aftaler.cli import main
 from conftest import ROOT, SETS
 
 TRIALS = int(os.environ.get("AFTALER_KILL_TRIALS", "24"))
 SEED = int(os.environ.get("AFTALER_KILL_SEED", "20240501"))
 MANIFEST = ".aftaler-filer.json"
-TEMP = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")  # docx_package.write_atomic's temporary names
+TEMP = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")  # atomic.write_atomic's temporary names
 
 
 @dataclass
@@ -267,3 +268,25 @@ def test_a_failed_validation_changes_nothing(versions, tmp_path, capsys):
     assert "finansieringen (63) svarer ikke til de samlede udgifter (64)" in capsys.readouterr().err
     after = {str(p.relative_to(out)): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "aftale.docx"
+    target.write_bytes(b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert os.listdir(tmp_path) == ["aftale.docx"]
+
+
+def test_write_atomic_failure_keeps_old_file_and_removes_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "aftale.docx"
+    target.write_bytes(b"old")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["aftale.docx"]

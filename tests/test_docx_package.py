@@ -1,15 +1,13 @@
-"""finalize(): explicit properties and byte-identical zips; write_atomic()."""
+"""finalize(): explicit properties and byte-identical zips."""
 
 from __future__ import annotations
 
 import io
-import os
 import time
 import zipfile
 from datetime import datetime, timedelta, timezone
 
 import docx
-import pytest
 from lxml import etree
 
 from aftaler import docx_package
@@ -138,25 +136,3 @@ def test_aware_datetime_is_written_in_utc():
     out = finalize(saved_document(), created=datetime(2024, 6, 1, 12, 0, tzinfo=copenhagen))
     created = read(out, "docProps/core.xml").xpath("string(dcterms:created)", namespaces=NS)
     assert created == "2024-06-01T10:00:00Z"
-
-
-def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path):
-    target = tmp_path / "aftale.docx"
-    target.write_bytes(b"old")
-    docx_package.write_atomic(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert os.listdir(tmp_path) == ["aftale.docx"]
-
-
-def test_write_atomic_failure_keeps_old_file_and_removes_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "aftale.docx"
-    target.write_bytes(b"old")
-
-    def broken_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        docx_package.write_atomic(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert os.listdir(tmp_path) == ["aftale.docx"]
