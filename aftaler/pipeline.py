@@ -6,6 +6,7 @@ skipped (freshness.py); the others are processed in parallel.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import multiprocessing
@@ -157,6 +158,10 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
     aset, findings = load_set(folder)
     # How many documents have been taken from the front of the queue, and from its end.
     taken = multiprocessing.get_context("fork").Array("i", 2) if split > 1 else None
+    if split > 1 and not has_errors(findings):
+        # Objects frozen for the collector are not touched by its runs, so the pages they share
+        # with the helpers are not copied, in either process (Python's advice for forking).
+        gc.freeze()
     helpers = [] if has_errors(findings) else [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
     try:
         from .validate import validate_set
@@ -179,6 +184,7 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
     finally:
         for helper in helpers:
             helper.close()
+        gc.unfreeze()  # a long-running process (watch) collects them again
 
 
 def _models(aset: AgreementSet, project: Project) -> tuple[AgreementSet, list]:
