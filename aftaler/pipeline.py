@@ -156,13 +156,13 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
     """
     project = project or Project(root=root, template_overrides=overrides)
     aset, findings = load_set(folder)
-    # How many documents have been taken from the front of the queue, and from its end.
-    taken = multiprocessing.get_context("fork").Array("i", 2) if split > 1 else None
+    taken, helpers = None, []
     if split > 1 and not has_errors(findings):
         # Objects frozen for the collector are not touched by its runs, so the pages they share
         # with the helpers are not copied, in either process (Python's advice for forking).
         gc.freeze()
-    helpers = [] if has_errors(findings) else [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
+        taken = multiprocessing.get_context("fork").Array("i", 2)  # taken from the queue's front, from its end
+        helpers = [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
     try:
         from .validate import validate_set
         findings += validate_set(aset, project)
@@ -171,7 +171,7 @@ def _process_set(folder: Path, revision: dict, slug: str, root: Path, overrides:
         from .site import render_set_site, site_document
         from .status import status_site_document
         aset, documents = _models(aset, project)
-        queue = _largest_first(documents)
+        queue = _render_order(documents)
         pages = [site_document(aset.name, doc) for doc in documents]
         status_page = status_site_document(aset, project)
         part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
@@ -194,10 +194,10 @@ def _models(aset: AgreementSet, project: Project) -> tuple[AgreementSet, list]:
     return aset, document_models(aset, project)
 
 
-def _largest_first(documents: list) -> list:
-    """The order of the shared queue (the same in every process): documents with extra outputs
-    (the budget's workbook) first, for the helpers, which imported their library beforehand;
-    then the largest first."""
+def _render_order(documents: list) -> list:
+    """The shared queue's order (the same in every process): documents with extra outputs (the
+    budget's workbook) first, for the helpers, which imported their library beforehand; then
+    the largest first."""
     return sorted(documents, key=lambda d: (not getattr(d.kind.module, "EXTRA_OUTPUTS", None), -len(d.source.text)))
 
 
@@ -236,7 +236,7 @@ class _Helper:
 
     It is forked once the set is read, so it has the set without being sent it, and it starts at
     once: it imports the renderers, computes the models and renders the documents it takes from
-    the shared counter, while this process validates. The set may turn out to be invalid: then
+    the shared queue, while this process validates. The set may turn out to be invalid: then
     this process stops it (close) and reads nothing."""
 
     def __init__(self, aset: AgreementSet, project: Project, revision: dict, taken):
@@ -249,7 +249,7 @@ class _Helper:
                 for module in ("aftaler.model", "aftaler.render_word", "aftaler.render_excel"):
                     importlib.import_module(module)
                 modelled, documents = _models(aset, project)
-                result = _render_taken(modelled, _largest_first(documents), project, revision, taken)
+                result = _render_taken(modelled, _render_order(documents), project, revision, taken)
                 result_out.send((True, result))
             except BaseException as exc:  # reported by the parent if the set is valid (else it is why)
                 result_out.send((False, "".join(traceback.format_exception(exc))))
