@@ -248,9 +248,10 @@ def _properties(wb, model, created: datetime) -> None:
 
 
 def _package(wb) -> bytes:
-    # ExcelWriter directly: openpyxl's save() stamps "modified" with the clock.
+    # ExcelWriter directly: openpyxl's save() stamps "modified" with the clock. Uncompressed:
+    # the parts are compressed once, when they are zipped again in a fixed order below.
     buffer = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    ExcelWriter(wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED)).save()
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
         names = [info.filename for info in archive.infolist()]
         parts = {name: archive.read(name) for name in names}
