@@ -16,12 +16,12 @@ import io
 import zipfile
 from pathlib import Path
 
+import docxtpl
 import jinja2
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
-import docxtpl
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
