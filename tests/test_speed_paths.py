@@ -172,7 +172,6 @@ def test_helpers_render_before_validation_and_their_work_on_bad_data_is_dropped(
 
 def test_a_render_process_that_dies_is_an_error_not_a_hang():
     import signal
-    import time
 
     import pytest
 
@@ -192,7 +191,5 @@ def test_a_render_process_that_dies_is_an_error_not_a_hang():
         failing.result()
     failing.close()
     unwanted = pipeline._Helper(aset, project, revision, None)  # the set turned out invalid
-    started = time.monotonic()
-    unwanted.close()  # stopped, not waited for
-    assert not unwanted.process.is_alive()
-    assert time.monotonic() - started < 5
+    unwanted.close()  # stopped at once, not waited for: rendering a set takes far longer
+    assert unwanted.process.exitcode == -signal.SIGTERM
