@@ -4,12 +4,14 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test validate templates clean
+.PHONY: build test validate templates lock clean
 
-$(VENV)/.installed: pyproject.toml
+# The set-up installs the versions in constraints.txt, the ones the suite passed with, so a
+# fresh machine gets what CI tested, not whatever is newest that day.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 build: $(VENV)/.installed
@@ -25,6 +27,15 @@ test: $(VENV)/.installed
 
 templates: $(VENV)/.installed
 	$(PY) templates/make_templates.py
+
+# Refresh constraints.txt: the newest releases pyproject.toml's bounds allow, in a fresh venv.
+# Run `make test` afterwards and commit the file only if the suite passes.
+lock:
+	rm -rf .venv-lock && python3 -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet '.[test]'
+	{ sed -n '1,2p' constraints.txt; .venv-lock/bin/python -m pip freeze --exclude aftaler | sort -f; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .venv-lock
 
 clean:
 	rm -rf output $(VENV)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import click
 
-from . import pipeline, reporters
-from .project import Project
+from . import reporters
+from .build import pipeline
+from .project import Project, Repository, SettingsProblem, find_repository
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(sorted(reporters.REPORTERS)), default="text",
                       show_default=True, help="Hvordan fejl og advarsler skrives: text, json eller github.")
@@ -33,6 +34,32 @@ def _template_overrides(values) -> dict:
     return overrides
 
 
+def _repository() -> Repository:
+    """The agreements repository of the current folder (see project.find_repository)."""
+    return click.get_current_context().find_root().obj
+
+
+def _project(templates=()) -> Project:
+    return Project.for_repository(_repository(), _template_overrides(templates))
+
+
+def _sets(paths) -> list[Path]:
+    """The PATHs given, or the repository's folder of agreement sets."""
+    return list(paths) or [_relative(_repository().agreements)]
+
+
+def _out(out_dir: Path | None) -> Path:
+    return out_dir if out_dir is not None else _relative(_repository().output)
+
+
+def _relative(path: Path) -> Path:
+    """A path under the current folder as it is written there (agreements, not /home/…/agreements)."""
+    try:
+        return path.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def _report(result, fmt: str) -> int:
     stream = sys.stdout if fmt != "text" else sys.stderr
     reporters.REPORTERS[fmt](result.findings, stream)
@@ -41,11 +68,13 @@ def _report(result, fmt: str) -> int:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aftaler")
-def cli():
+@click.pass_context
+def cli(ctx):
     """aftaler: boligsociale aftaler skrevet som YAML → Landsbyggefondens Word-dokumenter.
 
     PATH er en aftalemappe (agreements/amager) eller agreements/ med alle aftalesæt (standard).
     """
+    ctx.obj = find_repository(Path.cwd())
 
 
 @cli.command()
@@ -53,7 +82,7 @@ def cli():
 @FORMAT
 def validate(paths, fmt):
     """Kontrollér aftalerne (skema og regler på tværs af dokumenter) uden at skrive filer."""
-    result = pipeline.validate(list(paths) or [Path("agreements")], Project())
+    result = pipeline.validate(_sets(paths), _project())
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
         click.echo("Alle aftaler er gyldige.", err=True)
@@ -62,8 +91,8 @@ def validate(paths, fmt):
 
 @cli.command()
 @PATHS
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
-              show_default=True, help="Mappen der skrives til; hvert aftalesæt får sin egen undermappe.")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Mappen der skrives til; hvert aftalesæt får sin egen undermappe (standard: output/).")
 @click.option("--skabelon", "templates", multiple=True, metavar="ART=FIL",
               help="Brug en anden Word-skabelon for en dokumenttype, fx delaftale=lbf-delaftale.docx.")
 @click.option("--public", is_flag=True,
@@ -76,9 +105,9 @@ def build(paths, out_dir, templates, public, jobs, fmt):
 
     Kun aftalesæt, der er ændret siden sidste build, bygges igen.
     """
-    project = Project(template_overrides=_template_overrides(templates))
+    project, out_dir = _project(templates), _out(out_dir)
     with _Progress() as progress:
-        result = pipeline.build(list(paths) or [Path("agreements")], out_dir, project, public=public,
+        result = pipeline.build(_sets(paths), out_dir, project, public=public,
                                 jobs=jobs, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
@@ -108,18 +137,18 @@ class _Progress:
 
 @cli.command()
 @PATHS
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
-              show_default=True, help="Mappen der bygges til.")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Mappen der bygges til (standard: output/).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Porten sitet vises på (0: en ledig port).")
 @click.option("--public", is_flag=True, help="Som for build: udelad kontaktoplysninger.")
 def serve(paths, out_dir, port, public):
     """Byg, vis sitet på http://127.0.0.1:PORT/, og byg igen, hver gang en fil gemmes."""
-    from . import watch
-    project_paths = list(paths) or [Path("agreements")]
+    from .build import watch
+    project_paths, out_dir, project = _sets(paths), _out(out_dir), _project()
 
     def rebuild():
-        result = pipeline.build(project_paths, out_dir, Project(), public=public)
+        result = pipeline.build(project_paths, out_dir, Project(project.layers), public=public)
         reporters.text(result.findings, sys.stderr)
         click.echo(f"{time.strftime('%H:%M:%S')} {'bygget' if result.ok else 'fejl: det forrige resultat vises stadig'}",
                    err=True)
@@ -130,7 +159,7 @@ def serve(paths, out_dir, port, public):
     click.echo(f"Sitet vises på http://127.0.0.1:{server.server_address[1]}/ — gem en fil for at bygge igen; "
                "Ctrl+C stopper.", err=True)
     try:
-        watch.watch([*project_paths, Project().templates, Project().schemas, Project().catalogue_dir], rebuild)
+        watch.watch([*project_paths, *project.folders()], rebuild)
     finally:
         server.shutdown()
 
@@ -143,12 +172,12 @@ def serve(paths, out_dir, port, public):
 @click.option("--til", help="Aftalens slutdato, fx '31. december 2029'.")
 @click.option("--part", "parties", multiple=True, metavar="NAVN:TYPE",
               help="En part, fx 'Boligforeningen X:boligorganisation' eller 'Y Kommune:kommune'. Gentag for flere.")
-@click.option("--mappe", "parent", type=click.Path(path_type=Path, file_okay=False), default=Path("agreements"),
-              show_default=True, help="Mappen aftalesættet oprettes i.")
+@click.option("--mappe", "parent", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Mappen aftalesættet oprettes i (standard: agreements/).")
 def new(kind, name, areas, fra, til, parties, parent):
     """Opret et nyt aftalesæt af typen KIND (fx lbf) med navnet NAME, klar til at udfylde."""
-    from . import scaffold
-    project = Project()
+    from .authoring import scaffold
+    project, parent = _project(), _out_sets(parent)
     kinds = scaffold.scaffold_kinds(project)
     if kind not in kinds:
         raise click.BadParameter(f"ukendt type '{kind}'; mulige: {', '.join(kinds)}", param_hint="KIND")
@@ -166,7 +195,8 @@ def new(kind, name, areas, fra, til, parties, parent):
         pairs.append((party.strip(), party_type))
     folder = parent / scaffold.slug(name)
     files, findings = scaffold.scaffold(kind, name, folder, areas=[a.strip() for a in areas.split(",") if a.strip()],
-                                        fra=fra, til=til, parties=pairs, project=project)
+                                        fra=fra, til=til, parties=pairs, project=project,
+                                        schemas=_editor_schemas(project))
     if findings:
         reporters.text(findings, sys.stderr)
         sys.exit(1)
@@ -178,6 +208,16 @@ def new(kind, name, areas, fra, til, parties, parent):
     click.echo(f"Oprettet {folder}/ med {len(files)} filer. Udfyld felterne markeret UDFYLD, og kør "
                f"'python build.py validate {folder}'.", err=True)
     sys.exit(0 if result.ok else 1)
+
+
+def _out_sets(parent: Path | None) -> Path:
+    return parent if parent is not None else _relative(_repository().agreements)
+
+
+def _editor_schemas(project: Project) -> Path:
+    """Where the editor finds the schemas: the repository's copy (aftaler init), else the toolkit's."""
+    own = _repository().editor_schemas
+    return own if own.is_dir() else next(layer.schemas for layer in project.layers if layer.schemas.is_dir()).resolve()
 
 
 def _ask(question: str, option: str) -> str:
@@ -200,20 +240,21 @@ def diff(old, new, paths, out_dir, fmt):
     OLD og NEW er git-revisioner (et commit, et tag, HEAD~1) eller mapper; uden NEW sammenlignes med
     arbejdskopien. Exitkode: 0 ingen ændringer, 1 ændringer, 2 fejl.
     """
-    from .diff_command import run_diff
-    sys.exit(run_diff(old, new, list(paths), out_dir, fmt, sys.stdout))
+    from .review.command import run_diff
+    sys.exit(run_diff(old, new, list(paths), out_dir, fmt, sys.stdout, _project(), _sets(())[0]))
 
 
 @cli.command()
 @PATHS
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
-              show_default=True, help="Mappen der skrives til; hvert aftalesæt får DIR/<sæt>/status.docx.")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Mappen der skrives til; hvert aftalesæt får DIR/<sæt>/status.docx (standard: output/).")
 @click.option("--year", "year", type=click.IntRange(1900, 2100), default=None, metavar="ÅR",
               help="Det sidste år, der tælles med (standard: det seneste år med målinger).")
 @FORMAT
 def status(paths, out_dir, year, fmt):
     """Skriv statusnotatet: hver indikator over for baseline, mål og kommunen, med grafer."""
-    result = pipeline.status(list(paths) or [Path("agreements")], out_dir, Project(), year)
+    out_dir = _out(out_dir)
+    result = pipeline.status(_sets(paths), out_dir, _project(), year)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
         click.echo(f"{len(result.written)} statusnotat(er) skrevet i {out_dir}/", err=True)
@@ -227,8 +268,8 @@ def status(paths, out_dir, year, fmt):
               show_default=True, help="Aftalesættet hvis model skabelonen prøves mod.")
 def check_template(template, kind_name, set_path):
     """List hvert felt i en Word-skabelon, som modellen ikke leverer (og fejl, hvis der er nogen)."""
-    from .template_check import check_template as run
-    project = Project()
+    from .check.template import check_template as run
+    project = _project()
     if kind_name not in project.kinds():
         raise click.BadParameter(f"ukendt type '{kind_name}'; kendte: {', '.join(project.kinds())}", param_hint="--kind")
     result = run(template, kind_name, set_path, project)
@@ -287,6 +328,9 @@ def run() -> None:
 def main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="build.py", standalone_mode=False)
+    except SettingsProblem as exc:  # aftaler.toml cannot be used
+        reporters.text([exc.finding], sys.stderr)
+        return 1
     except click.exceptions.Exit as exc:  # --help, --version
         return exc.exit_code
     except click.UsageError as exc:

@@ -59,6 +59,18 @@ def has_errors(findings) -> bool:
     return any(f.severity == ERROR for f in findings)
 
 
+@dataclass
+class Result:
+    """What a command found, and the files it wrote (none when it found an error)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """Paths relative to the working folder when possible: that is what authors click on."""
     path = Path(path)

@@ -61,7 +61,7 @@ def tables(path: Path) -> list[list[list[str]]]:
 def shown_texts(data, *, not_shown: set, markdown: set, key=None):
     """(key, text) for every string a reader must find in the document: values under `not_shown`
     keys (ids, references, codes) are skipped, Markdown fields reduced to their plain lines."""
-    from aftaler import richtext
+    from aftaler.render import richtext
     if isinstance(data, dict):
         for k, v in data.items():
             if k not in not_shown:

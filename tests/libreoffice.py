@@ -29,3 +29,10 @@ def convert(path: Path, target: str, out_dir: Path, timeout: int = 180) -> Path:
     result = out_dir / f"{path.stem}.{target.split(':')[0]}"
     assert result.exists(), f"LibreOffice skrev ikke {result.name} (en profilkonflikt afslutter stille)"
     return result
+
+
+def pdf_text(pdf: Path) -> str:
+    """A PDF's text with every run of whitespace (line breaks, page breaks, layout spaces) as one
+    space: where LibreOffice breaks a line depends on the fonts, never on what the text says."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())

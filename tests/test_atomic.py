@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from aftaler.atomic import write_atomic
+from aftaler.build.atomic import write_atomic
 from aftaler.cli import main
 from conftest import ROOT, SETS
 

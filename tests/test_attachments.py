@@ -6,21 +6,20 @@ references, periods and unknown keys are reported at file:line:col; LibreOffice 
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 import yaml
 
 import test_build
-from aftaler.agreement_set import load_set
+from aftaler.load.sets import load_set
 from aftaler.cli import main
 from aftaler.findings import has_errors
 from aftaler.project import Project
-from aftaler.site import render_site, site_documents
-from aftaler.validate import validate_set
+from aftaler.render.site import render_site, site_documents
+from aftaler.check.validate import validate_set
 from conftest import ROOT, edit, line_of
 from docx_reader import all_text, normalise, tables
-from libreoffice import convert
+from libreoffice import convert, pdf_text
 
 KINDS = ("milepaelsplan", "beredskabsplan", "kommissorium")
 SETS = ("tests/sets/lille", "agreements/amager")
@@ -245,8 +244,7 @@ def test_site_pages_show_the_attachments_and_public_mode_hides_names(small_set):
 @pytest.mark.parametrize("kind", KINDS)
 def test_libreoffice_converts_the_attachment(kind, built, tmp_path):
     pdf = convert(built["agreements/amager"] / f"{kind}.docx", "pdf", tmp_path)
-    text = normalise(re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                                       check=True).stdout))
+    text = pdf_text(pdf)
     expected = {"milepaelsplan": ["Milepælsplan", "1. kvartal 2022", "Fælles kontor og baser"],
                 "beredskabsplan": ["Beredskabsplan", "Opfølgning på planen", "Trusler eller vold mod en medarbejder"],
                 "kommissorium": ["Kommissorium for Bydelsbestyrelsen", "6. Beslutninger", "Lokalpolitiets leder"]}[kind]

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from aftaler.project import Project
-from aftaler.schema_check import make_validator
+from aftaler.check.schema import make_validator
 from conftest import ROOT, edit
 
 PROJECT = Project()
@@ -59,7 +59,7 @@ def _walk(node, path=""):
             yield from _walk(value, f"{path}/{i}")
 
 
-@pytest.mark.parametrize("path", sorted(PROJECT.schemas.glob("*.schema.json")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "schemas").glob("*.schema.json")), ids=lambda p: p.name)
 def test_every_property_has_a_danish_markdown_description(path):
     schema = json.loads(path.read_text(encoding="utf-8"))
     for where, node in _walk(schema):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from aftaler.agreement_set import load_set
+from aftaler.load.sets import load_set
 from aftaler.kinds import budget
-from aftaler.model import complete_set, set_context
+from aftaler.model.documents import complete_set, set_context
 from aftaler.project import Project
 from conftest import ROOT, edit, line_of
 

@@ -22,14 +22,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aftaler.changes import ADDED, CHANGED, MOVED
-from aftaler.diff_command import run_diff
-from aftaler.pipeline import render_set
+from aftaler.review.changes import ADDED, CHANGED, MOVED
+from aftaler.review.command import run_diff
+from aftaler.build.pipeline import render_set
 from aftaler.project import Project
-from aftaler.revisions import load_side
+from aftaler.review.revisions import load_side
 from conftest import ROOT, SETS, edit
 from docx_reader import all_text
-from libreoffice import convert
+from libreoffice import convert, pdf_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SET = Path("agreements/amager")
@@ -257,8 +257,8 @@ def test_party_renamed(repo, rendered, monkeypatch, tmp_path):
     # the name is shown wherever the party is: every document that shows it gets a redline
     redlined = assert_redlines(rendered, tmp_path / "ud", "baseline", "part", expected=None)
     assert "samarbejdsaftale" in redlined
-    # git's textconv (python -m aftaler.docx2txt) shows a redline as accepted: the new name only
-    shown = subprocess.run([sys.executable, "-m", "aftaler.docx2txt",
+    # git's textconv (python -m aftaler.review.docx2txt) shows a redline as accepted: the new name only
+    shown = subprocess.run([sys.executable, "-m", "aftaler.review.docx2txt",
                             str(tmp_path / "ud/amager/samarbejdsaftale-aendringer.docx")],
                            capture_output=True, text=True, check=True, cwd=ROOT).stdout
     assert "VIBO Bolig" in shown and "Boligforeningen VIBO" not in shown
@@ -308,7 +308,7 @@ def test_the_years_revision_against_the_approved_version(repo, monkeypatch):
 def assert_redlines(rendered, out: Path, old: str, new: str, expected: set | None) -> dict[str, bytes]:
     """One redline per document whose Word text changed; tracked changes by the NEW commit's author
     and date; accept all gives NEW's text, reject all OLD's."""
-    from aftaler.redline import accept_all, reject_all
+    from aftaler.review.redline import accept_all, reject_all
 
     files = {p.name.removesuffix("-aendringer.docx"): p.read_bytes() for p in (out / "amager").glob("*-aendringer.docx")}
     if expected is not None:
@@ -396,10 +396,8 @@ def test_outputs_are_deterministic_and_open_in_libreoffice(repo, monkeypatch, tm
     for name in ("anmodning-om-godkendelse.docx", "samarbejdsaftale-aendringer.docx"):
         pdf = convert(first / "amager" / name, "pdf", tmp_path / "pdf")
         assert pdf.stat().st_size > 1000
-    pdftotext = shutil.which("pdftotext")
-    assert pdftotext, "pdftotext mangler (poppler-utils): kør scripts/system-deps.sh"
-    text = subprocess.run([pdftotext, str(tmp_path / "pdf/anmodning-om-godkendelse.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    assert shutil.which("pdftotext"), "pdftotext mangler (poppler-utils): kør scripts/system-deps.sh"
+    text = pdf_text(tmp_path / "pdf/anmodning-om-godkendelse.pdf")
     assert "Anmodning om godkendelse af ændringer" in text and "VIBO Bolig" in text and "89,4" in text
 
 
@@ -544,14 +542,14 @@ def test_invalid_source_at_a_revision_is_reported_at_its_place(small_repo, monke
 def test_git_diff_shows_the_text_of_docx_files(tmp_path):
     """The docs/git.md recipe: .gitattributes + textconv make `git diff` show a .docx's words."""
     lille = Project()
-    from aftaler.agreement_set import load_set
+    from aftaler.load.sets import load_set
     aset, _ = load_set(SETS / "lille")
     docs, _ = render_set(aset, lille)
     repo = tmp_path / "docs"
     repo.mkdir()
     git(repo, "init", "-q")
     (repo / ".gitattributes").write_text("*.docx diff=docx\n", encoding="utf-8")
-    git(repo, "config", "diff.docx.textconv", f"{sys.executable} -m aftaler.docx2txt")
+    git(repo, "config", "diff.docx.textconv", f"{sys.executable} -m aftaler.review.docx2txt")
     (repo / "aftale.docx").write_bytes(docs["samarbejdsaftale.docx"])
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "første", env={"GIT_AUTHOR_NAME": "X", "GIT_AUTHOR_EMAIL": "x@x",

@@ -1,4 +1,4 @@
-"""Every Word file a build makes is structurally sound (aftaler.docx_check) and opens in LibreOffice.
+"""Every Word file a build makes is structurally sound (aftaler.check.docx) and opens in LibreOffice.
 
 The check itself is tested first on packages broken on purpose, one fault at a time, so that a
 clean result on the real files means something.
@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from aftaler.agreement_set import find_sets, load_set
+from aftaler.load.sets import find_sets, load_set
 from aftaler.cli import main
-from aftaler.docx_check import check_docx
-from aftaler.docx_package import _zip
+from aftaler.check.docx import check_docx
+from aftaler.render.docx_package import _zip
 from aftaler.findings import has_errors
-from aftaler.pipeline import render_set
+from aftaler.build.pipeline import render_set
 from aftaler.project import Project
-from aftaler.redline import redline
-from aftaler.validate import validate_set
+from aftaler.review.redline import redline
+from aftaler.check.validate import validate_set
 from conftest import ROOT, SETS, edit
 from libreoffice import soffice
 

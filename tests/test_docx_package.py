@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 import docx
 from lxml import etree
 
-from aftaler import docx_package
-from aftaler.docx_package import NS
+from aftaler.render import docx_package
+from aftaler.render.docx_package import NS
 
 MOMENT = datetime(2024, 3, 1, 9, 30, 15, tzinfo=timezone.utc)
 TITLE = "Aftale for A & B <Amager> \"nord\" 'syd' {{ x }} æøå 😀"

@@ -11,14 +11,14 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from aftaler.agreement_set import load_set
+from aftaler.load.sets import load_set
 from aftaler.findings import ERROR
 from aftaler.kinds import budget
-from aftaler.model import complete_set, set_context
+from aftaler.model.documents import complete_set, set_context
 from aftaler.project import Project
 from aftaler.kinds.budget import FINANCING
-from aftaler.render_excel import render_budget_xlsx
-from aftaler.validate import validate_set
+from aftaler.render.workbook import render_budget_xlsx
+from aftaler.check.validate import validate_set
 from libreoffice import convert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +28,7 @@ LO_TIMEOUT = 180  # seconds; a first start with a fresh profile is the slow part
 
 
 def budget_model(folder: Path) -> dict:
-    project = Project(ROOT)
+    project = Project()
     aset, _ = load_set(folder)
     aset = complete_set(aset, project)
     return budget.model(aset.one("budget"), aset, set_context(aset, project))
@@ -38,7 +38,7 @@ def amager_budget_validates() -> bool:
     if not (AMAGER / "budget.yaml").exists():
         return False
     aset, problems = load_set(AMAGER)
-    findings = problems + validate_set(aset, Project(ROOT))
+    findings = problems + validate_set(aset, Project())
     return not any(f.severity == ERROR and f.position.path.endswith("budget.yaml") for f in findings)
 
 

@@ -24,8 +24,8 @@ import pytest
 from lxml import etree
 
 from aftaler.cli import main
-from aftaler.docx_check import check_docx
-from aftaler.loader import MAX_BYTES
+from aftaler.check.docx import check_docx
+from aftaler.load.source import MAX_BYTES
 from conftest import ROOT, SETS, edit
 from docx_reader import all_text, normalise
 from test_site import text_of

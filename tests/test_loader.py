@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftaler.loader import load
+from aftaler.load.source import load
 
 HEAD = "# yaml-language-server: $schema=../../schemas/delaftale.schema.json\n"
 

@@ -11,9 +11,9 @@ import zipfile
 
 from lxml import etree
 
-from aftaler import orgdiagram
-from aftaler.agreement_set import load_set
-from aftaler.model import complete_set
+from aftaler.render.figures import orgdiagram
+from aftaler.load.sets import load_set
+from aftaler.model.documents import complete_set
 from aftaler.project import Project
 from conftest import ROOT, edit
 
@@ -84,8 +84,8 @@ def test_a_loop_of_under_links_still_shows_every_organ(small_set):
 
 PROGRAM = """
 import hashlib, sys
-from aftaler.agreement_set import load_set
-from aftaler import orgdiagram
+from aftaler.load.sets import load_set
+from aftaler.render.figures import orgdiagram
 data = load_set(__import__("pathlib").Path("agreements/amager"))[0].one("samarbejdsaftale").data
 print(hashlib.sha256(orgdiagram.org_png(data) + orgdiagram.org_svg(data).encode()).hexdigest())
 """

@@ -34,11 +34,11 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from aftaler.agreement_set import find_sets, load_set
+from aftaler.load.sets import find_sets, load_set
 from aftaler.cli import main
 from aftaler.findings import has_errors
 from aftaler.project import Project
-from aftaler.validate import validate_set
+from aftaler.check.validate import validate_set
 from conftest import ROOT, SETS
 from docx_reader import all_text
 from test_site import text_of

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from collections import Counter
 from datetime import datetime, timezone
@@ -21,15 +20,15 @@ import docx
 import pytest
 from lxml import etree
 
-from aftaler.agreement_set import load_set
+from aftaler.load.sets import load_set
 from aftaler.findings import has_errors
-from aftaler.pipeline import render_set
+from aftaler.build.pipeline import render_set
 from aftaler.project import Project
-from aftaler.redline import accept_all, redline, reject_all
-from aftaler.validate import validate_set
+from aftaler.review.redline import accept_all, redline, reject_all
+from aftaler.check.validate import validate_set
 from conftest import ROOT, edit
 from docx_reader import normalise
-from libreoffice import convert
+from libreoffice import convert, pdf_text
 from lo_redlines import run_jobs
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -386,8 +385,7 @@ def test_redline_opens_in_python_docx_and_converts_to_pdf(redlines, tmp_path):
         path = tmp_path / name
         path.write_bytes(data)
         pdf = convert(path, "pdf", tmp_path / "pdf")
-        text = normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                        check=True).stdout)
+        text = pdf_text(pdf)
         # LibreOffice shows a redline with both versions: deleted and inserted text are printed.
         words = ("Røgeritoften", "TrygFonden") if name.startswith("samarbejds") else ("Jobcafé i Urbanplanen",)
         assert all(w in text for w in words), name

@@ -6,7 +6,7 @@ import zipfile
 
 from docx import Document
 
-from aftaler.render_word import Picture, render_docx
+from aftaler.render.word import Picture, render_docx
 
 # A 1×1 PNG; enough to prove the image part and the drawing are made.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")

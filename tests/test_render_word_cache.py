@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from aftaler.render_word import Picture, TemplateProblem, render_docx
+from aftaler.render.word import Picture, TemplateProblem, render_docx
 from conftest import ROOT
 from test_render_word import PNG
 
@@ -89,7 +89,7 @@ def test_a_warm_render_equals_a_render_in_a_fresh_process(tmp_path):
     out = tmp_path / "kold.docx"
     script = ("import sys; from pathlib import Path\n"
               "sys.path.insert(0, 'tests')\n"
-              "from aftaler.render_word import render_docx\n"
+              "from aftaler.render.word import render_docx\n"
               "from test_render_word_cache import rich_context\n"
               f"Path({str(out)!r}).write_bytes(render_docx(Path({str(template)!r}), rich_context('Amager')))\n")
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)

@@ -7,9 +7,10 @@ import pytest
 from jsonschema import Draft7Validator
 
 from aftaler.project import Project
+from conftest import ROOT
 
 PROJECT = Project()
-SCHEMAS = sorted(PROJECT.schemas.glob("*.schema.json"))
+SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
 
 
 @pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)

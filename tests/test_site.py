@@ -18,11 +18,11 @@ from urllib.request import url2pathname
 import pytest
 import yaml
 
-from aftaler.agreement_set import load_set
+from aftaler.load.sets import load_set
 from aftaler.findings import has_errors
 from aftaler.project import Project
-from aftaler.site import SiteDocument, escape_md, render_site, site_documents
-from aftaler.validate import validate_set
+from aftaler.render.site import SiteDocument, escape_md, render_site, site_documents
+from aftaler.check.validate import validate_set
 from conftest import ROOT, SETS, edit
 from docx_reader import normalise
 from test_build import shown_texts

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from aftaler.site import _close_fences, escape_md
-from aftaler.site.generic import _ident
+from aftaler.render.site import _close_fences, escape_md
+from aftaler.render.site.generic import _ident
 
 # Markdown syntax, every kind of line break, digits that are and are not ASCII, letters that lower() changes.
 TEXT = st.text(st.sampled_from(list("\\`*_[]<>|!&~#-+=.)( \t\n\r\x0b\x0c\x1c\u2028\x85aZ09٣²Kİßæøå")) | st.characters())
@@ -52,6 +52,6 @@ def test_a_field_never_swallows_what_follows_it(text):
 
 def test_import_leaves_word_libraries_out():
     """Assembling the site in the build's main process must not load python-docx or the models."""
-    code = "import sys, aftaler.site; print(sorted(m for m in ('docx', 'aftaler.richtext', 'aftaler.model') if m in sys.modules))"
+    code = "import sys, aftaler.render.site; print(sorted(m for m in ('docx', 'aftaler.render.richtext', 'aftaler.model.documents') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from aftaler.template_cache import _signature
+from aftaler.render.template_cache import _signature
 from conftest import ROOT, SETS
 from docx_reader import all_text
 
@@ -68,7 +68,7 @@ def test_a_damaged_cache_is_compiled_around(tmp_path):
 
 
 def test_derived_text_is_kept_and_keyed_by_what_derives_it_and_its_input(tmp_path, monkeypatch):
-    from aftaler import template_cache
+    from aftaler.render import template_cache
     monkeypatch.setenv("AFTALER_SKABELONCACHE", str(tmp_path / "cache"))
     template_cache.bytecode_cache.cache_clear()
     calls = []
@@ -134,7 +134,7 @@ def test_sets_are_built_in_fresh_interpreters_when_other_threads_run(tmp_path):
     """As in `serve`, where the web server has its own thread: no fork, the same bytes."""
     import threading
 
-    from aftaler import pipeline
+    from aftaler.build import pipeline
     from aftaler.project import Project
 
     sets = tmp_path / "saet"
@@ -175,8 +175,8 @@ def test_a_render_process_that_dies_is_an_error_not_a_hang():
 
     import pytest
 
-    from aftaler import pipeline
-    from aftaler.agreement_set import load_set
+    from aftaler.build import pipeline
+    from aftaler.load.sets import load_set
     from aftaler.project import Project
 
     project, revision = Project(), {"commit": "x", "date": None}

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from aftaler.agreement_set import load_set
+from aftaler.load.sets import load_set
 from aftaler.findings import has_errors
-from aftaler.model import complete_set, set_context
+from aftaler.model.documents import complete_set, set_context
 from aftaler.project import Project
-from aftaler.status import (NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, combine, course, judge,
-                            render_status_docx, status_model, summary)
-from aftaler.validate import validate_set
+from aftaler.model.status import NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, combine, course, judge, status_model, summary
+from aftaler.render.status import render_status_docx
+from aftaler.check.validate import validate_set
 from conftest import ROOT, edit, line_of
 from docx_reader import all_text, tables
 

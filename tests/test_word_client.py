@@ -1,13 +1,12 @@
 """The Word files open in a real client: LibreOffice converts each to PDF with its text intact."""
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
 from aftaler.cli import main
 from conftest import ROOT
-from libreoffice import convert
+from libreoffice import convert, pdf_text
 
 
 @pytest.mark.parametrize("set_path", ["tests/sets/lille", "agreements/amager"])
@@ -19,6 +18,6 @@ def test_libreoffice_converts_every_document(set_path, tmp_path):
     assert docs
     for docx in docs:
         pdf = convert(docx, "pdf", tmp_path / "pdf")
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        text = pdf_text(pdf)
         assert len(text) > 200, docx.name
         assert "{{" not in text.replace("{{ gode }}", ""), docx.name

@@ -6,8 +6,8 @@ import difflib
 from decimal import ROUND_HALF_UP, Decimal
 
 from .. import danish
-from ..findings import Finding, error
 from ..danish import parse_date
+from ..findings import Finding, error
 
 HELHEDSPLANEN = "helhedsplanen"  # the effort itself: a `part` may name it besides the real parties
 MISSING_AGREEMENT = ("aftalesættet mangler en strategisk samarbejdsaftale "

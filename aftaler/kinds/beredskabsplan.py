@@ -2,7 +2,13 @@
 from __future__ import annotations
 
 from ..findings import Finding
-from ._common import agreement_fields, agreement_or_error, check_party, each, set_parties
+from ._common import (
+    agreement_fields,
+    agreement_or_error,
+    check_party,
+    each,
+    set_parties,
+)
 
 
 def check(source, aset, context) -> list[Finding]:

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ._common import activities, agreement_or_error, area_names, dangling, difference_text, each, period_bounds
+from ._common import (
+    activities,
+    agreement_or_error,
+    area_names,
+    dangling,
+    difference_text,
+    each,
+    period_bounds,
+)
 from .samarbejdsaftale import staff_shares_text
 
 FINANCING = ("lbf", "boligorganisation_kontant", "boligorganisation_timer",
@@ -25,7 +33,9 @@ CROSS_CUTTING, EVALUATION = "tvaergaaende", "lokal-evaluering"
 
 
 def _workbook(model: dict, *, created) -> bytes:
-    from ..render_excel import render_budget_xlsx  # openpyxl is slow to import; `validate` never writes
+    from ..render.workbook import (
+        render_budget_xlsx,  # openpyxl is slow to import; `validate` never writes
+    )
     return render_budget_xlsx(model, created=created)
 
 

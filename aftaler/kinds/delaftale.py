@@ -3,8 +3,18 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ._common import (HELHEDSPLANEN, activities, agreement_or_error, area_names, check_period, dangling, each,
-                      party_name, period_bounds, values_text)
+from ._common import (
+    HELHEDSPLANEN,
+    activities,
+    agreement_or_error,
+    area_names,
+    check_period,
+    dangling,
+    each,
+    party_name,
+    period_bounds,
+    values_text,
+)
 from .samarbejdsaftale import staff_shares_text
 
 

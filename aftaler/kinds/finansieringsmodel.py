@@ -7,11 +7,18 @@ number helpers it uses, shared with the other municipal kinds, live in _common.
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error
 from ..danish import parse_date
-from ._common import (THOUSAND, computed_findings, difference_text, each, looks_like_kr, mio_text, number_words,
-                      unit_finding)
-
+from ..findings import Finding, error
+from ._common import (
+    THOUSAND,
+    computed_findings,
+    difference_text,
+    each,
+    looks_like_kr,
+    mio_text,
+    number_words,
+    unit_finding,
+)
 
 # ---------------------------------------------------------------- rules
 

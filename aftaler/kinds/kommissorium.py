@@ -6,7 +6,14 @@ the kommissorium does not list its own, come from there, so they are written in 
 from __future__ import annotations
 
 from ..findings import Finding, error, warning
-from ._common import agreement_fields, agreement_or_error, check_party, dangling, each, set_parties
+from ._common import (
+    agreement_fields,
+    agreement_or_error,
+    check_party,
+    dangling,
+    each,
+    set_parties,
+)
 
 BOARD = "bestyrelse"
 

@@ -8,8 +8,8 @@ between 0 and 100, and a sub-area label (betegnelse) is one the baseline uses.
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error, warning
 from ..danish import parse_date
+from ..findings import Finding, error, warning
 from ._common import agreement_or_error, dangling, each, period_bounds
 
 AREA, MUNICIPALITY = "boligomraade", "kommune"

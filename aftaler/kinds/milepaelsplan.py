@@ -5,10 +5,19 @@ import re
 from datetime import date, timedelta
 
 from .. import danish
-from ..findings import Finding, error
 from ..danish import parse_date
-from ._common import (activities, agreement_fields, agreement_or_error, area_names, check_party, dangling, each,
-                      period_bounds, set_parties)
+from ..findings import Finding, error
+from ._common import (
+    activities,
+    agreement_fields,
+    agreement_or_error,
+    area_names,
+    check_party,
+    dangling,
+    each,
+    period_bounds,
+    set_parties,
+)
 
 _QUARTER = re.compile(r"^([1-4])\.\s+kvartal\s+(\d{4})$", re.IGNORECASE)
 

@@ -7,10 +7,19 @@ module, kept apart so that status notes of other kinds can share them.
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error
 from ..danish import parse_date
-from ._common import (THOUSAND, check_period, computed_findings, dangling, each, looks_like_kr, number_words,
-                      period_bounds, unit_finding)
+from ..findings import Finding, error
+from ._common import (
+    THOUSAND,
+    check_period,
+    computed_findings,
+    dangling,
+    each,
+    looks_like_kr,
+    number_words,
+    period_bounds,
+    unit_finding,
+)
 
 GROUP_STATUS = {"etableret": "Etableret", "overtaget": "Overtaget og forankret", "under-etablering": "Under etablering"}
 PARTY_TYPES = {"kommune": "Kommune", "organisation": "Organisation", "anden": "Anden part"}

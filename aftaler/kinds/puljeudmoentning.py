@@ -7,10 +7,23 @@ matches is ≈22.000 kr. per match) are computed here, never typed.
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error
 from ..danish import parse_date
-from ._common import (THOUSAND, approx_kr_text, at, check_period, computed_findings, dangling, difference_text, each,
-                      joined, looks_like_kr, mio_text, period_bounds, unit_finding)
+from ..findings import Finding, error
+from ._common import (
+    THOUSAND,
+    approx_kr_text,
+    at,
+    check_period,
+    computed_findings,
+    dangling,
+    difference_text,
+    each,
+    joined,
+    looks_like_kr,
+    mio_text,
+    period_bounds,
+    unit_finding,
+)
 
 DECISIONS = {
     "godkendt": "Indstillingen blev godkendt.",

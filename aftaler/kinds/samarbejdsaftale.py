@@ -115,7 +115,10 @@ def _check_staff(source, aset) -> list[Finding]:
 
 
 def model(source, aset, context) -> dict:
-    from ..orgdiagram import org_picture, org_svg  # `validate` never draws
+    from ..render.figures.orgdiagram import (  # `validate` never draws
+        org_picture,
+        org_svg,
+    )
 
     data, catalogue = source.data, context["catalogue"]
     parties = {p["id"]: p for p in data["parter"]}

@@ -1,0 +1,211 @@
+"""What a build can skip: content keys for sets, and the manifests that remember them.
+
+A set's key hashes everything its outputs depend on: its YAML files, the toolkit itself (code,
+schemas, templates, catalogue), the build options, and the git revision recorded in the files.
+If the key in a folder's manifest matches and the files listed there are untouched, the set is
+up to date and is neither validated nor rendered again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..load.sets import AgreementSet
+from ..load.source import MAX_BYTES
+from ..project import Project
+from ..resources import packaged
+from .atomic import write_atomic
+
+MANIFEST = ".aftaler-filer.json"
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+PACKAGE = packaged("")  # the toolkit's code (and, installed, its data)
+
+
+def toolkit_fingerprint(project: Project, options: dict) -> str:
+    """One hash for everything besides the sources that shapes the outputs."""
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode())
+    roots = [PACKAGE, *project.folders()]
+    files = sorted({p for root in roots for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts})
+    files += sorted(Path(p) for p in project.template_overrides.values())
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def set_key(folder: Path, fingerprint: str, revision: dict) -> str:
+    digest = hashlib.sha256(f"{fingerprint}\0{revision['commit']}\0{revision['date'].isoformat()}".encode())
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0")
+        try:
+            with path.open("rb") as handle:  # in blocks, and no further than the loader would read
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+                    if handle.tell() > MAX_BYTES:
+                        break
+        except OSError:
+            digest.update(b"unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def is_current(folder: Path, key: str, manifest: dict | None = None) -> bool:
+    """The folder holds the complete, untouched outputs of a build with this key (its manifest is
+    read unless the caller has it already)."""
+    manifest = read_manifest(folder) if manifest is None else manifest
+    if manifest.get("noegle") != key:
+        return False
+    for name, (size, mtime) in manifest.get("filer", {}).items():
+        try:
+            stat = (folder / name).stat()
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+            return False
+    return True
+
+
+def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | None = None) -> list[Path]:
+    """Write a folder's generated files atomically, remove those an earlier build made that are no
+    longer generated, and record the key; unchanged files are left untouched."""
+    previous = read_manifest(folder).get("filer", {})
+    written, recorded = [], {}
+    for name, data in sorted(files.items()):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.stat().st_size != len(data) or path.read_bytes() != data:
+            write_atomic(path, data)
+        stat = path.stat()
+        recorded[name] = [stat.st_size, stat.st_mtime_ns]
+        written.append(path)
+    _remove_abandoned_temporaries(folder)
+    for name in sorted(set(previous) - set(files)):
+        stale = folder / name
+        if stale.is_file() and folder.resolve() in stale.resolve().parents:
+            stale.unlink(missing_ok=True)  # a build running at the same time may have removed it
+    manifest = {"noegle": key, "filer": recorded, **(extra or {})}
+    write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode())
+    return written
+
+
+ABANDONED = 3600  # seconds: a temporary file this old belongs to a build that was killed
+
+
+def _remove_abandoned_temporaries(folder: Path) -> None:
+    """A build killed while writing leaves its `.name.hex.tmp`; a later build clears it. Young ones
+    may belong to a build running right now, so they stay."""
+    now = time.time()
+    for tmp in folder.rglob(".*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > ABANDONED:
+                tmp.unlink()
+        except OSError:
+            continue
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove what an earlier build wrote in a folder (a set that is no longer built)."""
+    for name in read_manifest(folder).get("filer", {}):
+        path = folder / name
+        if path.is_file() and folder.resolve() in path.resolve().parents:
+            path.unlink(missing_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        if not any(sub.iterdir()):
+            sub.rmdir()
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def source_revisions(folders: list[Path]) -> dict[Path, dict]:
+    """The last commit that touched each set, and its date: two git calls for all sets.
+
+    Outside git the revision says so; with uncommitted changes it says that too. The date is
+    the commit's (or a fixed epoch), never the clock, so builds stay byte-identical.
+    """
+    result = {folder: {"commit": "ikke i git", "date": EPOCH} for folder in folders}
+    by_top: dict[Path, list[Path]] = {}
+    tops: dict[Path, Path | None] = {}
+    for folder in folders:
+        top = _work_tree(folder.resolve(), tops)
+        if top:
+            by_top.setdefault(top, []).append(folder)
+    for top, members in by_top.items():
+        relative = {folder: folder.resolve().relative_to(top.resolve()).as_posix() for folder in members}
+        result.update(_last_commits(top, relative))
+        dirty = _git(top, "status", "--porcelain", "--", *relative.values())
+        for folder, rel in relative.items():
+            if folder in result and result[folder]["commit"] != "ikke i git" and any(
+                    line[3:].startswith(rel + "/") for line in dirty.splitlines()):
+                result[folder] = dict(result[folder], commit=result[folder]["commit"] + " + ændringer, der ikke er committet")
+    return result
+
+
+def _work_tree(folder: Path, known: dict[Path, Path | None]) -> Path | None:
+    """The git work tree holding `folder`, found as git finds it (the nearest `.git` upwards),
+    without starting git once per set; `known` remembers the answer for each folder seen."""
+    if folder not in known:
+        if (folder / ".git").exists():
+            known[folder] = folder
+        else:
+            known[folder] = None if folder.parent == folder else _work_tree(folder.parent, known)
+    return known[folder]
+
+
+def _last_commits(top: Path, relative: dict[Path, str]) -> dict[Path, dict]:
+    """Read `git log` newest first until every set has its latest commit, then stop."""
+    found: dict[Path, dict] = {}
+    try:
+        process = subprocess.Popen(["git", "log", "--format=%x00%H %ct", "--name-only", "--", *relative.values()],
+                                   cwd=top, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return found
+    commit = None
+    try:
+        for line in process.stdout:
+            line = line.rstrip("\n")
+            if line.startswith("\0"):
+                sha, stamp = line[1:].split()
+                commit = {"commit": sha, "date": datetime.fromtimestamp(int(stamp), tz=timezone.utc)}
+            elif line and commit:
+                for folder, rel in relative.items():
+                    if folder not in found and line.startswith(rel + "/"):
+                        found[folder] = commit
+                if len(found) == len(relative):
+                    break
+    finally:
+        process.kill()
+        process.wait()
+    return found
+
+
+def _git(cwd: Path, *args) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def sources_hash(aset: AgreementSet, template: Path) -> str:
+    """sha256 over the set's sources and the template: the same hash means the same inputs."""
+    digest = hashlib.sha256()
+    for source in sorted(aset.sources, key=lambda s: s.path.name):
+        digest.update(source.path.name.encode() + b"\0" + source.text.encode("utf-8") + b"\0")
+    digest.update(template.read_bytes())
+    return "sha256:" + digest.hexdigest()
+
+
+def source_revision(folder: Path) -> dict:
+    """The last commit that touched the set, and its date (see source_revisions)."""
+    return source_revisions([folder])[folder]

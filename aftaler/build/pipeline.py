@@ -1,0 +1,353 @@
+"""The build, top to bottom: find sets → load → validate → model → render → write.
+
+Everything is read, checked and rendered in memory before anything is written, so a failed
+run leaves `output/` exactly as it was. Sets that did not change since the last build are
+skipped (freshness.py); the others are processed in parallel.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib
+import multiprocessing
+import os
+import threading
+import traceback
+from pathlib import Path
+
+from ..findings import (
+    Finding,
+    Position,
+    Result,
+    display_path,
+    error,
+    has_errors,
+    os_reason,
+    warning,
+)
+from ..load.sets import AgreementSet, find_sets, load_set
+from ..project import Project
+from ..slugs import set_slugs
+from . import freshness
+from .atomic import write_atomic
+from .freshness import source_revision, sources_hash
+
+# Rendering needs docxtpl, markdown-it, openpyxl and Pillow; they are imported where they are
+# used, so that a build with nothing to do (and `validate`) starts in a fraction of a second.
+
+
+def load_and_validate(paths: list[Path], project: Project) -> tuple[list[AgreementSet], list[Finding]]:
+    from ..check.validate import validate_set
+    folders, findings = find_sets(paths)
+    sets = []
+    for folder in folders:
+        aset, problems = load_set(folder)
+        findings += problems
+        findings += validate_set(aset, project)
+        sets.append(aset)
+    return sets, sorted(set(findings))
+
+
+def validate(paths: list[Path], project: Project) -> Result:
+    _, findings = load_and_validate(paths, project)
+    return Result(findings)
+
+
+def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = False,
+          jobs: int | None = None, progress=None) -> Result:
+    """Build every set under `paths` into `out_dir/<set>/` and the site into `out_dir/site/`.
+
+    Only sets whose sources (or the toolkit) changed since the last build into `out_dir` are
+    validated and rendered again, several at once on a multi-core machine.
+    """
+    # 1. Find the sets, and which of them changed since the last build.
+    folders, findings = find_sets(paths)
+    findings += [error(Position(str(f)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
+                 for f in folders if f.name == SITE]
+    if has_errors(findings):
+        return Result(findings)
+    fingerprint = freshness.toolkit_fingerprint(project, {"public": public})
+    revisions = freshness.source_revisions(folders)
+    keys = {f: freshness.set_key(f, fingerprint, revisions[f]) for f in folders}
+    slugs = set_slugs([f.name for f in folders])
+    site_key = hashlib.sha256("".join(keys[f] for f in folders).encode()).hexdigest()
+    # Read once: a set's site manifest also holds its index line and search entries, kept below.
+    site_manifests = {f: freshness.read_manifest(out_dir / SITE / slugs[f.name]) for f in folders}
+    changed = [f for f in folders if not freshness.is_current(out_dir / f.name, keys[f])
+               or not freshness.is_current(out_dir / SITE / slugs[f.name], keys[f], site_manifests[f])]
+    if not changed and freshness.is_current(out_dir / SITE, site_key):
+        return Result(findings)
+
+    # 2. Validate, model and render the changed sets in memory; stop before writing on any error.
+    work = [(f, revisions[f], slugs[f.name]) for f in changed]
+    built = _run_all(work, project, public, jobs, progress)
+    for set_findings, _, _ in built:
+        findings += set_findings
+    if has_errors(findings):
+        return Result(sorted(set(findings)))
+
+    # 3. The site: new parts for changed sets, kept parts (from their manifests) for the others.
+    from ..render.site import SetSite, assemble_site
+    parts = {f: part for f, (_, _, part) in zip(changed, built)}
+    for folder in folders:
+        if folder not in parts:
+            kept = site_manifests[folder].get("site", {})
+            parts[folder] = SetSite({}, kept.get("summary", {"id": slugs[folder.name], "title": folder.name}),
+                                    kept.get("search", "[]"))
+    site_files = assemble_site(list(parts.values()), public=public)
+
+    # 4. Write: each file to a temporary name, then renamed into place.
+    written = []
+    try:
+        for folder, (_, files, part) in zip(changed, built):
+            written += freshness.write_folder(out_dir / folder.name, files, keys[folder])
+            prefix = slugs[folder.name] + "/"
+            written += freshness.write_folder(
+                out_dir / SITE / slugs[folder.name],
+                {name.removeprefix(prefix): data for name, data in site_files.items() if name.startswith(prefix)},
+                keys[folder], {"site": {"summary": part.summary, "search": part.search}})
+        shared = {name: data for name, data in site_files.items() if "/" not in name or name.startswith("assets/")}
+        written += freshness.write_folder(out_dir / SITE, shared, site_key, {"saet": sorted(slugs.values())})
+        for stale in sorted(p for p in (out_dir / SITE).iterdir() if p.is_dir() and p.name not in (*slugs.values(), "assets")):
+            freshness.remove_folder(stale)  # a set not in this build: its pages go
+    except OSError as exc:
+        where = exc.filename or str(out_dir)
+        return Result(findings + [error(Position(str(where)), f"kan ikke skrive output ({os_reason(exc)})", "output")], written)
+    return Result(findings, written)
+
+
+SITE = "site"
+
+
+def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -> list:
+    """Process sets, in parallel processes when there are several and more than one core; a
+    single set on several cores has its Word files rendered beside its site."""
+    cores = jobs or os.cpu_count() or 1
+    jobs = min(cores, len(work))
+    args = [(folder, revision, slug, project.layers, project.template_overrides, public) for folder, revision, slug in work]
+    report = progress or (lambda done, total: None)
+    if jobs <= 1:
+        results = []
+        for item in args:
+            results.append(_process_set(*item, project=project, split=cores if _can_fork() else 1))
+            report(len(results), len(args))
+        return results
+    # Forked workers start at once with everything imported; with other threads running (`serve`)
+    # a fork could copy a held lock, so fresh interpreters are started instead.
+    from concurrent.futures import (
+        ProcessPoolExecutor,  # only here: a single set needs no pool
+    )
+    context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        results = []
+        for result in pool.map(_process_set, *zip(*args)):
+            results.append(result)
+            report(len(results), len(args))
+        return results
+
+
+def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrides: dict, public: bool,
+                 project: Project | None = None, split: int = 1):
+    """One set, start to finish in memory: (findings, output files, its part of the site).
+
+    With `split` > 1 (a single set on several cores), `split` - 1 processes forked once the set
+    is read render its Word files beside this one: they compute the models and render while
+    this process validates. What they render is used only if the set is valid; if not, they
+    are stopped and their work is dropped.
+    """
+    project = project or Project(layers, overrides)
+    aset, findings = load_set(folder)
+    taken, helpers = None, []
+    if split > 1 and not has_errors(findings):
+        # Objects frozen for the collector are not touched by its runs, so the pages they share
+        # with the helpers are not copied, in either process (Python's advice for forking).
+        gc.freeze()
+        taken = multiprocessing.get_context("fork").Array("i", 2)  # taken from the queue's front, from its end
+        helpers = [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
+    try:
+        from ..check.validate import validate_set
+        findings += validate_set(aset, project)
+        if has_errors(findings):
+            return findings, {}, None
+        from ..render.site import render_set_site, site_document
+        from ..render.status import status_site_document
+        aset, documents = _models(aset, project)
+        queue = _render_order(documents)
+        pages = [site_document(aset.name, doc) for doc in documents]
+        status_page = status_site_document(aset, project)
+        part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
+        files, problems = _render_taken(aset, queue, project, revision, taken, from_end=True)
+        for helper in helpers:
+            their_files, their_problems = helper.result()
+            files.update(their_files)
+            problems += their_problems
+        return findings + problems, files, part
+    finally:
+        for helper in helpers:
+            helper.close()
+        gc.unfreeze()  # a long-running process (watch) collects them again
+
+
+def _models(aset: AgreementSet, project: Project) -> tuple[AgreementSet, list]:
+    """The completed set (once, for the documents and the status page) and its documents' models."""
+    from ..model.documents import complete_set, document_models
+    aset = complete_set(aset, project)
+    return aset, document_models(aset, project)
+
+
+def _render_order(documents: list) -> list:
+    """The shared queue's order (the same in every process): documents with extra outputs (the
+    budget's workbook) first, for the helpers, which imported their library beforehand; then
+    the largest first."""
+    return sorted(documents, key=lambda d: (not getattr(d.kind.module, "EXTRA_OUTPUTS", None), -len(d.source.text)))
+
+
+def _render_taken(aset: AgreementSet, queue: list, project: Project, revision: dict, taken,
+                  from_end: bool = False) -> tuple[dict, list]:
+    """Render the documents of `queue` this process takes, one at a time, from the shared counts
+    `taken` (all of them when there are none); what it renders does not depend on who renders it.
+
+    Helpers take from the front, the largest first; this process, which joins once the site is
+    done and has not imported the renderers yet, takes the small ones from the end, so that the
+    cores finish together and it rarely needs the workbook's library at all.
+    """
+    if taken is None:
+        return render_documents(aset, queue, project, revision)
+    files, problems = {}, []
+    while True:
+        with taken.get_lock():
+            front, back = taken[0], taken[1]
+            if front + back >= len(queue):
+                return files, problems
+            index = len(queue) - 1 - back if from_end else front
+            taken[1 if from_end else 0] += 1
+        done, found = render_documents(aset, [queue[index]], project, revision)
+        files.update(done)
+        problems += found
+
+
+def _can_fork() -> bool:
+    """Forking is safe in a process with one thread (a lock held by another thread would stay
+    locked in the copy), and not offered on every system."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Helper:
+    """A forked process that renders Word files beside this one.
+
+    It is forked once the set is read, so it has the set without being sent it, and it starts at
+    once: it imports the renderers, computes the models and renders the documents it takes from
+    the shared queue, while this process validates. The set may turn out to be invalid: then
+    this process stops it (close) and reads nothing."""
+
+    def __init__(self, aset: AgreementSet, project: Project, revision: dict, taken):
+        context = multiprocessing.get_context("fork")
+        self._results, result_out = context.Pipe(duplex=False)
+
+        def work():
+            self._results.close()  # the parent's end, copied by the fork
+            try:
+                for module in ("aftaler.model.documents", "aftaler.render.word", "aftaler.render.workbook"):
+                    importlib.import_module(module)
+                modelled, documents = _models(aset, project)
+                result = _render_taken(modelled, _render_order(documents), project, revision, taken)
+                result_out.send((True, result))
+            except BaseException as exc:  # reported by the parent if the set is valid (else it is why)
+                result_out.send((False, "".join(traceback.format_exception(exc))))
+
+        self._pending = True
+        self.process = context.Process(target=work, daemon=True)
+        self.process.start()
+        result_out.close()
+
+    def result(self) -> tuple[dict, list]:
+        self._pending = False
+        try:
+            ok, value = self._results.recv()
+        except EOFError:  # it ended without a word: killed, or out of memory
+            self.process.join()
+            ok, value = False, f"the rendering process ended with exit code {self.process.exitcode}"
+        if not ok:
+            raise RuntimeError(f"rendering in a separate process failed:\n{value}")
+        return value
+
+    def close(self) -> None:
+        if self._pending:  # its work is not wanted (the set is invalid, or this process failed)
+            self.process.terminate()
+        self.process.join()
+        self._results.close()
+
+
+def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None) -> Result:
+    """A status note per set that has a strategic agreement: `out_dir/<set>/status.docx`.
+
+    Like `build`: everything is read, checked and rendered before anything is written.
+    """
+    from ..render.status import render_status_docx
+    from ..render.word import TemplateProblem
+    sets, findings = load_and_validate(paths, project)
+    if has_errors(findings):
+        return Result(findings)
+    outputs = {}
+    for aset in sets:
+        if aset.one("samarbejdsaftale") is None:
+            findings.append(warning(Position(display_path(aset.folder)), "aftalesættet har ingen strategisk "
+                                    "samarbejdsaftale og dermed ingen indikatorer; intet statusnotat", "status"))
+            continue
+        try:
+            outputs[out_dir / aset.name / "status.docx"] = render_status_docx(aset, project, year)
+        except TemplateProblem as exc:
+            template = project.template("status")
+            findings.append(error(Position(str(template)), str(exc), "skabelon"))
+    if has_errors(findings):
+        return Result(sorted(set(findings)))
+    written = []
+    for path, data in sorted(outputs.items()):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+        except OSError as exc:
+            return Result(findings + [error(Position(str(path)), f"filen kan ikke skrives ({os_reason(exc)})", "output")],
+                          written)
+        written.append(path)
+    return Result(sorted(set(findings)), written)
+
+
+def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], list[Finding]]:
+    """Every document of a validated set as finished files (.docx, .xlsx), by output file name."""
+    from ..model.documents import document_models
+    return render_documents(aset, document_models(aset, project), project, source_revision(aset.folder))
+
+
+def render_documents(aset: AgreementSet, documents: list, project: Project,
+                     revision: dict) -> tuple[dict[str, bytes], list[Finding]]:
+    """The model.DocumentModel list of a set rendered into its templates."""
+    from ..render import docx_package
+    from ..render.word import TemplateProblem, render_docx
+    outputs, findings = {}, []
+    for doc in documents:
+        source, kind, model = doc.source, doc.kind, doc.model
+        template = project.template(kind.name)
+        if template is None:
+            continue
+        try:
+            raw = render_docx(Path(template), model)
+        except TemplateProblem as exc:
+            findings.append(error(Position(str(template)), str(exc), "skabelon"))
+            continue
+        outputs[f"{source.path.stem}.docx"] = docx_package.finalize(
+            raw,
+            title=model.get("titel") or kind.title,
+            subject=model.get("navn") or model.get("omraadets_navn") or aset.name,
+            author="aftaler",
+            created=revision["date"],
+            custom={
+                "aftaler.kilde": f"{aset.name}/{source.path.name}",
+                "aftaler.kilderevision": revision["commit"],
+                "aftaler.kildehash": sources_hash(aset, Path(template)),
+                "aftaler.skabelon": Path(template).name,
+            },
+        )
+        for suffix, render in getattr(kind.module, "EXTRA_OUTPUTS", {}).items():
+            outputs[f"{source.path.stem}{suffix}"] = render(model, created=revision["date"])
+    return outputs, findings

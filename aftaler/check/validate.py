@@ -1,0 +1,93 @@
+"""Validate: JSON Schema for each document, then the rules that span documents.
+
+Rules run only on documents that passed their schema, so they can trust the shape of the data.
+Everything found is returned as findings; nothing is raised for bad input.
+"""
+from __future__ import annotations
+
+from ..findings import Finding, Position, error, has_errors, warning
+from ..load.sets import AgreementSet
+from ..model.documents import set_context
+from ..project import Project
+from .schema import check as check_schema
+
+PLACEHOLDER = "UDFYLD"  # what `new` writes where text is still to come
+
+
+def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
+    kinds = project.kinds()
+    findings: list[Finding] = []
+    valid = []
+    for source in aset.sources:
+        if source.data is None:
+            continue
+        kind = kinds.get(source.kind)
+        if kind is None:
+            findings.append(error(Position(source.display, 1, 1),
+                                  f"ukendt dokumenttype '{source.kind}'; kendte typer: {', '.join(kinds)}", "skema-linje"))
+            continue
+        problems = check_schema(source, project.validators[kind.name])
+        findings.extend(problems)
+        if not has_errors(problems):
+            valid.append(source)
+    findings.extend(unique_ids(valid))
+    if has_errors(findings) or any(source.data is None for source in aset.sources):
+        # Rules across documents would only repeat the problem (a missing delaftale, an unknown
+        # activity) in files that are right; the author fixes the broken file first.
+        return sorted(set(findings))
+
+    context = set_context(aset, project)
+    for source in valid:
+        module = kinds[source.kind].module
+        if module is not None and hasattr(module, "check"):
+            findings.extend(module.check(source, aset, context))
+    findings.extend(unfinished(valid))
+    return sorted(set(findings))
+
+
+def unique_ids(sources) -> list[Finding]:
+    """Every `id` of a list item is unique across the whole set, so changes can be followed."""
+    seen: dict[str, Position] = {}
+    findings = []
+    for source in sources:
+        for path, value in _ids(source.data, ()):
+            here = source.position(path)
+            if value in seen:
+                first = seen[value]
+                findings.append(error(here, f"id '{value}' bruges allerede i {first}; et id skal være entydigt i hele aftalesættet", "id"))
+            else:
+                seen[value] = here
+    return findings
+
+
+def _ids(data, path):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "id" and isinstance(value, str) and path and isinstance(path[-1], int):
+                yield path + (key,), value
+            else:
+                yield from _ids(value, path + (key,))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _ids(item, path + (i,))
+
+
+def unfinished(sources) -> list[Finding]:
+    """A warning for every value still marked UDFYLD, so an author sees what is left to write."""
+    findings = []
+    for source in sources:
+        for path, value in _strings(source.data, ()):
+            if value.strip().startswith(PLACEHOLDER):
+                findings.append(warning(source.position(path), f"ikke udfyldt endnu: {'.'.join(map(str, path))}", "udfyld"))
+    return findings
+
+
+def _strings(data, path):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
+    elif isinstance(data, str):
+        yield path, data

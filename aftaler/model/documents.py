@@ -1,0 +1,119 @@
+"""Model: the validated set, completed so templates can rely on every field being there.
+
+Optional fields the author left out become None (or [] for lists), following the kind's schema.
+Templates then use `{% if p.kontaktperson %}` without tripping StrictUndefined, while a typo in
+a template still fails loudly. The kind modules compute the rest (totals, names, shares).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from ..load.sets import AgreementSet
+from ..load.source import Source
+from ..project import Kind, Project
+
+
+def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
+    """A copy of the set whose documents carry every schema field (absent ones as None/[])."""
+    if aset.complete:
+        return aset
+    documents = project.schema_documents()
+    registry = Registry().with_resources(
+        (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
+    lookup = _Lookup(registry)
+    kinds = project.kinds()
+    sources = []
+    for source in aset.sources:
+        kind = kinds.get(source.kind)
+        if kind is None or source.data is None:
+            sources.append(source)
+            continue
+        name = kind.schema_path.name
+        data = _complete(source.data, documents[name], name, lookup)
+        sources.append(dataclasses.replace(source, data=data))
+    return dataclasses.replace(aset, sources=sources, complete=True)
+
+
+def set_context(aset: AgreementSet, project: Project) -> dict:
+    """What every kind's rules and model may consult: the set and its catalogue."""
+    catalogues = project.catalogues()
+    round_ = next((str(s.data.get("pulje")) for s in aset.sources
+                   if isinstance(s.data, dict) and s.data.get("pulje")), None)
+    catalogue = catalogues.get(round_) if round_ else catalogues[max(catalogues)]
+    return {"catalogue": catalogue, "project": project}
+
+
+@dataclass(frozen=True)
+class DocumentModel:
+    """One document ready to render: where it came from, its kind, and its template context."""
+
+    source: Source
+    kind: Kind
+    model: dict
+
+
+def document_models(aset: AgreementSet, project: Project) -> list[DocumentModel]:
+    """Every document of a validated set with its model, computed once for Word and the site."""
+    aset = complete_set(aset, project)
+    context = set_context(aset, project)
+    kinds = project.kinds()
+    result = []
+    for source in aset.sources:
+        kind = kinds.get(source.kind)
+        if kind is None or source.data is None:
+            continue
+        module = kind.module
+        model = module.model(source, aset, context) if module and hasattr(module, "model") else dict(source.data)
+        result.append(DocumentModel(source, kind, model))
+    return result
+
+
+class _Lookup:
+    """`$ref`s resolved once each, by the schema file they are in and their text: referencing
+    resolves a ref from scratch every time, and a set's documents meet thousands of refs to a
+    few dozen definitions (that was half of computing the models)."""
+
+    def __init__(self, registry: Registry):
+        self._registry = registry
+        self._done: dict[tuple[str, str], tuple] = {}
+
+    def __call__(self, base: str, ref: str) -> tuple:
+        """(the node `ref` points to, the schema file it is in)."""
+        if (base, ref) not in self._done:
+            node = self._registry.resolver(base_uri=base).lookup(ref).contents
+            self._done[base, ref] = node, urljoin(base, ref).partition("#")[0]
+        return self._done[base, ref]
+
+
+def _resolve(node, base: str, lookup: _Lookup):
+    while isinstance(node, dict) and "$ref" in node:
+        node, base = lookup(base, node["$ref"])
+    return node, base
+
+
+def _complete(value, node, base: str, lookup: _Lookup):
+    node, base = _resolve(node, base, lookup)
+    if not isinstance(node, dict):
+        return value
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        result = {}
+        for key, sub in properties.items():
+            if key in value:
+                result[key] = _complete(value[key], sub, base, lookup)
+            else:
+                sub_node, _ = _resolve(sub, base, lookup)
+                result[key] = [] if isinstance(sub_node, dict) and sub_node.get("type") == "array" else None
+        extra = node.get("additionalProperties")
+        for key, item in value.items():
+            if key not in result:
+                result[key] = _complete(item, extra, base, lookup) if isinstance(extra, dict) else item
+        return result
+    if isinstance(value, list):
+        return [_complete(item, node.get("items", {}), base, lookup) for item in value]
+    return value

@@ -1,0 +1,133 @@
+"""The static site: every agreement as Markdown and as HTML, searchable, readable offline.
+
+`render_site` writes each document's model (the same data the Word templates get) as a Markdown
+page through the templates in `templates/site/`, renders that Markdown to HTML with markdown-it-py
+into our Jinja layout, and ships a search index as a script file, so that everything works from
+`file://`. Pure: it returns bytes by relative path and writes nothing.
+
+Author text is Markdown and never trusted as HTML: raw HTML is parsed as text ("js-default"),
+plain values are escaped before they enter the Markdown, and only http, https, mailto and
+relative links become links.
+
+The modules, each with one job:
+
+- __init__.py  the entry points (render_site, render_set_site, assemble_site, site_documents)
+               and the documents they take
+- pages.py     a set's documents in reading order, its pages and their templates, its summary
+- public.py    the public site's models: people's names, e-mails and phones left out
+- markdown.py  the Jinja environment for the Markdown pages: escaping, author Markdown, anchors, links
+- generic.py   the Markdown of a kind without its own page template: everything in its model
+- html.py      markdown-it with our rules (anchors, footnotes, safe links, images, tables),
+               the page layout and its table of contents
+- search.py    the offline search index: entries from the pages' tokens, shipped as a script
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from ...slugs import set_slugs
+from .html import _html_env, _layout, _markdown, _toc
+from .markdown import _breadcrumb_md, _close_fences, _markdown_env, escape_md
+from .pages import SITE_TITLE, TEMPLATES, _group_set, _Page, _set_pages, _set_summary
+from .search import _search_entries, _search_script, search_json
+
+ASSETS = ("site.css", "search.js")
+
+
+@dataclass(frozen=True)
+class SiteDocument:
+    """One document of a set, as the site shows it."""
+
+    set_name: str  # the set's folder name ("amager")
+    kind: str  # "samarbejdsaftale", "delaftale", "budget", …
+    stem: str  # source file stem ("delaftale-beskaeftigelse"): the page's file name
+    title: str  # shown in navigation and as the page heading
+    model: dict  # the kind module's model()
+    files: tuple = ()  # (name, bytes) the page shows, relative to the set's folder: charts, diagrams
+
+
+@dataclass(frozen=True)
+class SetSite:
+    """One set's part of the site: its pages, its line on the index page, its search entries.
+
+    Everything but the files is plain JSON-able data, so a build can keep it for sets that did
+    not change and only redraw the index and the search index. The entries are kept as their
+    JSON text: a hundred sets' entries are megabytes, which a build should not parse and write
+    again for every set it did not touch.
+    """
+
+    files: dict[str, bytes]
+    summary: dict
+    search: str  # a JSON array of search entries (search.search_json)
+
+
+def render_site(documents: list[SiteDocument], *, public: bool = False) -> dict[str, bytes]:
+    """Every file of the site by relative posix path; `public` leaves out personal contact details."""
+    by_set: dict[str, list[SiteDocument]] = {}
+    for doc in documents:
+        by_set.setdefault(doc.set_name, []).append(doc)
+    slugs = set_slugs(list(by_set))
+    return assemble_site([render_set_site(docs, slugs[name], public=public) for name, docs in by_set.items()],
+                         public=public)
+
+
+def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = False) -> SetSite:
+    """The pages of one set (its landing page and one page per document)."""
+    site_set = _group_set(documents, slug, public)
+    md_env, html_env, md = _markdown_env(), _html_env(), _markdown()
+    files: dict[str, bytes] = {}
+    search: list[dict] = []
+    for page in _set_pages(site_set, public):
+        tokens = _render_page(page, md_env, html_env, md, files)
+        if page.doc is not None:
+            search += _search_entries(tokens, page)
+    for doc in documents:
+        files.update({f"{slug}/{name}": data for name, data in doc.files})
+    return SetSite(files, _set_summary(site_set), search_json(search))
+
+
+def assemble_site(parts: list[SetSite], *, public: bool = False) -> dict[str, bytes]:
+    """The whole site from its sets' parts: their pages, the index page, search and assets."""
+    parts = sorted(parts, key=lambda p: (p.summary["title"].casefold(), p.summary["id"]))
+    files: dict[str, bytes] = {}
+    for part in parts:
+        files.update(part.files)
+    index = _Page("index", SITE_TITLE, "index.md.j2", {"sets": [p.summary for p in parts], "public": public})
+    _render_page(index, _markdown_env(), _html_env(), _markdown(), files)
+    files["assets/search-index.js"] = _search_script([p.search for p in parts])
+    for name in ASSETS:
+        files[f"assets/{name}"] = (TEMPLATES / name).read_bytes()
+    return dict(sorted(files.items()))
+
+
+def _render_page(page, md_env, html_env, md, files: dict) -> list[Token]:
+    body = md_env.get_template(page.template).render(page.context)
+    files[page.path + ".md"] = (_breadcrumb_md(page) + body).encode("utf-8")
+    tokens = md.parse(body, {})
+    html = md.renderer.render(tokens, md.options, {})
+    files[page.path + ".html"] = _layout(html_env, page, Markup(html), _toc(tokens)).encode("utf-8")
+    return tokens
+
+
+def site_documents(aset, project) -> list[SiteDocument]:
+    """A validated set's documents with their models, as `render_site` takes them."""
+    from ...model.documents import (
+        document_models,  # only this path needs the models; keeps `import` light
+    )
+    return [site_document(aset.name, doc) for doc in document_models(aset, project)]
+
+
+def site_document(set_name: str, doc) -> SiteDocument:
+    """A model.DocumentModel as the site shows it; a kind's `site_files(model)` adds its figures."""
+    extra = getattr(doc.kind.module, "site_files", None)
+    files = tuple(sorted(extra(doc.model).items())) if extra else ()
+    return SiteDocument(set_name, doc.kind.name, doc.source.path.stem, doc.model.get("titel") or doc.kind.title,
+                        doc.model, files)
+
+
+__all__ = ["SiteDocument", "SetSite", "render_site", "render_set_site", "assemble_site", "set_slugs",
+           "site_documents", "escape_md",
+           "_close_fences"]  # private, but the tests hold the fence closing to its promise through this name

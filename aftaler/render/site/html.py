@@ -1,0 +1,223 @@
+"""Markdown to HTML: markdown-it with our rules, and the page layout around it.
+
+Raw HTML is parsed as text ("js-default"); only http, https, mailto and relative links become
+links, and only our own figures become images. Our anchor markers become element ids, headings
+get unique ids and permalinks, .md links point to the .html pages, and tables scroll. The layout
+(templates/site/page.html.j2) adds navigation and the page's table of contents.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ...slugs import slug
+from ..links import SAFE_SCHEMES
+from ..template_cache import bytecode_cache
+from .markdown import _OUR_ANCHOR
+from .pages import SITE_TITLE, TEMPLATES, _Page
+
+
+class _SiteMarkdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it's name
+        return _safe_href(url)
+
+
+def _safe_href(url: str) -> bool:
+    """http, https, mailto, or a link relative to the page; any other scheme is not a link."""
+    head = re.split(r"[/?#]", url, maxsplit=1)[0]
+    if ":" in head:
+        return head.split(":", 1)[0].lower() in SAFE_SCHEMES
+    # Browsers read "\" as "/": "/\host" and "//host" leave the site.
+    return not url.startswith("/") and "\\" not in url and "%5c" not in url.lower()
+
+
+@functools.cache  # one per process: Jinja keeps compiled templates in its environment
+def _markdown() -> MarkdownIt:
+    md = _SiteMarkdown("js-default").use(footnote_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slug)
+    # Images: only our own figures (grafer/*.svg, written with the page); an author's image would be
+    # fetched from the network, so it shows as its alt text.
+    md.add_render_rule("image", _render_image)
+    md.inline.ruler.before("autolink", "site_anchor", _anchor_rule)
+    md.core.ruler.before("anchor", "lift_anchors", _lift_anchors)
+    md.core.ruler.push("site_finish", _finish)
+    md.add_render_rule("site_anchor", lambda self, tokens, idx, options, env:
+                       f'<span class="anchor" id="{escape(tokens[idx].attrGet("id"))}"></span>')
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", lambda self, tokens, idx, options, env: "</table>\n</div>\n")
+    md.add_render_rule("footnote_block_open", lambda self, tokens, idx, options, env:
+                       '<section class="footnotes" aria-labelledby="fodnoter">\n'
+                       '<h2 id="fodnoter">Fodnoter</h2>\n<ol class="footnotes-list">\n')
+    md.add_render_rule("footnote_anchor", _render_backref)
+    return md
+
+
+_OUR_FIGURE = re.compile(r"^grafer/[a-z0-9][a-z0-9-]*\.svg$")
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    src = str(token.attrGet("src") or "")
+    if _OUR_FIGURE.match(src):
+        return f'<img class="figur" src="{escape(src)}" alt="{escape(alt)}">'
+    return str(escape(alt))
+
+
+def _anchor_rule(state, silent: bool) -> bool:
+    """Our `<a id="…"></a>` marker (authors' is escaped): a row or heading id, not raw HTML."""
+    match = _OUR_ANCHOR.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        state.push("site_anchor", "span", 0).attrSet("id", match.group(1))
+    state.pos = match.end()
+    return True
+
+
+def _lift_anchors(state) -> None:
+    """A marker at the start of a heading or a row's first cell becomes that element's id."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or not token.children or token.children[0].type != "site_anchor":
+            continue
+        target = tokens[i - 1] if tokens[i - 1].type == "heading_open" else None
+        if tokens[i - 1].type in ("td_open", "th_open") and tokens[i - 2].type == "tr_open":
+            target = tokens[i - 2]
+        if target is not None and not target.attrGet("id"):
+            target.attrSet("id", token.children.pop(0).attrGet("id"))
+            target.meta["ours"] = True
+
+
+def _finish(state) -> None:
+    """Unique ids, permalinks, .md links to .html, alignment as classes, table labels."""
+    seen: set[str] = set()
+    heading, level = None, 1
+    for i, token in enumerate(state.tokens):
+        if token.type in ("heading_open", "tr_open") and token.attrGet("id"):
+            token.attrSet("id", _unique(str(token.attrGet("id")), seen))
+        if token.type == "heading_open":
+            heading = token
+            level = _outline_level(state.tokens, i, level)
+            token.meta["title"] = _inline_text(state.tokens[i + 1])
+            if token.tag != "h1" and token.attrGet("id"):
+                state.tokens[i + 1].children += _permalink(str(token.attrGet("id")))
+        elif token.type == "table_open" and heading is not None:
+            token.meta["label"] = heading.attrGet("id")
+        elif token.type in ("th_open", "td_open") and token.attrGet("style"):
+            align = str(token.attrGet("style")).split(":")[-1]
+            token.attrs.pop("style")
+            token.attrSet("class", "num" if align == "right" else f"align-{align}")
+        for child in token.children or []:
+            if child.type == "site_anchor":
+                child.attrSet("id", _unique(str(child.attrGet("id")), seen))
+            elif child.type == "link_open":
+                child.attrSet("href", _html_href(str(child.attrGet("href"))))
+
+
+def _outline_level(tokens: list[Token], i: int, level: int) -> int:
+    """Our headings set the outline; an author's heading inside a field goes below them."""
+    token = tokens[i]
+    if token.meta.get("ours") or i == 0:
+        return int(token.tag[1])
+    tag = f"h{min(6, max(int(token.tag[1]), level + 1))}"
+    token.tag = tokens[i + 2].tag = tag
+    return level
+
+
+def _unique(ident: str, seen: set[str]) -> str:
+    candidate, n = ident, 1
+    while candidate in seen:
+        n += 1
+        candidate = f"{ident}-{n}"
+    seen.add(candidate)
+    return candidate
+
+
+def _permalink(ident: str) -> list[Token]:
+    # Hidden from assistive technology: the heading's name stays its text.
+    link = Token("link_open", "a", 1, attrs={"class": "permalink", "href": f"#{ident}",
+                                               "aria-hidden": "true", "tabindex": "-1"})
+    return [Token("text", "", 0, content=" "), link, Token("text", "", 0, content="#"), Token("link_close", "a", -1)]
+
+
+_MD_HREF = re.compile(r"^((?:\.\./|[\w-]+/)*[\w-]+)\.md(#.*)?$")
+
+
+def _html_href(href: str) -> str:
+    match = _MD_HREF.match(href)
+    return f"{match.group(1)}.html{match.group(2) or ''}" if match else href
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:
+    label = tokens[idx].meta.get("label")
+    name = f'aria-labelledby="{escape(label)}"' if label else 'aria-label="Tabel"'
+    return f'<div class="table-scroll" role="region" tabindex="0" {name}>\n<table>\n'
+
+
+def _render_backref(self, tokens, idx, options, env) -> str:
+    ident = self.rules["footnote_anchor_name"](tokens, idx, options, env)
+    if tokens[idx].meta["subId"] > 0:
+        ident += ":" + str(tokens[idx].meta["subId"])
+    return f' <a href="#fnref{ident}" class="footnote-backref" aria-label="Tilbage til teksten">↩\ufe0e</a>'
+
+
+def _inline_text(token: Token) -> str:
+    """The readable text of an inline token (without permalinks and footnote marks)."""
+    parts, skip = [], 0
+    for child in token.children or []:
+        if child.type == "link_open" and child.attrGet("class") == "permalink":
+            skip = 1
+        elif child.type == "link_close" and skip:
+            skip = 0
+        elif not skip and child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif not skip and child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+# ------------------------------------------------------------------ HTML pages
+
+
+@functools.cache  # one per process: Jinja keeps compiled templates in its environment
+def _html_env() -> SandboxedEnvironment:
+    return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                                trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
+
+
+def _toc(tokens: list[Token]) -> list[dict]:
+    toc = [{"id": t.attrGet("id"), "title": t.meta.get("title", "")} for t in tokens
+           if t.type == "heading_open" and t.tag == "h2" and t.attrGet("id")]
+    if any(t.type == "footnote_block_open" for t in tokens):
+        toc.append({"id": "fodnoter", "title": "Fodnoter"})  # the heading our footnote renderer writes
+    return toc
+
+
+def _layout(env: SandboxedEnvironment, page: _Page, body: Markup, toc: list[dict]) -> str:
+    depth = page.path.count("/")
+    root = "../" * depth
+    context = {
+        "root": root, "title": page.title, "body": body, "toc": toc if page.doc else [],
+        "site_title": SITE_TITLE, "md_href": page.path.rsplit("/", 1)[-1] + ".md",
+        "kind": page.doc.source.kind if page.doc else ("saet" if page.site_set else "forside"),
+        "public": page.context.get("public", False), "crumbs": [], "nav": [], "set_title": None, "source": None,
+    }
+    if page.site_set is not None:
+        site_set = page.site_set
+        context["set_title"] = site_set.title
+        context["crumbs"] = [{"title": SITE_TITLE, "href": f"{root}index.html"}]
+        if page.doc is not None:
+            context["crumbs"].append({"title": site_set.title, "href": "index.html"})
+            context["source"] = f"{page.doc.source.set_name}/{page.doc.source.stem}.yaml"
+        context["nav"] = [{"title": "Oversigt", "href": "index.html", "current": page.doc is None}] + [
+            {"title": d.source.title, "href": f"{d.slug}.html", "current": d is page.doc} for d in site_set.docs]
+    return env.get_template("page.html.j2").render(context)

@@ -1,0 +1,247 @@
+"""Render: a document's model into its Word template with docxtpl.
+
+Jinja runs sandboxed with autoescape and StrictUndefined, so a value is always data: `&`, `<`
+or `{{ … }}` typed by an author come out literally. Rich text goes through a placeholder: the
+`md` filter leaves a marker paragraph that richtext.py replaces with real paragraphs, lists and
+footnotes after Jinja has run; the `billede` filter does the same for a `Picture` in the model
+(a chart, the organisation diagram).
+
+What depends only on the template (docxtpl's patched XML, the compiled Jinja template) is kept
+per process, keyed by the template's own text, so an edited template is never served stale.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import zipfile
+from pathlib import Path
+
+import docxtpl
+import jinja2
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml.ns import nsmap, qn
+from docx.shared import Cm
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from .. import danish
+from ..findings import os_reason
+from . import richtext
+from .figures.drawing import Picture
+from .template_cache import bytecode_cache, derived_text, from_source
+
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no author types them
+# Where a render's `md`/`billede` values are collected: a context name no template can spell,
+# because a Jinja name must be an identifier.
+_BLOCKS = f"{MARK_OPEN}blocks"
+# Paragraphs holding a marker, once each, in document order (an XPath node-set is ordered).
+_MARKED = etree.XPath(f'.//w:t[contains(., "{MARK_OPEN}")]/ancestor::w:p[1]', namespaces=nsmap)
+
+
+class TemplateProblem(Exception):
+    """The template, not the author's data, is at fault: a bad tag or a name the model lacks."""
+
+
+def _placeholder(context, value) -> str:
+    blocks = context[_BLOCKS]
+    blocks.append(value)
+    return f"{MARK_OPEN}{len(blocks) - 1}{MARK_CLOSE}"
+
+
+@jinja2.pass_context
+def _md(context, value) -> str:
+    return _placeholder(context, "" if value is None else str(value))
+
+
+@jinja2.pass_context
+def _billede(context, value) -> str:
+    if not isinstance(value, Picture):
+        raise TemplateProblem("filteret |billede kan kun bruges på et billede fra modellen")
+    return _placeholder(context, value)
+
+
+class _Environment(SandboxedEnvironment):
+    """The sandbox every template runs in; compiles each distinct template text once."""
+
+    def __init__(self, undefined):
+        # A loader that finds nothing: `{% include %}` or `{% import %}` in a template is an
+        # error, never a read of another file.
+        super().__init__(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None))
+        self.filters.update({
+            "tal": danish.number,
+            "procent": danish.percent,
+            "dato": danish.date_text,
+            "periode": danish.period,
+            "md": _md,
+            "billede": _billede,
+        })
+        # Keyed by the source text itself: a changed template is a new key. Compiling is most
+        # of docxtpl's work, and a build renders the same few templates many times; between
+        # runs the compiled code is kept on disk (template_cache.py).
+        self.bytecode_cache = bytecode_cache()
+        self._compiled = functools.lru_cache(maxsize=128)(functools.partial(from_source, self))
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals is None and template_class is None and isinstance(source, str):
+            return self._compiled(source)
+        return super().from_string(source, globals, template_class)
+
+
+@functools.cache
+def _strict_environment() -> _Environment:
+    """One per process: a compiled template holds no state of a render."""
+    return _Environment(jinja2.StrictUndefined)
+
+
+@functools.lru_cache(maxsize=128)
+def _patched(xml: str) -> str:
+    """docxtpl's clean-up of a part's XML before Jinja sees it: pure text, so kept by text, in
+    this process and between runs."""
+    return derived_text(f"docxtpl {docxtpl.__version__} patch_xml", xml, DocxTemplate(None).patch_xml)
+
+
+class _Template(DocxTemplate):
+    """docxtpl, with the template-only text work served from the per-process cache."""
+
+    def patch_xml(self, src_xml):
+        return _patched(src_xml)
+
+    def resolve_listing(self, xml):
+        # docxtpl turns tab, \a, newline and \f inside w:t into Word markup; with none of them in
+        # the XML its three nested regex passes change nothing.
+        if not any(c in xml for c in "\t\a\n\f"):
+            return xml
+        return super().resolve_listing(xml)
+
+
+def render_docx(template_path: Path, context: dict) -> bytes:
+    """Fill the template; return the .docx bytes (not yet normalised, see docx_package)."""
+    blocks: list = []
+    try:
+        template = _Template(str(template_path))
+        template.init_docx()  # read the package now, so a file that is no .docx is reported as such
+    except OSError as exc:
+        raise TemplateProblem(f"skabelonen {template_path.name} kan ikke læses ({os_reason(exc)})") from exc
+    except Exception as exc:  # python-docx raises several kinds (in English) for a file that is not a package
+        raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
+    try:
+        template.render({**context, _BLOCKS: blocks}, jinja_env=_strict_environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(f"skabelonen bruger et navn, som modellen ikke har: {exc.message}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"skabelonen har et ugyldigt felt (linje {exc.lineno} i den samlede tekst): {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem("skabelonen må ikke hente andre skabeloner ({% include %}, {% import %} "
+                              "eller {% extends %})") from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateProblem(f"skabelonen bruger noget, som sandkassen ikke tillader ({exc})") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
+    _expand_placeholders(template.docx, blocks)
+    _fit_grids(template.docx)
+    return _save_uncompressed(template.docx)
+
+
+class _StoredParts:
+    """Takes the place of python-docx's zip writer, which deflates every part."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self._archive = archive
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self._archive.writestr(pack_uri.membername, blob)
+
+
+def _save_uncompressed(document) -> bytes:
+    """What Document.save writes, as an uncompressed zip: docx_package.finalize compresses the
+    parts once (after python-docx's deflate it would inflate and deflate them all again)."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        writer = _StoredParts(archive)
+        # PackageWriter.write, with our writer: its steps are python-docx's own.
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+    return buffer.getvalue()
+
+
+def _expand_placeholders(document, blocks: list) -> None:
+    styles: dict = {}  # style lookups shared by every placeholder of this document
+    for p in _MARKED(document.element.body):
+        paragraph = Paragraph(p, document._body)
+        text = paragraph.text
+        if MARK_OPEN not in text:  # e.g. a marker inside a content control, not the paragraph's own text
+            continue
+        stripped = text.strip()
+        if not (stripped.startswith(MARK_OPEN) and stripped.endswith(MARK_CLOSE) and stripped.count(MARK_OPEN) == 1):
+            raise TemplateProblem("et felt med |md eller |billede skal stå alene i sit afsnit i skabelonen")
+        block = blocks[int(stripped[1:-1])]
+        if isinstance(block, Picture):
+            _insert_picture(paragraph, block)
+        else:
+            richtext.replace_placeholder(document, paragraph, richtext.parse(block), styles=styles)
+
+
+def _insert_picture(paragraph, picture: Picture) -> None:
+    for run in list(paragraph.runs):
+        run._r.getparent().remove(run._r)
+    paragraph.add_run().add_picture(io.BytesIO(picture.png), width=Cm(picture.width_cm))
+    doc_pr = paragraph._p.find(f".//{qn('wp:docPr')}")
+    if doc_pr is not None and picture.description:
+        doc_pr.set("descr", picture.description)  # alt text for screen readers
+
+
+def _fit_grids(document) -> None:
+    """Make each table's grid follow its cells' own widths.
+
+    docxtpl spreads all columns evenly when a `{%tc %}` loop adds cells, which squeezes a
+    budget's text columns; the template's cell widths say what the form wants.
+    """
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        grid = tbl.find(qn("w:tblGrid"))
+        if grid is None:
+            continue
+        widest = max(tbl.iter(qn("w:tr")), key=lambda tr: len(tr.findall(qn("w:tc"))), default=None)
+        if widest is None:
+            continue
+        widths = []
+        for tc in widest.findall(qn("w:tc")):
+            tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            if tc_w is None or tc_w.get(qn("w:type")) != "dxa" or span is not None:
+                break
+            widths.append(tc_w.get(qn("w:w")))
+        else:
+            for col in list(grid):
+                grid.remove(col)
+            for width in widths:
+                col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): width})
+                grid.append(col)
+
+
+def undeclared_names(template_path: Path, context: dict) -> list[str]:
+    """Every name or attribute the template uses that the model does not provide, quoted for a message."""
+    missing: list[str] = []
+
+    class Recording(jinja2.ChainableUndefined):
+        def __init__(self, hint=None, obj=jinja2.utils.missing, name=None, exc=None):
+            super().__init__(hint, obj, name, exc)
+            if name is not None:
+                if obj is jinja2.utils.missing:
+                    missing.append(f"'{name}'")
+                else:
+                    owner = {"str": "en tekst", "dict": "et afsnit", "list": "en liste"}.get(type(obj).__name__, "en værdi")
+                    missing.append(f"'{name}' (felt i {owner})")
+
+    env = _Environment(Recording)  # its own: Recording reports into this call's list
+    template = _Template(str(template_path))
+    top_level = template.get_undeclared_template_variables(jinja_env=env)
+    missing.extend(f"'{name}'" for name in sorted(top_level) if name not in context)
+    template.render({**context, _BLOCKS: []}, jinja_env=env, autoescape=True)
+    return sorted(set(missing))

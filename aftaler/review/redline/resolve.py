@@ -1,0 +1,108 @@
+"""Accept all or reject all: every tracked change resolved, as Word and LibreOffice do it."""
+from __future__ import annotations
+
+import re
+
+from .ooxml import (
+    DEL,
+    FN_REF,
+    INS,
+    NOT_PROPS,
+    PPR,
+    PPR_CHANGE,
+    RPR,
+    RUN_HOSTS,
+    TBL,
+    TR,
+    TRPR,
+    P,
+    R,
+    T,
+    _w,
+)
+from .package import _Package
+
+
+def accept_all(docx: bytes) -> bytes:
+    """Every insertion kept, every deletion gone: the NEW document's content."""
+    return _resolve_package(docx, accept=True)
+
+
+def reject_all(docx: bytes) -> bytes:
+    """Every insertion gone, every deletion back: the OLD document's content."""
+    return _resolve_package(docx, accept=False)
+
+
+def _resolve_package(docx: bytes, accept: bool) -> bytes:
+    pkg = _Package(docx)
+    story = re.compile(r"^word/(document|footnotes|endnotes|header\d*|footer\d*|comments)\.xml$")
+    for name in [n for n in pkg.names if story.match(n)]:
+        _resolve(pkg.root(name), accept)
+    fn_name = next((n for n in pkg.names if n == "word/footnotes.xml"), None)
+    if fn_name:  # a footnote whose reference went is gone too
+        used = {r.get(_w("id")) for r in pkg.root("word/document.xml").iter(FN_REF)}
+        notes = pkg.root(fn_name)
+        for fn in notes.findall(_w("footnote")):
+            if fn.get(_w("type")) is None and fn.get(_w("id")) not in used:
+                notes.remove(fn)
+    return pkg.save()
+
+
+def _resolve(root, accept: bool) -> None:
+    keep, drop = (INS, DEL) if accept else (DEL, INS)
+    for tr in list(root.iter(TR)):
+        tr_pr = tr.find(TRPR)
+        if tr_pr is not None and tr_pr.find(drop) is not None:
+            tr.getparent().remove(tr)
+        elif tr_pr is not None:
+            for mark in tr_pr.findall(keep):
+                tr_pr.remove(mark)
+    for tbl in list(root.iter(TBL)):
+        if tbl.find(TR) is None:
+            tbl.getparent().remove(tbl)
+    ends = [p for p in root.iter(P) if p.find(f"{PPR}/{RPR}/{drop}") is not None]
+    for el in list(root.iter(drop)):
+        if el.getparent().tag not in (RPR, TRPR, _w("numPr")):
+            el.getparent().remove(el)
+    for el in list(root.iter(keep)):
+        parent = el.getparent()
+        if parent.tag in (RPR, TRPR, _w("numPr")):
+            parent.remove(el)
+        else:
+            for child in list(el):
+                el.addprevious(child)
+            parent.remove(el)
+    for host in [h for h in root.iter(*RUN_HOSTS) if next(h.iter(R), None) is None]:
+        if host.getparent() is not None and host.getparent().tag != _w("sdt"):
+            host.getparent().remove(host)  # a link whose text went
+    if not accept:
+        for el in root.iter(_w("delText"), _w("delInstrText")):
+            el.tag = T if el.tag == _w("delText") else _w("instrText")
+    for change in list(root.iter(PPR_CHANGE, _w("rPrChange"))):
+        props = change.getparent()
+        if not accept:
+            former = change.find(props.tag)
+            for c in [c for c in props if c.tag not in NOT_PROPS and c is not change]:
+                props.remove(c)
+            for k, c in enumerate(list(former) if former is not None else []):
+                props.insert(k, c)
+        props.remove(change)
+    for p in reversed(ends):
+        _join_next(p, drop)
+
+
+def _join_next(p, drop: str) -> None:
+    """A removed paragraph mark: the paragraph's content moves into the next paragraph."""
+    rpr = p.find(f"{PPR}/{RPR}")
+    for mark in rpr.findall(drop):
+        rpr.remove(mark)
+    content = [c for c in p if c.tag != PPR]
+    following = p.getnext()
+    if following is not None and following.tag == P:
+        ppr = following.find(PPR)
+        at = 1 if ppr is not None else 0
+        for k, c in enumerate(content):
+            following.insert(at + k, c)
+        p.getparent().remove(p)
+    elif next(p.iter(R), None) is None and p.find(f"{PPR}/{_w('sectPr')}") is None:
+        p.getparent().remove(p)
