@@ -94,7 +94,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
             kept = site_manifests[folder].get("site", {})
             parts[folder] = SetSite({}, kept.get("summary", {"id": slugs[folder.name], "title": folder.name}),
                                     kept.get("search", "[]"))
-    site_files = assemble_site(list(parts.values()), public=public)
+    site_files = assemble_site(list(parts.values()), public=public, templates=project.site_templates)
 
     # 4. Write: each file to a temporary name, then renamed into place.
     written = []
@@ -175,7 +175,8 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
         queue = _render_order(documents)
         pages = [site_document(aset.name, doc) for doc in documents]
         status_page = status_site_document(aset, project)
-        part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public)
+        part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
+                               templates=project.site_templates)
         files, problems = _render_taken(aset, queue, project, revision, taken, from_end=True)
         for helper in helpers:
             their_files, their_problems = helper.result()

@@ -116,8 +116,8 @@ def _site_with_change_pages(changes: ChangeSet, outputs: dict, new_side: Side, p
         if new_set.name in changed and page:
             title, _, body = page.partition("\n")
             pages.append(SiteDocument(new_set.name, "aendringer", PAGE_NAME, title.lstrip("# ").strip(), {"tekst": body}))
-        parts.append(render_set_site(pages, slugs[new_set.name]))
-    return {f"site/{name}": data for name, data in assemble_site(parts).items()}
+        parts.append(render_set_site(pages, slugs[new_set.name], templates=project.site_templates))
+    return {f"site/{name}": data for name, data in assemble_site(parts, templates=project.site_templates).items()}
 
 
 def _redlines(aset: SetChanges, old_set, new_set, old_side: Side, new_side: Side, project: Project):

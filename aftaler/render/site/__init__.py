@@ -24,6 +24,7 @@ The modules, each with one job:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -64,23 +65,26 @@ class SetSite:
     search: str  # a JSON array of search entries (search.search_json)
 
 
-def render_site(documents: list[SiteDocument], *, public: bool = False) -> dict[str, bytes]:
-    """Every file of the site by relative posix path; `public` leaves out personal contact details."""
+def render_site(documents: list[SiteDocument], *, public: bool = False,
+                templates: tuple[Path, ...] = (TEMPLATES,)) -> dict[str, bytes]:
+    """Every file of the site by relative posix path; `public` leaves out personal contact details.
+    `templates`: the folders of page templates (Project.site_templates), the first that has one wins."""
     by_set: dict[str, list[SiteDocument]] = {}
     for doc in documents:
         by_set.setdefault(doc.set_name, []).append(doc)
     slugs = set_slugs(list(by_set))
-    return assemble_site([render_set_site(docs, slugs[name], public=public) for name, docs in by_set.items()],
-                         public=public)
+    return assemble_site([render_set_site(docs, slugs[name], public=public, templates=templates)
+                          for name, docs in by_set.items()], public=public, templates=templates)
 
 
-def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = False) -> SetSite:
+def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = False,
+                    templates: tuple[Path, ...] = (TEMPLATES,)) -> SetSite:
     """The pages of one set (its landing page and one page per document)."""
     site_set = _group_set(documents, slug, public)
-    md_env, html_env, md = _markdown_env(), _html_env(), _markdown()
+    md_env, html_env, md = _markdown_env(templates), _html_env(templates), _markdown()
     files: dict[str, bytes] = {}
     search: list[dict] = []
-    for page in _set_pages(site_set, public):
+    for page in _set_pages(site_set, public, templates):
         tokens = _render_page(page, md_env, html_env, md, files)
         if page.doc is not None:
             search += _search_entries(tokens, page)
@@ -89,17 +93,18 @@ def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = 
     return SetSite(files, _set_summary(site_set), search_json(search))
 
 
-def assemble_site(parts: list[SetSite], *, public: bool = False) -> dict[str, bytes]:
+def assemble_site(parts: list[SetSite], *, public: bool = False,
+                  templates: tuple[Path, ...] = (TEMPLATES,)) -> dict[str, bytes]:
     """The whole site from its sets' parts: their pages, the index page, search and assets."""
     parts = sorted(parts, key=lambda p: (p.summary["title"].casefold(), p.summary["id"]))
     files: dict[str, bytes] = {}
     for part in parts:
         files.update(part.files)
     index = _Page("index", SITE_TITLE, "index.md.j2", {"sets": [p.summary for p in parts], "public": public})
-    _render_page(index, _markdown_env(), _html_env(), _markdown(), files)
+    _render_page(index, _markdown_env(templates), _html_env(templates), _markdown(), files)
     files["assets/search-index.js"] = _search_script([p.search for p in parts])
     for name in ASSETS:
-        files[f"assets/{name}"] = (TEMPLATES / name).read_bytes()
+        files[f"assets/{name}"] = next(f / name for f in templates if (f / name).is_file()).read_bytes()
     return dict(sorted(files.items()))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -188,9 +189,9 @@ def _inline_text(token: Token) -> str:
 # ------------------------------------------------------------------ HTML pages
 
 
-@functools.cache  # one per process: Jinja keeps compiled templates in its environment
-def _html_env() -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+@functools.cache  # one per process and folders: Jinja keeps compiled templates in its environment
+def _html_env(templates: tuple[Path, ...] = (TEMPLATES,)) -> SandboxedEnvironment:
+    return SandboxedEnvironment(loader=FileSystemLoader(list(templates)), autoescape=True, undefined=StrictUndefined,
                                 trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
 
 

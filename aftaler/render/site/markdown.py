@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -100,9 +101,9 @@ def _link(text, href: str | None) -> MarkdownText:
     return MarkdownText(f"[{escape_md(text)}]({quote(str(href), safe=_HREF_SAFE)})")
 
 
-@functools.cache  # one per process: Jinja keeps compiled templates in its environment
-def _markdown_env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+@functools.cache  # one per process and folders: Jinja keeps compiled templates in its environment
+def _markdown_env(templates: tuple[Path, ...] = (TEMPLATES,)) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader(list(templates)), autoescape=False, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                                finalize=_finalize_md, bytecode_cache=bytecode_cache())
     # verbatim: for the output of our own macros only, never for a value from the model.

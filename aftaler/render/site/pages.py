@@ -4,6 +4,7 @@ document (each from its kind's template or the generic one), and the set's line 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...resources import packaged
@@ -70,14 +71,14 @@ def _reading_order(docs: list[SiteDocument]):
     return key
 
 
-def _set_pages(site_set: _Set, public: bool) -> list[_Page]:
+def _set_pages(site_set: _Set, public: bool, templates: tuple[Path, ...] = (TEMPLATES,)) -> list[_Page]:
     links = _links(site_set)
     pages = [_Page(f"{site_set.slug}/index", site_set.title, "saet.md.j2",
                    _landing_context(site_set, links, public), site_set)]
     for doc in site_set.docs:
         # A kind's page template is found by convention, like its Word template.
         own = f"{doc.source.kind}.md.j2"
-        template = own if (TEMPLATES / own).is_file() else "dokument.md.j2"
+        template = own if any((folder / own).is_file() for folder in templates) else "dokument.md.j2"
         context = {"m": doc.model, "title": doc.source.title, "links": links, "public": public}
         pages.append(_Page(f"{site_set.slug}/{doc.slug}", doc.source.title, template, context, site_set, doc))
     return pages
