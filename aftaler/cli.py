@@ -1,33 +1,56 @@
 """Command line: parse arguments, run a stage, report findings once, return the exit code.
 
-Exit codes: 0 success · 1 invalid input (the findings say where) · 2 usage error.
+Exit codes: 0 success · 1 invalid input (the findings say where) · 2 usage error (a path that
+does not exist, an option with a bad value, a port in use) · 3 a bug in aftaler.
 """
 from __future__ import annotations
 
+import difflib
+import errno
 import gc
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from . import reporters
+from . import cli_words, reporters
 from .build import pipeline
 from .project import Project, Repository, SettingsProblem, find_repository
 
+cli_words.install()  # before the commands below are declared: click reads some texts as they are
+
 FORMAT = click.option("--format", "fmt", type=click.Choice(sorted(reporters.REPORTERS)), default="text",
                       show_default=True, help="Hvordan fejl og advarsler skrives: text, json eller github.")
-PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
 
-def _template_overrides(values) -> dict:
+def _set_paths(ctx, param, values):
+    """PATHs must exist and be a folder or a .yaml file: anything else is a usage error (exit 2)."""
+    for path in values:
+        if path.is_file() and path.suffix != ".yaml":
+            raise click.BadParameter(f"'{path}' er hverken en aftalemappe eller en .yaml-fil", param=param)
+    return values
+
+
+PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True), callback=_set_paths,
+                       metavar="[STI]…")
+OTHER_TEMPLATES = ("status", "anmodning")  # Word files that are no document kind: the status note, the request
+
+
+def _template_overrides(values, project: Project) -> dict:
     overrides = {}
+    known = [*project.kinds(), *OTHER_TEMPLATES]
     for value in values:
         kind, sep, file = value.partition("=")
         if not sep or not kind or not file:
             raise click.BadParameter(f"'{value}' skal have formen ART=FIL, fx delaftale=skabeloner/lbf.docx",
                                      param_hint="--skabelon")
+        if kind not in known:
+            close = difflib.get_close_matches(kind, known, n=1)
+            raise click.BadParameter(f"ukendt dokumenttype '{kind}'" + (f"; mente du '{close[0]}'?" if close else
+                                     f"; kendte: {', '.join(known)}"), param_hint="--skabelon")
         if not Path(file).is_file():
             raise click.BadParameter(f"skabelonen '{file}' findes ikke", param_hint="--skabelon")
         overrides[kind] = Path(file)
@@ -40,7 +63,8 @@ def _repository() -> Repository:
 
 
 def _project(templates=()) -> Project:
-    return Project.for_repository(_repository(), _template_overrides(templates))
+    project = Project.for_repository(_repository())
+    return Project(project.layers, _template_overrides(templates, project)) if templates else project
 
 
 def _sets(paths) -> list[Path]:
@@ -48,8 +72,19 @@ def _sets(paths) -> list[Path]:
     return list(paths) or [_relative(_repository().agreements)]
 
 
-def _out(out_dir: Path | None) -> Path:
-    return out_dir if out_dir is not None else _relative(_repository().output)
+def _out(out_dir: Path | None, paths: list[Path] = ()) -> Path:
+    """The output folder: -o, or the repository's. Never a folder of sources: `-o ''` (the current
+    folder) or `-o agreements` would write Word files among the YAML they come from."""
+    if out_dir is not None and str(out_dir).strip() in ("", "."):
+        raise click.BadParameter("angiv en mappe, fx -o output", param_hint="-o/--output")
+    out_dir = out_dir if out_dir is not None else _relative(_repository().output)
+    target = out_dir.resolve()
+    for path in paths:
+        sources = path.resolve() if path.is_dir() else path.resolve().parent
+        if target == sources or target in sources.parents or (target / sources.name) == sources:
+            raise click.BadParameter(f"'{out_dir}' er eller rummer aftalemappen {path}; skriv output et andet sted, "
+                                     "fx -o output", param_hint="-o/--output")
+    return out_dir
 
 
 def _relative(path: Path) -> Path:
@@ -60,19 +95,43 @@ def _relative(path: Path) -> Path:
         return path
 
 
+def _editor_schema_warnings(project: Project) -> list:
+    """A warning when the editor's schemas (aftaler init) are not those of the installed toolkit."""
+    from .authoring.repository import stale_editor_schemas
+    from .findings import Position, display_path, warning
+    repository = _repository()
+    stale = stale_editor_schemas(repository, project)
+    if not stale:
+        return []
+    return [warning(Position(display_path(repository.editor_schemas)),
+                    f"skemaerne til editoren passer ikke til denne version af aftaler ({len(stale)} filer, fx "
+                    f"{stale[0]}); kør 'aftaler init' for at skrive dem igen", "skemaer")]
+
+
 def _report(result, fmt: str) -> int:
     stream = sys.stdout if fmt != "text" else sys.stderr
-    reporters.REPORTERS[fmt](result.findings, stream)
+    reporters.REPORTERS[fmt](result.findings, stream, written=result.written)
     return 0 if result.ok else 1
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TILVALG]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[TILVALG]",
+             subcommand_metavar="KOMMANDO [ARGUMENTER]…")
 @click.version_option(package_name="aftaler")
 @click.pass_context
 def cli(ctx):
     """aftaler: boligsociale aftaler skrevet som YAML → Landsbyggefondens Word-dokumenter.
 
-    PATH er en aftalemappe (agreements/amager) eller agreements/ med alle aftalesæt (standard).
+    STI er en aftalemappe (agreements/amager) eller en mappe af aftalesæt (standard: agreements/).
     """
     ctx.obj = find_repository(Path.cwd())
 
@@ -82,7 +141,10 @@ def cli(ctx):
 @FORMAT
 def validate(paths, fmt):
     """Kontrollér aftalerne (skema og regler på tværs af dokumenter) uden at skrive filer."""
-    result = pipeline.validate(_sets(paths), _project())
+    project = _project()
+    with _Progress("Kontrollerer aftalesæt") as progress:
+        result = pipeline.validate(_sets(paths), project, progress=progress)
+    result.findings += _editor_schema_warnings(project)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
         click.echo("Alle aftaler er gyldige.", err=True)
@@ -91,13 +153,13 @@ def validate(paths, fmt):
 
 @cli.command()
 @PATHS
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
               help="Mappen der skrives til; hvert aftalesæt får sin egen undermappe (standard: output/).")
 @click.option("--skabelon", "templates", multiple=True, metavar="ART=FIL",
               help="Brug en anden Word-skabelon for en dokumenttype, fx delaftale=lbf-delaftale.docx.")
 @click.option("--public", is_flag=True,
               help="Udelad kontaktpersoners navne, e-mails og telefonnumre på sitet, så det kan offentliggøres.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
               help="Hvor mange aftalesæt der bygges på én gang (standard: antal kerner).")
 @FORMAT
 def build(paths, out_dir, templates, public, jobs, fmt):
@@ -105,10 +167,10 @@ def build(paths, out_dir, templates, public, jobs, fmt):
 
     Kun aftalesæt, der er ændret siden sidste build, bygges igen.
     """
-    project, out_dir = _project(templates), _out(out_dir)
-    with _Progress() as progress:
-        result = pipeline.build(_sets(paths), out_dir, project, public=public,
-                                jobs=jobs, progress=progress)
+    project, sets = _project(templates), _sets(paths)
+    out_dir = _out(out_dir, sets)
+    with _Progress("Bygger aftalesæt") as progress:
+        result = pipeline.build(sets, out_dir, project, public=public, jobs=jobs, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
         message = f"{len(result.written)} filer bygget i {out_dir}/" if result.written else \
@@ -118,15 +180,21 @@ def build(paths, out_dir, templates, public, jobs, fmt):
 
 
 class _Progress:
-    """A progress bar on a terminal, once a build has more than a moment's work (over 2 sets)."""
+    """A progress bar on a terminal, shown once the work has taken more than a second and more
+    remains; nothing when output goes to a file or a pipe (CI logs stay clean)."""
+
+    AFTER = 1.0  # seconds
+
+    def __init__(self, label: str):
+        self.label = label
 
     def __enter__(self):
-        self.bar = None
+        self.bar, self.start = None, time.monotonic()
         return self
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None and total > 2 and sys.stderr.isatty():
-            self.bar = click.progressbar(length=total, label="Bygger aftalesæt", file=sys.stderr).__enter__()
+        if self.bar is None and done < total and time.monotonic() - self.start > self.AFTER and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr).__enter__()
         if self.bar is not None:
             self.bar.update(done - self.bar.pos)
 
@@ -137,15 +205,22 @@ class _Progress:
 
 @cli.command()
 @PATHS
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
               help="Mappen der bygges til (standard: output/).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="PORT",
               help="Porten sitet vises på (0: en ledig port).")
 @click.option("--public", is_flag=True, help="Som for build: udelad kontaktoplysninger.")
 def serve(paths, out_dir, port, public):
     """Byg, vis sitet på http://127.0.0.1:PORT/, og byg igen, hver gang en fil gemmes."""
     from .build import watch
-    project_paths, out_dir, project = _sets(paths), _out(out_dir), _project()
+    project_paths, project = _sets(paths), _project()
+    out_dir = _out(out_dir, project_paths)
+    try:  # the port first: a port in use is said before minutes of building
+        server = watch.start_server(out_dir / "site", port)
+    except OSError as exc:
+        reason = "er optaget af et andet program" if exc.errno == errno.EADDRINUSE else "kan ikke bruges"
+        raise click.BadParameter(f"porten {port} {reason}; vælg en anden, fx --port {port + 1}, eller --port 0",
+                                 param_hint="--port")
 
     def rebuild():
         result = pipeline.build(project_paths, out_dir, Project(project.layers), public=public)
@@ -155,7 +230,6 @@ def serve(paths, out_dir, port, public):
 
     rebuild()
     (out_dir / "site").mkdir(parents=True, exist_ok=True)
-    server = watch.start_server(out_dir / "site", port)
     click.echo(f"Sitet vises på http://127.0.0.1:{server.server_address[1]}/ — gem en fil for at bygge igen; "
                "Ctrl+C stopper.", err=True)
     try:
@@ -165,22 +239,22 @@ def serve(paths, out_dir, port, public):
 
 
 @cli.command()
-@click.argument("kind")
-@click.argument("name")
-@click.option("--areas", help="Indsatsområder adskilt af komma, fx beskaeftigelse,kriminalitetsforebyggelse.")
-@click.option("--fra", help="Aftalens startdato, fx '1. januar 2026'.")
-@click.option("--til", help="Aftalens slutdato, fx '31. december 2029'.")
+@click.argument("kind", metavar="ART")
+@click.argument("name", metavar="NAVN")
+@click.option("--areas", metavar="OMRÅDER", help="Indsatsområder adskilt af komma, fx beskaeftigelse,kriminalitetsforebyggelse.")
+@click.option("--fra", metavar="DATO", help="Aftalens startdato, fx '1. januar 2026'.")
+@click.option("--til", metavar="DATO", help="Aftalens slutdato, fx '31. december 2029'.")
 @click.option("--part", "parties", multiple=True, metavar="NAVN:TYPE",
               help="En part, fx 'Boligforeningen X:boligorganisation' eller 'Y Kommune:kommune'. Gentag for flere.")
-@click.option("--mappe", "parent", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("--mappe", "parent", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
               help="Mappen aftalesættet oprettes i (standard: agreements/).")
 def new(kind, name, areas, fra, til, parties, parent):
-    """Opret et nyt aftalesæt af typen KIND (fx lbf) med navnet NAME, klar til at udfylde."""
+    """Opret et nyt aftalesæt af arten ART (fx lbf) med navnet NAVN, klar til at udfylde."""
     from .authoring import scaffold
     project, parent = _project(), _out_sets(parent)
     kinds = scaffold.scaffold_kinds(project)
     if kind not in kinds:
-        raise click.BadParameter(f"ukendt type '{kind}'; mulige: {', '.join(kinds)}", param_hint="KIND")
+        raise click.BadParameter(f"ukendt type '{kind}'; mulige: {', '.join(kinds)}", param_hint="ART")
     catalogue = project.catalogues()[max(project.catalogues())]
     areas = areas or _ask("Indsatsområder (adskilt af komma: " + ", ".join(a["id"] for a in catalogue["indsatsomraader"]) + ")", "--areas")
     fra = fra or _ask("Aftalen gælder fra (fx 1. januar 2026)", "--fra")
@@ -206,7 +280,7 @@ def new(kind, name, areas, fra, til, parties, parent):
     result = pipeline.validate([folder], project)
     reporters.text(result.findings, sys.stderr)
     click.echo(f"Oprettet {folder}/ med {len(files)} filer. Udfyld felterne markeret UDFYLD, og kør "
-               f"'python build.py validate {folder}'.", err=True)
+               f"'{_typed_command()} validate {folder}'.", err=True)
     sys.exit(0 if result.ok else 1)
 
 
@@ -227,18 +301,18 @@ def _ask(question: str, option: str) -> str:
 
 
 @cli.command()
-@click.argument("old")
-@click.argument("new", required=False)
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.argument("old", metavar="GAMMEL")
+@click.argument("new", required=False, metavar="[NY]")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[STI]…")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
               help="Skriv redlines (.docx), ændringssiden og evt. anmodningen om godkendelse i denne mappe.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Rapportens form: text (med farver på en terminal) eller json.")
 def diff(old, new, paths, out_dir, fmt):
-    """Vis hvad der er ændret fra OLD til NEW, og hvem der skal godkende det.
+    """Vis hvad der er ændret fra GAMMEL til NY, og hvem der skal godkende det.
 
-    OLD og NEW er git-revisioner (et commit, et tag, HEAD~1) eller mapper; uden NEW sammenlignes med
-    arbejdskopien. Exitkode: 0 ingen ændringer, 1 ændringer, 2 fejl.
+    GAMMEL og NY er git-revisioner (et commit, et tag, HEAD~1) eller mapper; uden NY sammenlignes
+    med arbejdskopien. Exitkode: 0 ingen ændringer, 1 ændringer, 2 fejl.
     """
     from .review.command import run_diff
     sys.exit(run_diff(old, new, list(paths), out_dir, fmt, sys.stdout, _project(), _sets(())[0]))
@@ -246,15 +320,17 @@ def diff(old, new, paths, out_dir, fmt):
 
 @cli.command()
 @PATHS
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
               help="Mappen der skrives til; hvert aftalesæt får DIR/<sæt>/status.docx (standard: output/).")
 @click.option("--year", "year", type=click.IntRange(1900, 2100), default=None, metavar="ÅR",
               help="Det sidste år, der tælles med (standard: det seneste år med målinger).")
 @FORMAT
 def status(paths, out_dir, year, fmt):
     """Skriv statusnotatet: hver indikator over for baseline, mål og kommunen, med grafer."""
-    out_dir = _out(out_dir)
-    result = pipeline.status(_sets(paths), out_dir, _project(), year)
+    sets = _sets(paths)
+    out_dir = _out(out_dir, sets)
+    with _Progress("Skriver statusnotater") as progress:
+        result = pipeline.status(sets, out_dir, _project(), year, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
         click.echo(f"{len(result.written)} statusnotat(er) skrevet i {out_dir}/", err=True)
@@ -262,8 +338,8 @@ def status(paths, out_dir, year, fmt):
 
 
 @cli.command("check-template")
-@click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option("--kind", "kind_name", required=True, help="Dokumenttypen skabelonen er til, fx delaftale.")
+@click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False), metavar="SKABELON")
+@click.option("--kind", "kind_name", required=True, metavar="ART", help="Dokumenttypen skabelonen er til, fx delaftale.")
 @click.option("--saet", "set_path", type=click.Path(path_type=Path, file_okay=False), default=Path("agreements/amager"),
               show_default=True, help="Aftalesættet hvis model skabelonen prøves mod.")
 def check_template(template, kind_name, set_path):
@@ -276,39 +352,78 @@ def check_template(template, kind_name, set_path):
     sys.exit(_report(result, "text") if result.findings else 0)
 
 
-# click's own usage messages, in the words authors read everywhere else (Danish).
-_USAGE = [
-    (r"No such command '(.+)'\.", lambda m: f"ukendt kommando '{m[1]}'; kommandoerne er: {', '.join(sorted(cli.commands))}"),
-    (r"No such option:? '?([^'\s]+?)'?\.?(?: Did you mean '?([^'?\s]+)'?\?)?$",
-     lambda m: f"ukendt tilvalg '{m[1]}'" + (f"; mente du '{m[2]}'?" if m[2] else "")),
-    (r"'(.*)' is not one of (.+)\.", lambda m: f"'{m[1]}' er ikke en af {m[2].replace(', ', ', ')}"),
-    (r"'(.*)' is not a valid integer( range)?\.", lambda m: f"'{m[1]}' er ikke et helt tal"),
-    (r"(\S+) is not in the range (.+)\.", lambda m: f"{m[1]} ligger ikke i intervallet {m[2]}"),
-    (r"Directory '(.*)' is a file\.", lambda m: f"'{m[1]}' er en fil, ikke en mappe"),
-    (r"File '(.*)' does not exist\.", lambda m: f"filen '{m[1]}' findes ikke"),
-    (r"Path '(.*)' does not exist\.", lambda m: f"'{m[1]}' findes ikke"),
-    (r"Missing argument '(.+)'\.", lambda m: f"mangler argumentet {m[1]}"),
-    (r"Missing option '(.+)'\.", lambda m: f"mangler tilvalget {m[1]}"),
-    (r"Option '(.+)' requires an argument\.", lambda m: f"tilvalget {m[1]} skal have en værdi"),
-    (r"Got unexpected extra arguments? \((.+)\)", lambda m: f"uventede argumenter: {m[1]}"),
-]
+@cli.command()
+@click.option("--pakke", "package", metavar="KRAV",
+              help="Hvordan CI installerer aftaler, fx 'aftaler @ git+https://…@v0.2.0' (standard: aftaler==VERSION).")
+@click.option("--pre-commit-repo", "pre_commit_repo", metavar="URL",
+              help="Lad pre-commit hente aftaler fra dette repository i stedet for den installerede.")
+@click.option("--rev", metavar="TAG", help="Versionen af aftaler pre-commit henter (med --pre-commit-repo).")
+@click.option("--overskriv", "overwrite", is_flag=True, help="Skriv også filer, der findes i forvejen, forfra.")
+def init(package, pre_commit_repo, rev, overwrite):
+    """Gør mappen til et aftalerepository: indstillinger, skemaer til editoren, pre-commit og CI.
+
+    Kan køres igen, fx efter en opdatering af aftaler: skemaerne skrives forfra, andre filer, der
+    findes i forvejen, bliver stående (undtagen med --overskriv).
+    """
+    import subprocess
+
+    from .authoring.repository import init_files
+    from .build.atomic import write_atomic
+    repository = _repository()
+    if repository.settings_file is None and not (repository.root / ".git").exists():
+        repository = Repository(Path.cwd().resolve())  # outside any repository: this folder becomes one
+    planned = init_files(repository, Project.for_repository(repository), package=package,
+                         pre_commit_repo=pre_commit_repo, rev=rev, overwrite=overwrite)
+    for item in planned:
+        if item.action != "uændret":
+            item.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(item.path, item.data)
+    repository.agreements.mkdir(parents=True, exist_ok=True)
+    changed = [item for item in planned if item.action != "uændret"]
+    for item in changed:
+        click.echo(f"{item.action:9} {_relative(item.path)}", err=True)
+    if (repository.root / ".git").exists():
+        # textconv is per clone (not in the repository): the Python that runs this command
+        subprocess.run(["git", "config", "diff.docx.textconv", f'"{sys.executable}" -m aftaler tekst'],
+                       cwd=repository.root, check=False, capture_output=True)
+    click.echo(f"{_relative(repository.root) if repository.root != Path.cwd().resolve() else '.'} er et aftalerepository "
+               f"({len(changed)} filer skrevet). Opret et aftalesæt med '{_typed_command()} new lbf NAVN'.", err=True)
+
+
+@cli.command()
+@click.argument("document", type=click.Path(path_type=Path, exists=True, dir_okay=False), metavar="DOKUMENT.docx")
+def tekst(document):
+    """Skriv et Word-dokuments tekst (til git diff: se docs/git.md)."""
+    from .review.docx2txt import main as docx2txt
+    sys.exit(docx2txt([str(document)]))
 
 
 def _usage_message(exc: click.UsageError) -> str:
-    import re
-    if isinstance(exc, click.MissingParameter) and exc.param is not None:
-        kind = "argumentet" if isinstance(exc.param, click.Argument) else "tilvalget"
-        return f"mangler {kind} {exc.param.human_readable_name}"
-    message = exc.format_message() if not isinstance(exc, click.BadParameter) else exc.message
-    for pattern, danish in _USAGE:
-        match = re.search(pattern, message)
-        if match:
-            message = danish(match)
-            break
-    if isinstance(exc, click.BadParameter) and exc.param is not None:
-        hint = exc.param_hint or "/".join(getattr(exc.param, "opts", []) or [exc.param.name or ""])
-        message = f"ugyldig værdi for {hint}: {message}"
-    return message
+    """click's message (in Danish, cli_words.py), shaped as the tool's other messages: an option
+    is named as typed (-o/--output), an argument's own message says it all, and an unknown
+    command comes with the list of commands."""
+    if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter) and exc.param is not None:
+        message = re.sub(r"^(Filen|Stien|Mappen) '", lambda m: f"{m[1].lower()} '", exc.message).rstrip(".")
+        if isinstance(exc.param, click.Argument):
+            return message
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else "/".join(exc.param.opts)
+        return f"ugyldig værdi for {hint}: {message}"
+    message = exc.format_message().replace(". mente du", "; mente du").replace(". (mente du", "; (mente du")
+    if message.startswith("ukendt kommando") and exc.ctx is not None:
+        commands = getattr(exc.ctx.command, "commands", {})
+        message = message.rstrip(".") + f"; kommandoerne er: {', '.join(sorted(commands))}"
+    return message.rstrip(".")
+
+
+def _typed_command() -> str:
+    """How the user runs the tool, for messages that say what to run next."""
+    return "python build.py" if _program_name() == "build.py" else "aftaler"
+
+
+def _program_name() -> str:
+    """The name the user typed: build.py in this repository, aftaler where it is installed."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "build.py" if name == "build.py" else "aftaler"
 
 
 def run() -> None:
@@ -326,15 +441,17 @@ def run() -> None:
 
 
 def main(argv=None) -> int:
+    cli_words.install()
+    program = _program_name()
     try:
-        cli.main(args=argv, prog_name="build.py", standalone_mode=False)
+        cli.main(args=argv, prog_name=program, standalone_mode=False)
     except SettingsProblem as exc:  # aftaler.toml cannot be used
         reporters.text([exc.finding], sys.stderr)
         return 1
     except click.exceptions.Exit as exc:  # --help, --version
         return exc.exit_code
     except click.UsageError as exc:
-        command = exc.ctx.command_path if exc.ctx else "build.py"
+        command = exc.ctx.command_path if exc.ctx else program
         click.echo(f"{command}: fejl: {_usage_message(exc)}\nSe '{command} --help'.", err=True)
         return 2
     except click.Abort:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TextIO
 
 from .findings import ERROR, Finding
 
 
-def text(findings: list[Finding], stream: TextIO) -> None:
+def text(findings: list[Finding], stream: TextIO, written=()) -> None:
     """`path:line:col: fejl: message`, one per line, then a count."""
     for f in findings:
         stream.write(f"{f.position}: {f.severity}: {f.message}\n")
@@ -17,13 +18,15 @@ def text(findings: list[Finding], stream: TextIO) -> None:
         stream.write(f"{errors} fejl, {warnings} {'advarsel' if warnings == 1 else 'advarsler'}\n")
 
 
-def as_json(findings: list[Finding], stream: TextIO) -> None:
-    json.dump({"fejl": sum(f.severity == ERROR for f in findings),
-               "fund": [f.as_dict() for f in findings]}, stream, ensure_ascii=False, indent=2)
+def as_json(findings: list[Finding], stream: TextIO, written=()) -> None:
+    """The findings with their counts, and the files the command wrote (as posix paths)."""
+    errors = sum(f.severity == ERROR for f in findings)
+    json.dump({"fejl": errors, "advarsler": len(findings) - errors, "fund": [f.as_dict() for f in findings],
+               "skrevet": [Path(p).as_posix() for p in written]}, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
 
 
-def github(findings: list[Finding], stream: TextIO) -> None:
+def github(findings: list[Finding], stream: TextIO, written=()) -> None:
     """GitHub Actions workflow commands: annotations on the changed lines of a pull request."""
     for f in findings:
         level = "error" if f.severity == ERROR else "warning"

@@ -96,12 +96,12 @@ def test_usage_errors_exit_2(run):
     assert run("check-template")[0] == 2
 
 
-def test_missing_folder_is_an_input_error(run, tmp_path):
+def test_missing_folder_is_a_usage_error_naming_it(run, tmp_path):
     code, _, err = run("validate", tmp_path / "findes-ikke")
-    assert code == 1 and "mappen findes ikke" in err
+    assert code == 2 and f"stien '{tmp_path / 'findes-ikke'}' findes ikke" in err
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "check-template"])
 def test_help_on_every_command(run, command):
     code, out, _ = run(command, "--help")
-    assert code == 0 and "Usage" in out
+    assert code == 0 and out.startswith("Brug: ") and "Tilvalg:" in out

@@ -36,7 +36,8 @@ from .freshness import source_revision, sources_hash
 # used, so that a build with nothing to do (and `validate`) starts in a fraction of a second.
 
 
-def load_and_validate(paths: list[Path], project: Project) -> tuple[list[AgreementSet], list[Finding]]:
+def load_and_validate(paths: list[Path], project: Project, progress=None) -> tuple[list[AgreementSet], list[Finding]]:
+    """Every set under `paths`, loaded and checked; `progress(done, total)` after each set."""
     from ..check.validate import validate_set
     folders, findings = find_sets(paths)
     sets = []
@@ -45,11 +46,13 @@ def load_and_validate(paths: list[Path], project: Project) -> tuple[list[Agreeme
         findings += problems
         findings += validate_set(aset, project)
         sets.append(aset)
+        if progress:
+            progress(len(sets), len(folders))
     return sets, sorted(set(findings))
 
 
-def validate(paths: list[Path], project: Project) -> Result:
-    _, findings = load_and_validate(paths, project)
+def validate(paths: list[Path], project: Project, progress=None) -> Result:
+    _, findings = load_and_validate(paths, project, progress)
     return Result(findings)
 
 
@@ -279,7 +282,7 @@ class _Helper:
         self._results.close()
 
 
-def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None) -> Result:
+def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None, progress=None) -> Result:
     """A status note per set that has a strategic agreement: `out_dir/<set>/status.docx`.
 
     Like `build`: everything is read, checked and rendered before anything is written.
@@ -290,7 +293,9 @@ def status(paths: list[Path], out_dir: Path, project: Project, year: int | None 
     if has_errors(findings):
         return Result(findings)
     outputs = {}
-    for aset in sets:
+    for done, aset in enumerate(sets, 1):
+        if progress:
+            progress(done - 1, len(sets))
         if aset.one("samarbejdsaftale") is None:
             findings.append(warning(Position(display_path(aset.folder)), "aftalesættet har ingen strategisk "
                                     "samarbejdsaftale og dermed ingen indikatorer; intet statusnotat", "status"))
