@@ -81,8 +81,8 @@ def _out(out_dir: Path | None, paths: list[Path] = ()) -> Path:
     target = out_dir.resolve()
     for path in paths:
         sources = path.resolve() if path.is_dir() else path.resolve().parent
-        if target == sources or target in sources.parents or (target / sources.name) == sources:
-            raise click.BadParameter(f"'{out_dir}' er eller rummer aftalemappen {path}; skriv output et andet sted, "
+        if target == sources or sources in target.parents or (target / sources.name) == sources:
+            raise click.BadParameter(f"'{out_dir}' ville skrive i aftalemappen {path}; skriv output et andet sted, "
                                      "fx -o output", param_hint="-o/--output")
     return out_dir
 

@@ -26,15 +26,25 @@ def as_json(findings: list[Finding], stream: TextIO, written=()) -> None:
     stream.write("\n")
 
 
+def _escape_data(text: str) -> str:
+    """A workflow command's message: %, CR and LF escaped, so one finding is one annotation."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property value (file=, title=): also ':' and ',' that end it."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def github(findings: list[Finding], stream: TextIO, written=()) -> None:
     """GitHub Actions workflow commands: annotations on the changed lines of a pull request."""
     for f in findings:
         level = "error" if f.severity == ERROR else "warning"
-        where = f"file={f.position.path}"
+        where = f"file={_escape_property(str(f.position.path))}"
         if f.position.line:
             where += f",line={f.position.line},col={f.position.column}"
-        message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        stream.write(f"::{level} {where}::{message}\n")
+        where += f",title={_escape_property('aftaler ' + ('fejl' if level == 'error' else 'advarsel'))}"
+        stream.write(f"::{level} {where}::{_escape_data(f.message)}\n")
 
 
 REPORTERS = {"text": text, "json": as_json, "github": github}

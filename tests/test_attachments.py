@@ -96,8 +96,8 @@ def test_amager_milestones_run_in_time_order(built):
 
 def test_iso_dates_are_shown_in_danish(small_set, tmp_path):
     edit(small_set / "milepaelsplan.yaml", "tidspunkt: 15. marts 2024", "tidspunkt: 2024-03-15")
-    assert main(["build", str(small_set), "-o", str(tmp_path)]) == 0
-    text = all_text(tmp_path / "lille" / "milepaelsplan.docx")
+    assert main(["build", str(small_set), "-o", str(tmp_path / "ud")]) == 0
+    text = all_text(tmp_path / "ud" / "lille" / "milepaelsplan.docx")
     assert "15. marts 2024" in text and "2024-03-15" not in text
 
 
@@ -119,8 +119,8 @@ def test_kommissorium_takes_name_and_tasks_from_the_agreement(built, small_set, 
     small = all_text(built["tests/sets/lille"] / "kommissorium.docx")
     assert "Kommissorium for Bestyrelsen" in small and "Følge op på mål" in small and "Bestyrelsen har 4 pladser:" in small
     edit(small_set / "kommissorium.yaml", "moeder:\n", "opgaver:\n  - Godkende årsplanen\nmoeder:\n")
-    assert main(["build", str(small_set), "-o", str(tmp_path)]) == 0
-    own = all_text(tmp_path / "lille" / "kommissorium.docx")
+    assert main(["build", str(small_set), "-o", str(tmp_path / "ud")]) == 0
+    own = all_text(tmp_path / "ud" / "lille" / "kommissorium.docx")
     assert "Godkende årsplanen" in own and "Følge op på mål" not in own
 
 

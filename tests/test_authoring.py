@@ -134,7 +134,22 @@ def test_github_annotations(run, small_set):
     edit(small_set / "samarbejdsaftale.yaml", "beboere: 1234", "beboere: mange")
     code, out, _ = run("validate", small_set, "--format", "github")
     assert code == 1
-    assert out.startswith("::error file=") and ",line=20,col=12::" in out
+    assert out.startswith("::error file=") and ",line=20,col=12,title=aftaler fejl::" in out
+
+
+def test_github_annotations_escape_what_would_end_a_property_or_a_line():
+    import io
+
+    from aftaler.findings import Position, error
+    from aftaler.reporters import github
+
+    stream = io.StringIO()
+    path = "a,b:c\n::error file=forged.yaml::x%"
+    github([error(Position(path, 3, 4), "linje 1\nlinje 2 100%")], stream)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1
+    assert lines[0] == ("::error file=a%2Cb%3Ac%0A%3A%3Aerror file=forged.yaml%3A%3Ax%25,line=3,col=4,"
+                        "title=aftaler fejl::linje 1%0Alinje 2 100%25")
 
 
 def test_serve_rebuilds_on_save(small_set, tmp_path):
