@@ -183,17 +183,20 @@ class _Progress:
     """A progress bar on a terminal, shown once the work has taken more than a second and more
     remains; nothing when output goes to a file or a pipe (CI logs stay clean)."""
 
-    AFTER = 1.0  # seconds
-
     def __init__(self, label: str):
         self.label = label
+        # Seconds before it shows; AFTALER_FREMSKRIDT_EFTER changes it (0: at once, as the tests use).
+        try:
+            self.after = float(os.environ.get("AFTALER_FREMSKRIDT_EFTER", "1"))
+        except ValueError:
+            self.after = 1.0
 
     def __enter__(self):
         self.bar, self.start = None, time.monotonic()
         return self
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None and done < total and time.monotonic() - self.start > self.AFTER and sys.stderr.isatty():
+        if self.bar is None and done < total and time.monotonic() - self.start >= self.after and sys.stderr.isatty():
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr).__enter__()
         if self.bar is not None:
             self.bar.update(done - self.bar.pos)

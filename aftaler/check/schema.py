@@ -6,8 +6,12 @@ translating jsonschema's English text), and placed with the source's positions.
 from __future__ import annotations
 
 import difflib
+import functools
+import json
 import re
+from dataclasses import dataclass, field
 
+import fastjsonschema
 import jsonschema
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
@@ -39,18 +43,75 @@ FORMATS = jsonschema.FormatChecker(["email"])
 FORMATS.checks("dato")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
 
 
-def make_validator(schema: dict, schema_documents: dict[str, dict]) -> Draft7Validator:
+@dataclass
+class SchemaValidator:
+    """A kind's schema, checked two ways. fastjsonschema compiles the schema to Python code and
+    answers "valid or not" ≈50× faster than jsonschema, but stops at the first error with English
+    text; so it only lets a valid document through, and an invalid one (or any doubt: it is
+    stricter about e-mail addresses) is checked again by jsonschema, whose errors we explain."""
+
+    full: Draft7Validator
+    name: str
+    schema_documents: dict[str, dict] = field(repr=False)
+
+    @functools.cached_property
+    def fast(self):
+        return _compiled(self.name, self.schema_documents)
+
+    def is_valid(self, data) -> bool:
+        try:
+            self.fast(data, custom_formats=_FAST_FORMATS)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+
+def make_validator(schema: dict, schema_documents: dict[str, dict]) -> SchemaValidator:
     """A draft-07 validator whose relative refs ('_faelles.schema.json#/…') resolve by file name."""
     registry = Registry().with_resources(
         (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in schema_documents.items())
-    return StrictValidator(schema, registry=registry, format_checker=FORMATS)
+    name = next((n for n, doc in schema_documents.items() if doc is schema), None)
+    if name is None:  # a schema of its own (a part of one, in the tests): compiled beside the files
+        name, schema_documents = "<skema>", {**schema_documents, "<skema>": schema}
+    return SchemaValidator(StrictValidator(schema, registry=registry, format_checker=FORMATS), name, schema_documents)
 
 
-def check(source: Source, validator: Draft7Validator) -> list[Finding]:
+def check(source: Source, validator: SchemaValidator) -> list[Finding]:
+    if validator.is_valid(source.data):
+        return []
     findings = []
-    for err in validator.iter_errors(source.data):
-        findings.extend(_explain(err, source, validator))
+    for err in validator.full.iter_errors(source.data):
+        findings.extend(_explain(err, source, validator.full))
     return sorted(set(findings))
+
+
+_FAST_FORMATS = {"dato": lambda value: parse_date(value) is not None}
+
+
+def _compiled(name: str, schema_documents: dict[str, dict]):
+    """fastjsonschema's validate function for one schema file. Generating the code costs ≈40 ms a
+    schema, so the code is kept in the template cache, keyed by every schema file's text."""
+    from ..render.template_cache import derived_text
+
+    documents = {n: _absolute_refs(doc, n) for n, doc in schema_documents.items()}
+    source = json.dumps({"schema": name, "documents": documents}, sort_keys=True, ensure_ascii=False)
+    code = derived_text(f"fastjsonschema {fastjsonschema.VERSION} draft-07", source, lambda _: fastjsonschema.compile_to_code(
+        documents[name], handlers={"aftaler": lambda uri: documents[uri.partition(":")[2].partition("#")[0]]},
+        formats=_FAST_FORMATS, use_default=False, detailed_exceptions=False))
+    namespace: dict = {}
+    exec(compile(code, f"<skema {name}>", "exec"), namespace)  # our own schema's code, generated above
+    return namespace["validate"]
+
+
+def _absolute_refs(node, document: str):
+    """Every $ref as 'aftaler:<file>#<pointer>', so fastjsonschema resolves it by file name."""
+    if isinstance(node, dict):
+        return {key: (f"aftaler:{value.partition('#')[0] or document}#{value.partition('#')[2]}"
+                      if key == "$ref" and isinstance(value, str) else _absolute_refs(value, document))
+                for key, value in node.items()}
+    if isinstance(node, list):
+        return [_absolute_refs(item, document) for item in node]
+    return node
 
 
 def _explain(err, source: Source, validator) -> list[Finding]:
