@@ -152,6 +152,11 @@ def text(changes: ChangeSet, approvals: list[ApprovalItem], stream: TextIO, colo
             write("\n" + style(f"{aset.name}: Budgettets virkning (hele 1.000 kr.)", bold=True) + "\n")
             for line in _budget_lines(aset.budget, aset.names):
                 write(f"  {line}\n")
+        if aset.staff:
+            write("\n" + style(f"{aset.name}: Medarbejderressourcer flyttet mellem indsatsområder (hele 1.000 kr.)",
+                                bold=True) + "\n")
+            for line in staff_lines(aset):
+                write(f"  {line}\n")
         own = [a for a in approvals if a.set == aset.name]
         if own:
             write("\n" + style(f"{aset.name}: Godkendelse", bold=True) + "\n")
@@ -183,6 +188,17 @@ def _detail(change: Change, color: bool) -> str:
     if change.operation == CHANGED:
         return f"{value_text(change.old)} → {value_text(change.new)}"
     return ""
+
+
+def staff_lines(aset: SetChanges) -> list[str]:
+    """One line per staff member and area whose share changed: the share and its salary, old → new."""
+    return [f"{s.title}, {aset.names.get(s.area, s.area)}: {_share(s.share_old)} → {_share(s.share_new)} "
+            f"(løn {number(s.cost_old)} → {number(s.cost_new)}, {signed(s.cost_new - s.cost_old)})"
+            for s in aset.staff]
+
+
+def _share(value: float) -> str:
+    return f"{danish.number(value) if value != int(value) else int(value)} %"
 
 
 def _budget_lines(effect: BudgetEffect, names: dict) -> list[str]:
@@ -288,6 +304,10 @@ def _approval_dict(item: ApprovalItem) -> dict:
         "kilde": rule.source if rule else None, "oekonomi": item.economy,
         "delaftalens_tekst": item.own_rule_text or None, "beskrivelse": approval_line(item),
         "aendringer": [c.label for c in item.changes],
+        "lbf_midler": item.lbf_money,
+        "medarbejdere": [{"medarbejder": m.staff, "titel": m.title, "indsatsomraade": m.area,
+                          "andel_foer": m.share_old, "andel_efter": m.share_new,
+                          "loen_foer": m.cost_old, "loen_efter": m.cost_new} for m in item.staff],
     }
 
 
@@ -322,6 +342,15 @@ def markdown(changes: ChangeSet, approvals: list[ApprovalItem], old_name: str, n
             out.append("")
         if aset.budget and aset.budget.changed:
             out += _md_budget(aset.budget)
+        if aset.staff:
+            out += ["## Medarbejderressourcer flyttet mellem indsatsområder", "",
+                    "| Medarbejder | Indsatsområde | Andel før | Andel efter | Løn før | Løn efter | Forskel |",
+                    "|---|---|--:|--:|--:|--:|--:|"]
+            out += [f"| {escape_md(s.title)} | {escape_md(aset.names.get(s.area, s.area))} | {_share(s.share_old)} | "
+                    f"{_share(s.share_new)} | {number(s.cost_old)} | {number(s.cost_new)} | {signed(s.cost_new - s.cost_old)} |"
+                    for s in aset.staff]
+            out += ["", "Beløb i hele 1.000 kr.: medarbejderens løn i hele perioden efter budgettets lønlinjer, "
+                    "gange andelen.", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

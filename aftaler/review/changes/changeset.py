@@ -121,6 +121,8 @@ class SetChanges:
     budget: BudgetEffect | None
     catalogue: dict = field(repr=False, default_factory=dict)  # the funding round's (approval rules)
     names: dict = field(repr=False, default_factory=dict)  # ids → names, for labels in reports
+    staff: list = field(default_factory=list)  # staff.StaffEffect: shares and costs moved between areas
+    staff_areas: dict = field(repr=False, default_factory=dict)  # staff id → its areas in either version
 
     @property
     def changed(self) -> bool:
