@@ -401,6 +401,28 @@ def tekst(document):
     sys.exit(docx2txt([str(document)]))
 
 
+@cli.command("check-word")
+@click.argument("document", type=click.Path(path_type=Path, exists=True, dir_okay=False), metavar="DOKUMENT.docx")
+@click.argument("set_folder", type=click.Path(path_type=Path, exists=True, file_okay=False), required=False,
+                metavar="[SÆT]")
+@FORMAT
+def check_word(document, set_folder, fmt):
+    """Sammenlign en Word-fil fra aftaler (evt. rettet i Word) med aftalesættets YAML.
+
+    Hver forskel vises ved den YAML-fil:linje:kolonne, teksten kommer fra, eller som 'ikke fra
+    YAML' for formularens egen tekst; sporede ændringer og kommentarer vises også. SÆT er
+    aftalesættets mappe (standard: den, filen blev bygget fra, i repositoryets aftalemappe).
+    Afslutter med 0, når filen er som bygget, og 1, når den afviger.
+    """
+    from .findings import Result
+    from .review.checkword import check_word as check
+    checked = check(document, set_folder, _relative(_repository().agreements), _project())
+    code = _report(Result(checked.findings), fmt)
+    if code == 0 and fmt == "text":
+        click.echo(f"{document} er som bygget fra YAML'en ({checked.compared_with}).", err=True)
+    sys.exit(code)
+
+
 def _usage_message(exc: click.UsageError) -> str:
     """click's message (in Danish, cli_words.py), shaped as the tool's other messages: an option
     is named as typed (-o/--output), an argument's own message says it all, and an unknown
