@@ -515,12 +515,14 @@ def test_not_a_git_repository(tmp_path, monkeypatch, capsys):
     assert report["fund"][0]["besked"].startswith("revisionen 'HEAD~1' kan ikke slås op: mappen er ikke i et git-arkiv")
 
 
-def test_path_missing_at_the_revision(small_repo, monkeypatch):
+def test_a_set_new_since_the_revision_is_reported_as_added(small_repo, monkeypatch):
     shutil.copytree(SETS / "lille", small_repo / "aftaler/ny")
     code, out = diff(small_repo, monkeypatch, "start", None, paths=[Path("aftaler/ny")])
-    assert code == 2
-    [finding] = json.loads(out)["fund"]
-    assert finding["fil"] == "aftaler/ny" and finding["besked"] == "stien findes ikke i revisionen 'start'"
+    assert code == 1
+    [aset] = json.loads(out)["saet"]
+    assert aset["navn"] == "ny" and {d["status"] for d in aset["dokumenter"]} == {ADDED}
+    assert "samarbejdsaftale" in {a["dokument"] for a in aset["godkendelse"]}
+    assert all(a["klasse"] for a in aset["godkendelse"])  # every kind of the round has its rule
 
 
 def test_invalid_source_at_a_revision_is_reported_at_its_place(small_repo, monkeypatch, capsys):
