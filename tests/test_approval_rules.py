@@ -103,3 +103,19 @@ def test_the_report_shows_staff_moved_as_a_table_and_lbf_as_approver(versions, c
     assert "Boligsocial medarbejder 4, Beskæftigelse: 75 % → 50 %" in out
     assert "Landsbyggefonden skal godkende ændringerne i Delaftale for indsatsområdet Beskæftigelse" in out
     assert "Bydelsbestyrelsen skal godkende ændringerne i Delaftale for indsatsområdet Sammenhængskraft" in out
+
+
+def test_formatting_alone_is_said_to_be_formatting(versions, capsys, monkeypatch):
+    from aftaler.cli import main
+
+    old, new = versions
+    edit(new / "samarbejdsaftale.yaml", "**Samspil mellem bydelsbestyrelse og følgegruppe.**",
+         "Samspil mellem bydelsbestyrelse og følgegruppe.")
+    monkeypatch.chdir(old.parent.parent)
+    assert main(["diff", "gammel/amager", "ny/amager", "--format", "json"]) == 1
+    import json
+    report = json.loads(capsys.readouterr().out)
+    [change] = [c for d in report["saet"][0]["dokumenter"] for c in d["aendringer"]]
+    assert change["kun_formatering"] is True and change["ord"] == []
+    assert main(["diff", "gammel/amager", "ny/amager"]) == 1
+    assert "kun formatering: Organisering" in capsys.readouterr().out

@@ -19,6 +19,7 @@ from .changes import (
 )
 
 LBF = "lbf-godkendelse"
+NONE = "ingen"  # a rule's action when nobody approves: the document changes only in its order
 LBF_MONEY = "lbf-midler"  # a rule's `naar`: the change moves LBF's total or its share of an area
 ANY_DOCUMENT = "alle"  # a rule's `dokument` that governs every kind
 STAFF = ("organisering", "medarbejdere")  # where staff time is shared out (delaftale content)
@@ -68,6 +69,10 @@ class ApprovalItem:
         return self.rule is not None and self.rule.approver == "Landsbyggefonden"
 
 
+ORDER_ONLY = Rule("ingen-godkendelse", ANY_DOCUMENT, NONE, "", "Kun rækkefølgen er ændret; indholdet er det samme, "
+                  "så ændringen skal ikke godkendes, men Word-filen ændres og uploades igen.", "aftaler")
+
+
 def rules(catalogue: dict) -> list[Rule]:
     """The round's rules, in the order they are tried."""
     section = catalogue.get("godkendelse") or {}
@@ -114,11 +119,20 @@ def classify(changes: SetChanges) -> list[ApprovalItem]:
             if line not in item.budget_lines:
                 item.budget_lines.append(line)
 
+    for doc in changes.documents:
+        if doc.changes and not doc.content_changed:
+            # Only the order changed: the Word file shows it, but there is nothing to approve.
+            owner = item_for(*_budget_owner(doc.changes[0].path, group_owner)) if doc.kind == BUDGET \
+                else item_for(doc.kind, doc.area)
+            owner.changes += [c for c in doc.changes if c not in owner.changes]
+
     round_rules = rules(changes.catalogue)
     for item in items.values():
         item.economy = max(economy(item.budget_groups, item.budget_lines), *(s.economy for s in item.staff), 0)
         item.lbf_money = max((abs(a.diff) for a in _lbf_amounts(item)), default=0)
-        item.rule = next((r for r in round_rules if r.applies(item)), None)
+        item.rule = next((r for r in round_rules if r.applies(item)), None) \
+            if any(c.content for c in item.changes) or item.budget_groups or item.budget_lines or item.staff \
+            else ORDER_ONLY
         doc = changes.document(item.document)
         if item.kind == DELAFTALE and doc is not None and doc.data.get("revision"):
             item.own_rule_text = plain_value(doc.data["revision"])

@@ -16,7 +16,7 @@ from ..project import Project
 from ..render import docx_package
 from ..render.site import escape_md
 from ..render.word import render_docx
-from .approval import APPROVAL, ApprovalItem
+from .approval import APPROVAL, NONE, ApprovalItem
 from .changes import (
     ADDED,
     CHANGED,
@@ -30,9 +30,16 @@ from .changes import (
     ChangeSet,
     SetChanges,
     item_name,
+    word_diff,
 )
 
 VERB = {ADDED: "tilføjet", REMOVED: "fjernet", CHANGED: "ændret", MOVED: "flyttet"}
+FORMATTING_ONLY = "kun formatering"
+
+
+def verb(change: Change) -> str:
+    """What happened, in the report's words: a change of look alone says so."""
+    return FORMATTING_ONLY if change.formatting_only else VERB[change.operation]
 CONTEXT_WORDS = 8  # words kept on each side of a change in a long text; the rest is "…"
 ELLIPSIS = "…"
 
@@ -108,7 +115,7 @@ def _counts(changes: ChangeSet) -> tuple[int, int, int]:
 
 def summary(changes: ChangeSet) -> str:
     content, documents, moved = _counts(changes)
-    if not changes.changed:
+    if not changes.changed or not content:
         return "Ingen ændringer i indholdet" + (f" ({moved} flytning{'er' if moved != 1 else ''} uden indholdsændring)."
                                                  if moved else ".")
     text = f"{content} ændring{'er' if content != 1 else ''} i {documents} dokument{'er' if documents != 1 else ''}"
@@ -119,6 +126,8 @@ def approval_line(item: ApprovalItem) -> str:
     if item.rule is None:
         return f"{item.subject}: kataloget har ingen godkendelsesregel for denne dokumenttype"
     who = item.rule.approver
+    if item.rule.action == NONE:
+        return f"{item.subject}: ingen godkendelse (kun rækkefølgen er ændret)"
     if item.rule.action == APPROVAL:
         head = f"{who[:1].upper()}{who[1:]} skal godkende ændringerne i {item.subject}"
     else:
@@ -143,7 +152,7 @@ def text(changes: ChangeSet, approvals: list[ApprovalItem], stream: TextIO, colo
             write("\n" + style(f"{aset.name}: {doc.title} ({doc.document}.yaml)", bold=True) + "\n")
             for change in doc.changes:
                 where = f"{change.position}: " if change.position else ""
-                head = f"{where}{VERB[change.operation]}: {change.label}"
+                head = f"{where}{verb(change)}: {change.label}"
                 write(style(head, fg="yellow" if change.operation == MOVED else None) + "\n")
                 detail = _detail(change, color)
                 if detail:
@@ -173,9 +182,11 @@ def _detail(change: Change, color: bool) -> str:
     """Beneath a change: the words (red struck out, green underlined; [-…-] {+…+} when piped), or figures."""
     if change.operation == MOVED:
         return f"{change.moved_from} → {change.moved_to}" + ("" if change.content else " (ingen indholdsændring)")
-    if change.words:
+    if change.words or change.formatting_only:
+        # formatting alone: the Markdown as written, where the words are the same
+        pieces = word_diff(change.old, change.new) if change.formatting_only else change.words
         parts = []
-        for op, words in _shortened(change.words):
+        for op, words in _shortened(pieces):
             if op == DELETED:
                 parts.append(click.style(words, fg="red", strikethrough=True) if color else f"[-{words}-]")
             elif op == INSERTED:
@@ -257,7 +268,7 @@ def _change_dict(c: Change) -> dict:
         "foer": _plain_json(c.old), "efter": _plain_json(c.new), "foer_tekst": before, "efter_tekst": after,
         "forskel": c.difference, "ord": [{"handling": w.op, "tekst": w.text} for w in c.words],
         "indhold": c.content, "flyttet_fra": c.moved_from or None, "flyttet_til": c.moved_to or None,
-        "id": c.item_id,
+        "id": c.item_id, "kun_formatering": c.formatting_only,
     }
 
 
@@ -337,7 +348,7 @@ def markdown(changes: ChangeSet, approvals: list[ApprovalItem], old_name: str, n
                 continue
             out += [f"## {escape_md(doc.title)}", ""]
             for change in doc.changes:
-                out.append(f"- **{escape_md(VERB[change.operation])}:** {escape_md(change.label)}"
+                out.append(f"- **{escape_md(verb(change))}:** {escape_md(change.label)}"
                            + (f" — {_md_detail(change)}" if _md_detail(change) else ""))
             out.append("")
         if aset.budget and aset.budget.changed:
