@@ -252,7 +252,7 @@ def test_a_fifo_in_place_of_the_build_manifest_does_not_hang_the_freshness_check
 def test_a_list_longer_than_the_bound_is_refused(work, capsys):
     path = work / "lille/samarbejdsaftale.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "ekstra:\n" + "  - x\n" * (MAX_ITEMS + 1), encoding="utf-8")
-    refused(capsys, work, "samarbejdsaftale.yaml", "  - x", r"listen har .* punkter; højst", commands=("validate",))
+    refused(capsys, work, "samarbejdsaftale.yaml", "- x", r"listen har .* punkter; højst", commands=("validate",))
 
 
 # 3. Silent data loss on the input side -----------------------------------------------------------
@@ -299,6 +299,7 @@ def test_a_set_of_only_yml_files_in_a_folder_of_sets_is_reported(work, capsys):
 @pytest.mark.parametrize("label", ["kilde", "a-1"])
 def test_a_footnote_defined_twice_is_an_error_at_the_second(work, capsys, label):
     path = work / "lille/samarbejdsaftale.yaml"
+    replace(path, "[^kilde]", f"[^{label}]")
     replace(path, "[^kilde]", f"[^{label}]")
     replace(path, f"    [^{label}]: Boligsociale data, 2023.",
             f"    [^{label}]: Boligsociale data, 2023.\n\n    Mere tekst.\n\n    [^{label}]:  Den anden.")
@@ -352,7 +353,7 @@ def test_after_a_good_build_the_file_checks_still_run(work, capsys, change):
 
 # 5. Positions and words that mislead -------------------------------------------------------------
 
-@pytest.mark.parametrize("reference", ['"bo-a\\n"', "|\n        bo-a\n      navn: x"])
+@pytest.mark.parametrize("reference", ['"bo-a\\n"', "|\n        bo-a"])
 def test_a_reference_with_a_trailing_newline_does_not_pass_the_id_pattern(work, capsys, reference):
     replace(work / "lille/samarbejdsaftale.yaml", "      boligorganisation: bo-a\n      lejemaal: 1056",
             f"      boligorganisation: {reference}\n      lejemaal: 1056")

@@ -317,7 +317,7 @@ def _check_text(node, value: str, name: bool, source: Source, findings: list) ->
     if found is None:
         return
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    if node.style is None and "\n" not in value[: found[0]]:  # a plain scalar: the character's own column
+    if not node.style and "\n" not in value[: found[0]]:  # a plain scalar: the character's own column
         column += found[0]
     findings.append(error(Position(source.display, line, column), found[1], "tegn"))
 
