@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from . import cli_words, reporters
+from .characters import printable
 from .build import pipeline
 from .project import Project, Repository, SettingsProblem, find_repository
 
@@ -173,8 +174,8 @@ def build(paths, out_dir, templates, public, jobs, fmt):
         result = pipeline.build(sets, out_dir, project, public=public, jobs=jobs, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
-        message = f"{len(result.written)} filer bygget i {out_dir}/" if result.written else \
-            f"Intet at bygge: {out_dir}/ er opdateret."
+        message = f"{len(result.written)} filer bygget i {printable(out_dir)}/" if result.written else \
+            f"Intet at bygge: {printable(out_dir)}/ er opdateret."
         click.echo(message, err=True)
     sys.exit(code)
 
@@ -477,7 +478,7 @@ def main(argv=None) -> int:
         return exc.exit_code
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else program
-        click.echo(f"{command}: fejl: {_usage_message(exc)}\nSe '{command} --help'.", err=True)
+        click.echo(f"{command}: fejl: {printable(_usage_message(exc))}\nSe '{command} --help'.", err=True)
         return 2
     except click.Abort:
         click.echo("Afbrudt.", err=True)

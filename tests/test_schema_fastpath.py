@@ -84,3 +84,12 @@ def _replace(node, steps, value):
         return {**node, key: _replace(node[key], steps[1:], value)}
     index = steps[0] % len(node)
     return [*node[:index], _replace(node[index], steps[1:], value), *node[index + 1:]]
+
+
+def test_patterns_end_where_jsonschema_ends_them():
+    """'$' ends the text for both (ECMA's reading): an id with a final newline is refused by both."""
+    source = next(s for _, s in _sources() if s.kind == "delaftale")
+    validator = PROJECT.validators["delaftale"]
+    document = _replace(source.data, [], source.data)
+    document = {**document, "aktiviteter": [{**document["aktiviteter"][0], "id": "bo-a\n"}, *document["aktiviteter"][1:]]}
+    assert validator.is_valid(document) is False and _agree(validator, document) is True

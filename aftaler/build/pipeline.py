@@ -25,7 +25,7 @@ from ..findings import (
     os_reason,
     warning,
 )
-from ..load.sets import AgreementSet, find_sets, load_set
+from ..load.sets import AgreementSet, find_sets, load_set, scan_set
 from ..project import Project
 from ..slugs import set_slugs
 from . import freshness
@@ -99,6 +99,10 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     folders, findings = find_sets(paths)
     findings += [error(Position(str(f)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
                  for f in folders if f.name == SITE]
+    # The checks on the files themselves (links out of the set, FIFOs, names) run for every set,
+    # also those the content key says are up to date: skipping work must not skip a check.
+    for folder in folders:
+        findings += scan_set(folder)[1]
     if has_errors(findings):
         return Result(findings)
     fingerprint = freshness.toolkit_fingerprint(project, {"public": public})

@@ -17,6 +17,7 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from ..characters import unseen, visible
 from ..danish import parse_date
 from ..findings import Finding, error
 from ..load.source import Source
@@ -36,8 +37,33 @@ def _is_number(checker, value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+@functools.lru_cache(maxsize=None)
+def ecma_pattern(pattern: str) -> re.Pattern:
+    """A schema's pattern as ECMA-262 reads it: `$` is the end of the text. (Python's `$` also
+    matches before a final newline, so 'bo-a\\n' would pass '^[a-z0-9-]*$'.)"""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(r"\Z" if char == "$" and not in_class else char)
+        i += 1
+    return re.compile("".join(out))
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 _TYPES = Draft7Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
-StrictValidator = jsonschema.validators.extend(Draft7Validator, type_checker=_TYPES)
+StrictValidator = jsonschema.validators.extend(Draft7Validator, validators={"pattern": _pattern}, type_checker=_TYPES)
 
 FORMATS = jsonschema.FormatChecker(["email"])
 FORMATS.checks("dato")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
@@ -104,10 +130,13 @@ def _compiled(name: str, schema_documents: dict[str, dict]):
 
 
 def _absolute_refs(node, document: str):
-    """Every $ref as 'aftaler:<file>#<pointer>', so fastjsonschema resolves it by file name."""
+    """Every $ref as 'aftaler:<file>#<pointer>', so fastjsonschema resolves it by file name, and
+    every pattern as jsonschema here reads it (ECMA's `$`, see ecma_pattern)."""
     if isinstance(node, dict):
         return {key: (f"aftaler:{value.partition('#')[0] or document}#{value.partition('#')[2]}"
-                      if key == "$ref" and isinstance(value, str) else _absolute_refs(value, document))
+                      if key == "$ref" and isinstance(value, str) else
+                      ecma_pattern(value).pattern if key == "pattern" and isinstance(value, str) else
+                      _absolute_refs(value, document))
                 for key, value in node.items()}
     if isinstance(node, list):
         return [_absolute_refs(item, document) for item in node]
@@ -118,7 +147,8 @@ def _explain(err, source: Source, validator) -> list[Finding]:
     path = tuple(err.absolute_path)
     field = _field_name(err, validator, path)
     kind = err.validator
-    value = err.instance
+    value = visible(err.instance) if isinstance(err.instance, str) else err.instance
+    hidden = _hidden(err.instance)
     at = source.position(path)
 
     if kind in ("anyOf", "oneOf") and err.context:
@@ -161,15 +191,15 @@ def _explain(err, source: Source, validator) -> list[Finding]:
     if kind == "const":
         return [error(at, f"{field} skal være '{err.validator_value}'", "skema")]
     if kind == "format" and err.validator_value == "dato":
-        return [error(at, DATE_MESSAGE.format(field=field, value=value), "dato")]
+        return [error(at, DATE_MESSAGE.format(field=field, value=value) + hidden, "dato")]
     if kind == "format":
-        return [error(at, f"{field} er '{value}', som ikke er en gyldig {err.validator_value}", "skema")]
+        return [error(at, f"{field} er '{value}', som ikke er en gyldig {err.validator_value}{hidden}", "skema")]
     if kind == "pattern":
         if "anuar" in err.validator_value:
-            return [error(at, DATE_MESSAGE.format(field=field, value=value), "dato")]
+            return [error(at, DATE_MESSAGE.format(field=field, value=value) + hidden, "dato")]
         if err.validator_value.startswith("^[a-z0-9]"):
-            return [error(at, f"{field} '{value}' må kun indeholde små bogstaver a-z, cifre og bindestreg", "id")]
-        return [error(at, f"{field} er '{value}', som ikke har den rigtige form", "skema")]
+            return [error(at, f"{field} '{value}' må kun indeholde små bogstaver a-z, cifre og bindestreg{hidden}", "id")]
+        return [error(at, f"{field} er '{value}', som ikke har den rigtige form{hidden}", "skema")]
     if kind in ("minimum", "exclusiveMinimum"):
         sign = "mindst" if kind == "minimum" else "større end"
         return [error(at, f"{field} skal være {sign} {_num(err.validator_value)}, ikke {_num(value)}", "skema")]
@@ -199,6 +229,15 @@ def _explain(err, source: Source, validator) -> list[Finding]:
     if kind == "propertyNames":
         return [error(at, f"{field}: feltnavnet '{value}' er ikke tilladt her", "skema")]
     return [error(at, f"{field} er ugyldig ({kind})", "skema")]
+
+
+def _hidden(value) -> str:
+    """'; der står U+00A0 (hårdt mellemrum), som ligner et almindeligt tegn' for a value with
+    characters the author cannot see, so a refused date does not look valid."""
+    found = unseen(value) if isinstance(value, str) else []
+    if not found:
+        return ""
+    return f"; der står tegn, der ikke kan ses eller ligner almindelige tegn: {', '.join(found)} — skriv værdien om"
 
 
 def _field_name(err, validator, path: tuple) -> str:
