@@ -316,7 +316,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, Finding | None]:
                          "kodning")
 
 
-_SUSPECT = re.compile("^[ ]*\t|[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]", re.M)
+_TAB_INDENT = re.compile("^[ ]*\t", re.M)
 
 
 def _check_characters(text: str, display: str) -> list[Finding]:
@@ -324,8 +324,8 @@ def _check_characters(text: str, display: str) -> list[Finding]:
     found before YAML reads the file, which would count U+2028 or a lone CR as a line break and
     report in English."""
     findings = []
-    if not _SUSPECT.search(text):  # one pass over the text; line by line only to say where
-        return findings
+    if not _TAB_INDENT.search(text) and not characters.REFUSED.search(text.replace("\r\n", "\n")):
+        return findings  # one pass over the text; line by line only to say where
     for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
