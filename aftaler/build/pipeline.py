@@ -169,7 +169,7 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
         helpers = [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
     try:
         from ..check.validate import validate_set
-        findings += validate_set(aset, project)
+        findings += validate_set(aset, project, for_upload=True)
         if has_errors(findings):
             return findings, {}, None
         from ..render.site import render_set_site, site_document
