@@ -14,6 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..check.catalogue import SET_CATALOGUE, set_catalogue_files
 from ..load.sets import AgreementSet
 from ..load.source import MAX_BYTES
 from ..project import Project
@@ -38,8 +39,9 @@ def toolkit_fingerprint(project: Project, options: dict) -> str:
 
 def set_key(folder: Path, fingerprint: str, revision: dict) -> str:
     digest = hashlib.sha256(f"{fingerprint}\0{revision['commit']}\0{revision['date'].isoformat()}".encode())
-    for path in sorted(folder.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0")
+    own = [(f"{SET_CATALOGUE}/{p.name}", p) for p in set_catalogue_files(folder)]  # the set's own round data
+    for name, path in [(p.name, p) for p in sorted(folder.glob("*.yaml"))] + own:
+        digest.update(name.encode() + b"\0")
         try:
             with path.open("rb") as handle:  # in blocks, and no further than the loader would read
                 for block in iter(lambda: handle.read(1 << 20), b""):

@@ -328,12 +328,15 @@ def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], 
 def render_documents(aset: AgreementSet, documents: list, project: Project,
                      revision: dict) -> tuple[dict[str, bytes], list[Finding]]:
     """The model.DocumentModel list of a set rendered into its templates."""
+    from ..check.catalogue import template_for
+    from ..model.documents import set_context
     from ..render import docx_package
     from ..render.word import TemplateProblem, render_docx
     outputs, findings = {}, []
+    catalogue = set_context(aset, project)["catalogue"] if documents else None
     for doc in documents:
         source, kind, model = doc.source, doc.kind, doc.model
-        template = project.template(kind.name)
+        template = template_for(project, kind.name, catalogue)  # the round's own layout, if it has one
         if template is None:
             continue
         try:

@@ -117,3 +117,13 @@ def required_documents(aset: AgreementSet, catalogue: dict, *, for_upload: bool)
                                      f"{kind}.schema.json), som puljen {catalogue['pulje']} kræver blandt "
                                      f"aftaledokumenterne{when}", REQUIRED_DOCUMENT_RULE))
     return findings
+
+
+def template_for(project: Project, kind: str, catalogue: dict | None) -> Path | None:
+    """The Word template of `kind` in the set's round: `formular.<kind>.skabelon` names a template
+    of the round's own layout (templates/<skabelon>.docx); without one, the kind's own. A
+    template given with --skabelon for the kind wins over both."""
+    form = ((catalogue or {}).get("formular") or {}).get(kind) or {}
+    if kind in project.template_overrides or not form.get("skabelon"):
+        return project.template(kind)
+    return project.template(form["skabelon"])
