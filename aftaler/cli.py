@@ -252,14 +252,19 @@ def serve(paths, out_dir, port, public):
               help="En part, fx 'Boligforeningen X:boligorganisation' eller 'Y Kommune:kommune'. Gentag for flere.")
 @click.option("--mappe", "parent", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
               help="Mappen aftalesættet oprettes i (standard: agreements/).")
-def new(kind, name, areas, fra, til, parties, parent):
+@click.option("--pulje", "round_", metavar="PULJE", default=None,
+              help="Landsbyggefondens pulje, fx 2015-18 (standard: den nyeste, der er et katalog for).")
+def new(kind, name, areas, fra, til, parties, parent, round_):
     """Opret et nyt aftalesæt af arten ART (fx lbf) med navnet NAVN, klar til at udfylde."""
     from .authoring import scaffold
     project, parent = _project(), _out_sets(parent)
     kinds = scaffold.scaffold_kinds(project)
     if kind not in kinds:
         raise click.BadParameter(f"ukendt type '{kind}'; mulige: {', '.join(kinds)}", param_hint="ART")
-    catalogue = project.catalogues()[max(project.catalogues())]
+    known_rounds = scaffold.rounds(project)
+    if round_ is not None and round_ not in known_rounds:
+        raise click.BadParameter(f"ukendt pulje '{round_}'; mulige: {', '.join(known_rounds)}", param_hint="--pulje")
+    catalogue = project.catalogues()[round_ or max(known_rounds)]
     areas = areas or _ask("Indsatsområder (adskilt af komma: " + ", ".join(a["id"] for a in catalogue["indsatsomraader"]) + ")", "--areas")
     fra = fra or _ask("Aftalen gælder fra (fx 1. januar 2026)", "--fra")
     til = til or _ask("Aftalen gælder til (fx 31. december 2029)", "--til")
@@ -274,7 +279,7 @@ def new(kind, name, areas, fra, til, parties, parent):
     folder = parent / scaffold.slug(name)
     files, findings = scaffold.scaffold(kind, name, folder, areas=[a.strip() for a in areas.split(",") if a.strip()],
                                         fra=fra, til=til, parties=pairs, project=project,
-                                        schemas=_editor_schemas(project))
+                                        schemas=_editor_schemas(project), round_=round_)
     if findings:
         reporters.text(findings, sys.stderr)
         sys.exit(1)

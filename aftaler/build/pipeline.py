@@ -205,7 +205,7 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
         helpers = [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
     try:
         from ..check.validate import validate_set
-        findings += validate_set(aset, project)
+        findings += validate_set(aset, project, for_upload=True)
         if has_errors(findings):
             return findings, {}, None
         from ..render.site import render_set_site, site_document
@@ -364,12 +364,15 @@ def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], 
 def render_documents(aset: AgreementSet, documents: list, project: Project,
                      revision: dict) -> tuple[dict[str, bytes], list[Finding]]:
     """The model.DocumentModel list of a set rendered into its templates."""
+    from ..check.catalogue import template_for
+    from ..model.documents import set_context
     from ..render import docx_package
     from ..render.word import TemplateProblem, render_docx
     outputs, findings = {}, []
+    catalogue = set_context(aset, project)["catalogue"] if documents else None
     for doc in documents:
         source, kind, model = doc.source, doc.kind, doc.model
-        template = project.template(kind.name)
+        template = template_for(project, kind.name, catalogue)  # the round's own layout, if it has one
         if template is None:
             continue
         try:

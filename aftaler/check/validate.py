@@ -11,14 +11,19 @@ from ..findings import Finding, Position, error, has_errors, warning
 from ..load.sets import AgreementSet
 from ..model.documents import set_context
 from ..project import Project
+from .catalogue import required_documents, set_round
 from .schema import check as check_schema
 
 PLACEHOLDER = "UDFYLD"  # what `new` writes where text is still to come
 
 
-def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
+def validate_set(aset: AgreementSet, project: Project, *, for_upload: bool = False) -> list[Finding]:
+    """Every finding of the set. `for_upload`: the set's files are being built for LBF, so a
+    missing agreement document is an error, not a warning (check/catalogue.py)."""
     kinds = project.kinds()
-    findings: list[Finding] = []
+    # The schemas are checked with the ids of the set's own funding round (its catalogue).
+    catalogue, findings = set_round(aset, project)
+    validators = project.round_validators(catalogue)
     valid = []
     for source in aset.sources:
         if source.data is None:
@@ -28,7 +33,7 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
             findings.append(error(Position(source.display, 1, 1),
                                   f"ukendt dokumenttype '{source.kind}'; kendte typer: {', '.join(kinds)}", "skema-linje"))
             continue
-        problems = check_schema(source, project.validators[kind.name])
+        problems = check_schema(source, validators[kind.name])
         findings.extend(problems)
         if not has_errors(problems):
             valid.append(source)
@@ -44,6 +49,7 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
         module = kinds[source.kind].module
         if module is not None and hasattr(module, "check"):
             findings.extend(module.check(source, aset, context))
+    findings.extend(required_documents(aset, context["catalogue"], for_upload=for_upload))
     findings.extend(unfinished(valid))
     return sorted(set(findings))
 

@@ -55,7 +55,7 @@ def check(source, aset, context) -> list[Finding]:
     if agreement is None:
         return findings
     start, end = period_bounds(agreement.data["periode"])
-    expense_types = {t["nr"] for t in catalogue["udgiftstyper"]}
+    expense_types = {t["nr"] for t in catalogue.get("udgiftstyper") or []}
     areas_with_delaftale = {d.data["indsatsomraade"] for d in aset.of_kind("delaftale")}
 
     for gpath, group in each(source, "grupper"):
@@ -106,13 +106,13 @@ def check(source, aset, context) -> list[Finding]:
 def _check_totals(source, aset, context) -> list[Finding]:
     result = model(source, aset, context)
     totals = result["total"]
-    rules = context["catalogue"]["regler"]
+    rules = context["catalogue"].get("regler") or {}
     findings = []
     if totals["balance"] != 0:
         findings.append(error(source.position(("grupper",), key=True),
                               f"budgettets balance er {danish.number(totals['balance'])}; den skal være 0", "balance"))
-    minimum = rules["mindste_medfinansiering_procent"]
-    if totals["udgifter"] and totals["medfinansiering_andel"] < minimum:
+    minimum = rules.get("mindste_medfinansiering_procent")  # a round without the rule has no minimum
+    if minimum is not None and totals["udgifter"] and totals["medfinansiering_andel"] < minimum:
         findings.append(error(source.position(("grupper",), key=True),
                               f"den lokale medfinansiering er {danish.percent(totals['medfinansiering_andel'], 1)} "
                               f"({danish.number(totals['medfinansiering'])} af {danish.number(totals['udgifter'])}); "
@@ -129,7 +129,10 @@ def _municipal_facilitation(source, result, context) -> list[Finding]:
     The share and the base come from the catalogue; the seed's 537 = 1,9 % of 31.169 less the
     other local co-financing (2.911), rounded to whole 1.000 kr.
     """
-    rule = context["catalogue"]["lokale_regler"]["kommunal-facilitering"]
+    rule = (context["catalogue"].get("lokale_regler") or {}).get("kommunal-facilitering")
+    if rule is None:
+        return [error(source.position(("lokale_regler",), key=True), "puljens katalog "
+                      f"({context['catalogue']['pulje']}) har ingen lokal regel 'kommunal-facilitering'", "katalog")]
     lines = [(p, l) for p, l in _lines_with_paths(source) if l.get("udgiftstype") == rule["udgiftstype"]]
     actual = sum(l["total"] for _, l in _line_models(result) if l.get("udgiftstype") == rule["udgiftstype"])
     base = result["total"]["udgifter"] - sum(result["total"]["finansiering"][c] for c in rule["fradrag"])
@@ -164,7 +167,7 @@ def model(source, aset, context) -> dict:
     data, catalogue = source.data, context["catalogue"]
     agreement = aset.one("samarbejdsaftale").data
     year_list = years(data, agreement)
-    expense_types = {t["nr"]: f"{t['nr']}. {t['navn']}" for t in catalogue["udgiftstyper"]}
+    expense_types = {t["nr"]: f"{t['nr']}. {t['navn']}" for t in catalogue.get("udgiftstyper") or []}
     area_order = [a["id"] for a in catalogue["indsatsomraader"]]
     areas = area_names(catalogue)
     staff = _staff(aset.one("samarbejdsaftale"))
@@ -234,7 +237,7 @@ def model(source, aset, context) -> dict:
         "aar": year_list, "grupper": groups, "total": total, "noter": notes,
         "finansieringskolonner": [{"id": c, "navn": FINANCING_NAMES[c]} for c in FINANCING],
         "udgiftstyper": [{"nr": t["nr"], "tekst": expense_types[t["nr"]], "beskrivelse": t["beskrivelse"]}
-                         for t in catalogue["udgiftstyper"]],
+                         for t in catalogue.get("udgiftstyper") or []],
     }
 
 
