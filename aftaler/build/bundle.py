@@ -73,13 +73,13 @@ def bundle(set_path: Path, out_dir: Path, project: Project, *, soffice: str | No
     from .pipeline import load_and_validate, render_set
 
     sets, findings = load_and_validate([set_path], project)
-    if has_errors(findings):
-        return BundleResult(findings)
     if len(sets) != 1:
         return BundleResult(findings + [error(Position(display_path(set_path)),
                                               f"en uploadpakke samler ét aftalesæt, men her er {len(sets)}; "
                                               "angiv aftalesættets egen mappe, fx agreements/amager", "upload")])
     aset = sets[0]
+    if has_errors(findings):  # nothing is written; the checklist still says what is there
+        return BundleResult(findings, checklist=_unbuilt_checklist(aset, project))
     refused = _foreign_folder(out_dir)
     if refused:
         return BundleResult(findings + [refused])
@@ -114,6 +114,18 @@ def bundle(set_path: Path, out_dir: Path, project: Project, *, soffice: str | No
             findings.append(warning(Position(display_path(aset.folder)),
                                     f"uploadpakken mangler {item.title}", "upload"))
     return BundleResult(sorted(set(findings)), written, checklist_text(aset, revision, items, listed, pdf_note))
+
+
+def _unbuilt_checklist(aset: AgreementSet, project: Project) -> str:
+    """The terminal checklist of a set that does not validate: its sources, no files."""
+    try:
+        catalogue = set_context(aset, project)["catalogue"]
+        required, listed = required_documents(catalogue)
+        items, _ = _collect(aset, project, catalogue, required, {})
+    except Exception:  # noqa: BLE001 - a set too broken to list: its findings say why
+        return ""
+    text = checklist_text(aset, source_revision(aset.folder), items, listed, "")
+    return text + "\nIntet er skrevet: aftalesættet har fejl (se ovenfor)."
 
 
 def _foreign_folder(out_dir: Path):
@@ -169,7 +181,7 @@ def _collect(aset: AgreementSet, project: Project, catalogue: dict, required: li
                     files[name] = data
                     item.files.append(name)
             item.placeholders = unfinished([source])
-            item.state = PLACEHOLDER if item.placeholders else PRESENT if item.files else MISSING
+            item.state = PLACEHOLDER if item.placeholders else PRESENT
     return items, files
 
 
