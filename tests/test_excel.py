@@ -347,3 +347,22 @@ def test_wrapped_texts_fit_their_rows_on_libreoffices_page(small_set, tmp_path):
     item_row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("postord0"))
     lines = len({round(top) for _, top, _ in item})
     assert ws.row_dimensions[item_row].height <= (lines + 2) * 12.75
+
+
+def test_a_note_taller_than_a_row_goes_on_in_the_rows_below(small_set, tmp_path):
+    """A row is at most 409 points tall: a longer note is cut between words over several rows,
+    every word printed once, in order."""
+    words = [f"ord{i}" for i in range(3000)]
+    edit(small_set / "budget.yaml", "tekst: Løn efter overenskomst.", "tekst: " + " ".join(words))
+    model = budget_model(small_set)
+    source = tmp_path / "budget.xlsx"
+    source.write_bytes(render_budget_xlsx(model))
+    ws = openpyxl.load_workbook(source)["Budgetark"]
+    rows = [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 2).value).startswith("ord")]
+    assert len(rows) >= 3 and rows == list(range(rows[0], rows[0] + len(rows)))
+    assert " ".join(ws.cell(r, 2).value for r in rows) == " ".join(words)
+    assert ws.cell(rows[0], 1).value == "1)" and all(ws.cell(r, 1).value is None for r in rows[1:])
+    assert all(ws.row_dimensions[r].height <= 409 for r in rows)
+    pdf = convert(source, "pdf", tmp_path / "pdf", timeout=LO_TIMEOUT)
+    printed = [w for w, *_ in words_on_page(pdf) if re.fullmatch(r"ord\d+", w)]
+    assert printed == words

@@ -32,6 +32,8 @@ SHEET, TYPES_SHEET = "Budgetark", "Udgiftstyper"
 FONT_NAME, FONT_SIZE = "Arial", 10
 CELL_LIMIT = 32767   # characters in one cell (Excel); kinds/budget.py refuses longer texts
 LINE_HEIGHT = 12.75  # points: one line of Arial 10, as Excel and LibreOffice set it
+MAX_HEIGHT = 409     # points: the tallest a row can be
+MAX_LINES = int((MAX_HEIGHT - 2.25) // LINE_HEIGHT)
 FOOTER = "Side &P af &N"
 # A cell that starts with one of these would be read as a formula when retyped or pasted as CSV:
 # such text is also marked with a quote prefix (Excel's leading apostrophe).
@@ -147,39 +149,63 @@ def _column_points(width: float) -> float:
 _ARIAL_PER_DEJAVU = {False: 0.9, True: 0.87}
 
 
-def _lines(text: str, room: float, bold: bool = False) -> int:
-    """How many lines `text` takes wrapped in a cell `room` points wide: a greedy word wrap."""
+def _wrapped(text: str, room: float, bold: bool = False) -> list[tuple[str, int, bool]]:
+    """`text` wrapped in a cell `room` points wide, greedily, word by word (a long note stays
+    linear): (a line's text, the lines it takes, whether it starts a paragraph)."""
     from .figures.drawing import text_width as dejavu_width
 
-    def text_width(text, size, bold):
-        return dejavu_width(text, size, bold) * _ARIAL_PER_DEJAVU[bold]
+    def width(text):
+        return dejavu_width(text, FONT_SIZE, bold) * _ARIAL_PER_DEJAVU[bold]
 
     room -= 4  # the padding LibreOffice and Excel keep inside the cell
-    space = text_width(" ", FONT_SIZE, bold)
-    lines = 0
+    space = width(" ")
+    result = []
     for paragraph in text.split("\n"):
-        used, count = 0.0, 1  # the width of the line so far, the paragraph's lines
+        line, used, first = [], 0.0, True
         for word in paragraph.split(" "):
-            wide = text_width(word, FONT_SIZE, bold)  # word by word: a long note stays linear
-            if used and used + space + wide <= room:
+            wide = width(word)
+            if line and used + space + wide <= room:
+                line.append(word)
                 used += space + wide
-            elif not used and wide <= room:
-                used = wide
+                continue
+            if line:
+                result.append((" ".join(line), 1, first))
+                first = False
+            if wide > room:  # a word wider than the column is broken by the viewer over lines of its own
+                result.append((word, math.ceil(wide / room), first))
+                line, used, first = [], 0.0, False
             else:
-                count += 1 if used else 0
-                # A word wider than the column is broken by the viewer over lines of its own.
-                whole, rest = divmod(wide, room)
-                count += int(whole) - (1 if rest == 0 else 0)
-                used = wide if not whole else (rest or room)
-        lines += count
-    return lines
+                line, used = [word], wide
+        if line or first:
+            result.append((" ".join(line), 1, first))
+    return result
+
+
+def _lines(text: str, room: float, bold: bool = False) -> int:
+    """How many lines `text` takes wrapped in a cell `room` points wide."""
+    return sum(count for _, count, _ in _wrapped(text, room, bold))
+
+
+def _parts(text: str, room: float) -> list[str]:
+    """A text cut, between words, into parts that each fit the tallest row there is (409 points):
+    a longer note goes on over the rows below instead of being hidden on the printed page."""
+    parts, lines, taken = [], [], 0
+    for line, count, starts in _wrapped(text, room):
+        if lines and taken + count > MAX_LINES:
+            parts.append(lines)
+            lines, taken = [], 0
+        lines.append((line, starts))
+        taken += count
+    parts.append(lines)
+    return ["".join(("\n" if starts and i else " " if i else "") + line for i, (line, starts) in enumerate(part))
+            for part in parts]
 
 
 def _fit_height(ws, row: int, cells: list[tuple[str, float, bool]], least: float = LINE_HEIGHT + 2.25) -> None:
     """Set the row tall enough for the tallest of its wrapped cells: (text, room in points, bold)."""
     lines = max([_lines(text, room, bold) for text, room, bold in cells if text] or [1])
     height = max(least, lines * LINE_HEIGHT + 2.25)
-    ws.row_dimensions[row].height = min(409, height)  # 409 points is the most a row can be
+    ws.row_dimensions[row].height = min(MAX_HEIGHT, height)
 
 
 def _width(ws, first: int, last: int | None = None) -> float:
@@ -345,11 +371,15 @@ def _write_notes(sheet: _Sheet, notes, cols, row) -> None:
     last = get_column_letter(cols.check)
     # Merged cells do not grow with their text, so the height is estimated from the width.
     width = _width(ws, 2, cols.check)
-    for row, note in enumerate(notes, start=row + 1):
-        sheet.text(row, 1, f"{note['nr']})", alignment=Alignment(horizontal="right", vertical="top"))
-        sheet.text(row, 2, note["tekst"], alignment=_WRAP)
-        ws.merge_cells(f"B{row}:{last}{row}")
-        _fit_height(ws, row, [(note["tekst"], width, False)])
+    for note in notes:
+        parts = _parts(note["tekst"], width) if _lines(note["tekst"], width) > MAX_LINES else [note["tekst"]]
+        for i, part in enumerate(parts):
+            row += 1
+            if i == 0:
+                sheet.text(row, 1, f"{note['nr']})", alignment=Alignment(horizontal="right", vertical="top"))
+            sheet.text(row, 2, part, alignment=_WRAP)
+            ws.merge_cells(f"B{row}:{last}{row}")
+            _fit_height(ws, row, [(part, width, False)])
 
 
 def _add_type_list(ws, cells: list[str], type_range: str) -> None:
