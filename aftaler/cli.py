@@ -346,6 +346,23 @@ def status(paths, out_dir, year, fmt):
     sys.exit(code)
 
 
+@cli.command()
+@click.argument("set_path", type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="SÆT")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
+              help="Mappen pakken skrives i (standard: output/upload/<sæt>/).")
+@FORMAT
+def bundle(set_path, out_dir, fmt):
+    """Saml uploadpakken til Landsbyggefonden for ét aftalesæt: Word, regneark, PDF og en tjekliste."""
+    from .build import bundle as upload
+    if out_dir is None:
+        out_dir = _relative(_repository().output) / "upload" / set_path.resolve().name
+    result = upload.bundle(set_path, _out(out_dir, [set_path]), _project())
+    code = _report(result, fmt)
+    if result.checklist and fmt == "text":
+        click.echo(result.checklist)
+    sys.exit(code)
+
+
 @cli.command("check-template")
 @click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False), metavar="SKABELON")
 @click.option("--kind", "kind_name", required=True, metavar="ART", help="Dokumenttypen skabelonen er til, fx delaftale.")
