@@ -119,3 +119,15 @@ def test_formatting_alone_is_said_to_be_formatting(versions, capsys, monkeypatch
     assert change["kun_formatering"] is True and change["ord"] == []
     assert main(["diff", "gammel/amager", "ny/amager"]) == 1
     assert "kun formatering: Organisering" in capsys.readouterr().out
+
+
+def test_a_period_extension_says_what_was_not_extended(versions, capsys):
+    from aftaler.cli import main
+
+    _, new = versions
+    edit(new / "samarbejdsaftale.yaml", "til: 31. december 2025}", "til: 31. december 2026}")
+    assert main(["validate", str(new)]) == 0  # warnings: a draft of the extension is still valid
+    out = capsys.readouterr().err
+    assert "budget.yaml:" in out and "budgettet har ingen udgifter i 2026" in out
+    late = [line for line in out.splitlines() if "før samarbejdsaftalens periode" in line]
+    assert len(late) == 4 and all("delaftale-" in line and "forlæng også delaftalen" in line for line in late)

@@ -6,7 +6,7 @@ nothing else.
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error
+from ..findings import Finding, error, warning
 from ._common import (
     activities,
     agreement_or_error,
@@ -53,6 +53,24 @@ def years(data, agreement) -> list[int]:
     return list(range(first, end.year + 1))
 
 
+def _empty_years(source, start, end) -> list[Finding]:
+    """A year of the agreement's period that no budget line spends in: what a period extension
+    leaves behind when the budget was not extended with it."""
+    if not (start and end):
+        return []
+    spent: set[int] = set()
+    for gpath, _group in each(source, "grupper"):
+        for _lpath, line in each(source, *gpath, "linjer"):
+            spent |= {int(year) for year, amount in line["udgifter"].items() if amount}
+    missing = [year for year in range(start.year, end.year + 1) if year not in spent]
+    if not missing or not spent:
+        return []
+    years = ", ".join(map(str, missing))
+    return [warning(source.position(("grupper",), key=True),
+                    f"budgettet har ingen udgifter i {years}, som ligger i aftalens periode ({start.year}-{end.year}); "
+                    "er perioden forlænget, så læg årene ind i budgettet", "aar")]
+
+
 def check(source, aset, context) -> list[Finding]:
     data, catalogue = source.data, context["catalogue"]
     agreement, findings = agreement_or_error(source, aset, "aftalesættet mangler en strategisk samarbejdsaftale")
@@ -95,6 +113,7 @@ def check(source, aset, context) -> list[Finding]:
                 findings.append(dangling(source, lpath + ("medarbejder",), line["medarbejder"], _staff(agreement),
                                          "en medarbejder i samarbejdsaftalens organisering"))
 
+    findings += _empty_years(source, start, end)
     findings += _check_cell_lengths(source, agreement)
     notes = {n["id"] for n in data.get("noter", [])}
     for gpath, group in each(source, "grupper"):
