@@ -9,8 +9,9 @@ from word import (SIGNATURE_LINE, block, bullets, grid_table, guidance, label_ta
 def _status(doc) -> None:
     """The status table: each target's computed status, with the reasoning and the figures behind it."""
     para(doc, "Status pr. {{ status.dato_tekst }}", style="Heading 1")
-    guidance(doc, "Status beregnes for hver målsætning: nået, når det opnåede tal er mindst målsætningen; ikke nået, "
-                  "når det er mindre; ingen data, når der ikke er opgjort et tal.")
+    guidance(doc, "Status beregnes for hver målsætning: nået, når det opnåede tal er mindst målsætningen; i gang, "
+                  "når det er mindre, og fristen ikke er nået på statusdatoen; ikke nået, når fristen er overskredet; "
+                  "ingen data, når der ikke er opgjort et tal.")
     para(doc, "{{ status.vurdering|md }}")
     para(doc, "Målsætninger: {{ status.opsummering }}.", bold=True)
     table = grid_table(doc, ["Resultatmål", "Målsætning", "Opnået", "Kilde og note", "Status"],
