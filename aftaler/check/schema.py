@@ -143,6 +143,17 @@ def _absolute_refs(node, document: str):
     return node
 
 
+def _split_by_comma(mapping, key) -> bool:
+    """A "field" with no value whose name is words: the tail of a text in `{…}` cut off at a comma
+    (`{note: heraf 315 boliger i blokke, der rives ned}`)."""
+    return isinstance(mapping, dict) and mapping.get(key) is None and " " in str(key).strip()
+
+
+def _comma_hint(key: str) -> str:
+    return (f"; står der et komma i en tekst i {{…}}? Så deler YAML teksten ved kommaet, og '{key}' bliver et felt "
+            "for sig: sæt teksten i anførselstegn, fx note: \"…, der rives ned\"")
+
+
 def _explain(err, source: Source, validator) -> list[Finding]:
     path = tuple(err.absolute_path)
     field = _field_name(err, validator, path)
@@ -168,8 +179,9 @@ def _explain(err, source: Source, validator) -> list[Finding]:
     if kind == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         return [error(source.position(path + (key,), key=True),
-                      f"ukendt felt '{key}' i {field}" + _suggest(key, allowed)
-                      + " (feltet ville ellers blive ignoreret)", "skema")
+                      f"ukendt felt '{key}' i {field}" + (_comma_hint(key) if _split_by_comma(value, key) else
+                                                          _suggest(key, allowed) + " (feltet ville ellers blive ignoreret)"),
+                      "skema")
                 for key in (value if isinstance(value, dict) else {}) if key not in err.schema.get("properties", {})]
     if kind == "type":
         wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
