@@ -162,6 +162,13 @@ def test_a_folder_of_several_sets_is_refused(run, tmp_path):
     assert not (tmp_path / "pakke").exists()
 
 
+def test_a_set_without_a_strategic_agreement_is_no_upload(run, tmp_path):
+    code, stdout, stderr = run("bundle", "agreements/bydelsmoedre", "-o", tmp_path / "pakke")
+    assert code == 1 and "ingen strategisk samarbejdsaftale" in stderr
+    assert re.search(r"^  MANGLER Strategisk samarbejdsaftale – mangler$", stdout, re.M), stdout
+    assert not (tmp_path / "pakke").exists()
+
+
 def test_the_required_list_comes_from_the_catalogue_when_it_has_one():
     own = [{"dokumenttype": "budget", "navn": "et budget"}]
     required, listed = upload.required_documents({"aftaledokumenter": own})

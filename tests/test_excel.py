@@ -159,8 +159,8 @@ class Sheet:
                 row = self.rows["line", g, i]
                 expected.update({(row, c): v for c, v in zip(self.years, line["udgifter"])})
                 expected.update({(row, self.fin[k]): line["finansiering"][k] for k in FINANCING})
-                if group["gruppe"] == "tvaergaaende":
-                    expected[row, 2] = line["udgiftstype_tekst"]
+                if line["kolonne_2"]:  # the expense type, or the description in an area's group
+                    expected[row, 2] = line["kolonne_2"]
         return expected
 
 

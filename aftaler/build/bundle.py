@@ -78,6 +78,10 @@ def bundle(set_path: Path, out_dir: Path, project: Project, *, soffice: str | No
                                               f"en uploadpakke samler ét aftalesæt, men her er {len(sets)}; "
                                               "angiv aftalesættets egen mappe, fx agreements/amager", "upload")])
     aset = sets[0]
+    if not has_errors(findings) and aset.one("samarbejdsaftale") is None:
+        findings.append(error(Position(display_path(aset.folder)),
+                              "aftalesættet har ingen strategisk samarbejdsaftale; uploadpakken til "
+                              "Landsbyggefonden samler en samarbejdsaftale og dens aftaledokumenter", "upload"))
     if has_errors(findings):  # nothing is written; the checklist still says what is there
         return BundleResult(findings, checklist=_unbuilt_checklist(aset, project))
     refused = _foreign_folder(out_dir)

@@ -286,7 +286,7 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
     for row, line in enumerate(group["linjer"], start=first):
         name = line["udgiftspost"] + (f" ({line['noter_tekst']})" if line["noter_tekst"] else "")
         sheet.text(row, 1, name, alignment=_WRAP)
-        second = line["kolonne_2"] if group["gruppe"] == "tvaergaaende" else ""
+        second = line["kolonne_2"]  # the expense type, or in an area's group the line's description
         if second:
             sheet.text(row, 2, second, alignment=_WRAP)
         _fit_height(ws, row, [(name, _width(ws, 1), False), (second, _width(ws, 2), False)])
