@@ -191,6 +191,11 @@ def text(changes: ChangeSet, approvals: list[ApprovalItem], stream: TextIO, colo
             write("\n" + style(f"{aset.name}: Budgettets virkning (hele 1.000 kr.)", bold=True) + "\n")
             for line in _budget_lines(aset.budget, aset.names):
                 write(f"  {line}\n")
+        if aset.also_changed:
+            write("\n" + style(f"{aset.name}: Word-filer, der også ændres (de viser det ændrede fra andre dokumenter)",
+                                bold=True) + "\n")
+            for title in aset.also_changed:
+                write(f"  {title}: redline skrevet\n")
         if aset.staff:
             write("\n" + style(f"{aset.name}: Medarbejderressourcer flyttet mellem indsatsområder (hele 1.000 kr.)",
                                 bold=True) + "\n")
@@ -286,6 +291,7 @@ def as_dict(changes: ChangeSet, approvals: list[ApprovalItem]) -> dict:
             } for d in s.documents],
             "budget": _budget_dict(s.budget),
             "godkendelse": [_approval_dict(a) for a in approvals if a.set == s.name],
+            "ogsaa_aendret": s.also_changed,  # Word files with a redline (-o) and no change of their own
         } for s in changes.sets],
     }
 
