@@ -12,10 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 import fastjsonschema
-import jsonschema
-from jsonschema import Draft7Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
 
 from ..characters import unseen, visible
 from ..danish import parse_date
@@ -58,15 +54,25 @@ def ecma_pattern(pattern: str) -> re.Pattern:
 
 
 def _pattern(validator, pattern, instance, schema):
+    import jsonschema
     if validator.is_type(instance, "string") and not ecma_pattern(pattern).search(instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_TYPES = Draft7Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
-StrictValidator = jsonschema.validators.extend(Draft7Validator, validators={"pattern": _pattern}, type_checker=_TYPES)
+@functools.cache
+def _jsonschema():
+    """jsonschema, set up our way: (validator class, format checker, Registry, Resource, DRAFT7).
+    Imported only when a document is invalid (≈0,1 s of every start otherwise)."""
+    import jsonschema
+    from jsonschema import Draft7Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
 
-FORMATS = jsonschema.FormatChecker(["email"])
-FORMATS.checks("dato")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
+    types = Draft7Validator.TYPE_CHECKER.redefine_many({"integer": _is_integer, "number": _is_number})
+    strict = jsonschema.validators.extend(Draft7Validator, validators={"pattern": _pattern}, type_checker=types)
+    formats = jsonschema.FormatChecker(["email"])
+    formats.checks("dato")(lambda value: not isinstance(value, str) or parse_date(value) is not None)
+    return strict, formats, Registry, Resource, DRAFT7
 
 
 @dataclass
@@ -76,13 +82,21 @@ class SchemaValidator:
     text; so it only lets a valid document through, and an invalid one (or any doubt: it is
     stricter about e-mail addresses) is checked again by jsonschema, whose errors we explain."""
 
-    full: Draft7Validator
+    schema: dict = field(repr=False)
     name: str
     schema_documents: dict[str, dict] = field(repr=False)
 
     @functools.cached_property
     def fast(self):
         return _compiled(self.name, self.schema_documents)
+
+    @functools.cached_property
+    def full(self):
+        """A draft-07 validator whose relative refs ('_faelles.schema.json#/…') resolve by file name."""
+        strict, formats, registry, resource, draft7 = _jsonschema()
+        documents = registry().with_resources(
+            (name, resource.from_contents(doc, default_specification=draft7)) for name, doc in self.schema_documents.items())
+        return strict(self.schema, registry=documents, format_checker=formats)
 
     def is_valid(self, data) -> bool:
         try:
@@ -93,13 +107,10 @@ class SchemaValidator:
 
 
 def make_validator(schema: dict, schema_documents: dict[str, dict]) -> SchemaValidator:
-    """A draft-07 validator whose relative refs ('_faelles.schema.json#/…') resolve by file name."""
-    registry = Registry().with_resources(
-        (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in schema_documents.items())
     name = next((n for n, doc in schema_documents.items() if doc is schema), None)
     if name is None:  # a schema of its own (a part of one, in the tests): compiled beside the files
         name, schema_documents = "<skema>", {**schema_documents, "<skema>": schema}
-    return SchemaValidator(StrictValidator(schema, registry=registry, format_checker=FORMATS), name, schema_documents)
+    return SchemaValidator(schema, name, schema_documents)
 
 
 def check(source: Source, validator: SchemaValidator) -> list[Finding]:
@@ -164,7 +175,8 @@ def _explain(err, source: Source, validator) -> list[Finding]:
 
     if kind in ("anyOf", "oneOf") and err.context:
         # Report the alternative that got furthest, which is the one the author meant.
-        best = jsonschema.exceptions.best_match(err.context)
+        from jsonschema.exceptions import best_match
+        best = best_match(err.context)
         if best is not None and best.validator not in ("anyOf", "oneOf", "required"):
             return _explain(best, source, validator)
         names = sorted({e.validator_value[0] for e in err.context if e.validator == "required" and e.validator_value})
