@@ -326,6 +326,21 @@ def test_zero_itself_is_no_leading_zero(work, value):
     assert not findings and float(source.data["kort_om_boligomraadet"]["beboere"]) == float(value)
 
 
+@pytest.mark.parametrize("file, old, number", [
+    ("maalinger.yaml", "vaerdi: 89.9", "1e30"), ("maalinger.yaml", "vaerdi: 89.9", "1e-30"),
+    ("samarbejdsaftale.yaml", "lejemaal: 244", "12345678901234567"), ("samarbejdsaftale.yaml", "beboere: 1234", "1E16"),
+])
+def test_a_number_out_of_bounds_says_so_where_a_figure_goes(work, capsys, file, old, number):
+    replace(work / "lille" / file, old, old.split(": ")[0] + ": " + number)
+    refused(capsys, work, file, number, rf"er {re.escape(number)}, som er for stort eller for småt et tal")
+
+
+def test_a_small_decimal_is_not_taken_for_a_thousands_separator(work, capsys):
+    replace(work / "lille/budget.yaml", '"2024": 16,', '"2024": 0.001,')
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and "skal være et helt tal, ikke 0.001" in output and "skriv 0001" not in output, output
+
+
 # 4. Checks the incremental build skips -----------------------------------------------------------
 
 @pytest.mark.timeout(120)
@@ -394,7 +409,11 @@ TEXT_SLOTS = [("samarbejdsaftale.yaml", "omraadets_navn: Boligsocial indsats i T
               ("samarbejdsaftale.yaml", "fra: 1. januar 2024", "fra: {}"),
               ("samarbejdsaftale.yaml", "pulje:", "{}: 1\npulje:")]
 NUMBER_SLOTS = [("samarbejdsaftale.yaml", "beboere: 1234", "beboere: {}"),
+                ("samarbejdsaftale.yaml", "lejemaal: 244", "lejemaal: {}"),
                 ("budget.yaml", '"2024": 16,', '"2024": {},'),
+                # balanced, so that a valid huge amount reaches the workbook and the figures
+                ("budget.yaml", '{"2024": 16, "2025": 16, "2026": 16, "2027": 16}\n        finansiering: {lbf: 64}',
+                 '{{"2024": {}, "2025": 0, "2026": 0, "2027": 0}}\n        finansiering: {{lbf: {}, kommune_kontant: {}}}'),
                 ("maalinger.yaml", "vaerdi: 89.9", "vaerdi: {}")]
 
 
@@ -449,7 +468,12 @@ def test_property_hostile_numbers_never_crash(tmp_path_factory, capsys, slot, nu
     try:
         folder = _fresh(tmp_path_factory)
         file, old, template = slot
-        replace(folder / file, old, template.format(number if isinstance(number, str) else repr(number)))
+        typed = number if isinstance(number, str) else repr(number)
+        if template.count("{}") == 3:  # the balanced budget line: twice the amount, half from LBF
+            parts = [repr(2 * number), repr(number), repr(number)] if isinstance(number, int) else [typed] * 3
+        else:
+            parts = [typed]
+        replace(folder / file, old, template.format(*parts))
         _run_both(folder, capsys)
     finally:
         os.chdir(cwd)
