@@ -130,7 +130,7 @@ def test_invisible_characters_are_refused_in_names_and_keys(work, capsys, char):
 
 def test_an_invisible_character_in_a_key_is_refused_at_the_key(work, capsys):
     replace(work / "lille/samarbejdsaftale.yaml", "omraadets_navn:", "omraadets\u200b_navn:")
-    refused(capsys, work, "samarbejdsaftale.yaml", "omraadets\u200b", r"feltnavn")
+    refused(capsys, work, "samarbejdsaftale.yaml", "\u200b_navn", r"feltnavn")
 
 
 @pytest.mark.parametrize("char", ["\u00ad", "\u200b", "\u00a0", "\u200d"])
@@ -174,13 +174,30 @@ def test_a_hostile_file_name_is_refused_and_printed_escaped_one_finding_one_line
     assert code == 1, output
     if fmt == "json":
         report = json.loads(output[output.index("{"):])
-        assert any(f["fil"].endswith(name) and "navnet" in f["besked"] for f in report["fund"]), report
+        assert any(f["fil"].endswith(name) and "filens navn" in f["besked"] for f in report["fund"]), report
     else:
-        lines = [line for line in output.splitlines() if "navnet" in line]
+        lines = [line for line in output.splitlines() if "filens navn" in line]
         assert len(lines) == 1, output
         assert lines[0].startswith("::error file=" if fmt == "github" else "lille/"), lines
     forged = [line for line in output.splitlines() if line.startswith(("name.yaml", "here.yaml", "x.yaml"))]
     assert not forged, output
+
+
+@pytest.mark.parametrize("name", ["lil\x1b[31mle", "lil\nle", "lil\u202ele", "lil\u200ble"])
+def test_a_hostile_set_folder_name_is_refused(work, capsys, name):
+    shutil.move(work / "lille", work / name)
+    code, output = cli(capsys, "build", name, "-o", "ud")
+    assert code == 1 and "aftalemappens navn kan ikke bruges" in output, output
+    assert not (work / "ud").exists()
+
+
+def test_a_lone_carriage_return_is_refused_and_crlf_is_not(work, capsys):
+    path = work / "lille/kommissorium.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert cli(capsys, "validate", "lille")[0] == 0
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r", 3))
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and re.search(r"kommissorium\.yaml:1:\d+: fejl: .*vognretur uden linjeskift", output), output
 
 
 def test_a_file_name_that_is_not_utf8_is_refused_and_printed(work, capsys):

@@ -75,9 +75,9 @@ def _set_names(folders: list[Path]) -> list[Finding]:
     from different paths must not share it (one would overwrite the other's files)."""
     findings, seen = [], {}
     for folder in folders:
-        problem = characters.file_name_problem(folder.name)
+        problem = characters.file_name_problem(folder.name, "aftalemappens")
         if problem:
-            findings.append(error(Position(display_path(folder)), f"aftalemappens {problem}", "sti"))
+            findings.append(error(Position(display_path(folder)), problem, "sti"))
         first = seen.setdefault(folder.name.casefold(), folder)
         if first is not folder:
             findings.append(error(Position(display_path(folder)), f"to aftalesæt hedder '{folder.name}' "
@@ -107,7 +107,7 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
             continue
         problem = characters.file_name_problem(path.name)
         if problem:
-            findings.append(error(here, f"filens {problem}", "fil"))
+            findings.append(error(here, problem, "fil"))
             continue
         try:
             target = path.resolve(strict=path.is_symlink())
