@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from aftaler import characters
 from aftaler.cli import main
 from aftaler.findings import Position, error
+from aftaler.load.sets import MAX_FILES
 from aftaler.load.source import MAX_ITEMS, load
 from aftaler.reporters import REPORTERS
 from conftest import SETS
@@ -272,6 +273,20 @@ def test_a_list_longer_than_the_bound_is_refused(work, capsys):
     refused(capsys, work, "samarbejdsaftale.yaml", "- x", r"listen har .* punkter; højst", commands=("validate",))
 
 
+def test_a_section_with_more_fields_than_the_bound_is_refused(work, capsys):
+    path = work / "lille/samarbejdsaftale.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "ekstra:\n"
+                    + "".join(f"  f{i}: 1\n" for i in range(MAX_ITEMS + 1)), encoding="utf-8")
+    refused(capsys, work, "samarbejdsaftale.yaml", "f0: 1", r"afsnittet har .* felter; højst", commands=("validate",))
+
+
+def test_a_folder_with_thousands_of_yaml_files_is_refused_before_any_is_read(work, capsys):
+    for i in range(MAX_FILES + 1):
+        (work / "lille" / f"x{i}.yaml").write_text("# ikke læst\n", encoding="utf-8")
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and "mappen har over 1.000 YAML-filer" in output and "x0.yaml" not in output, output
+
+
 # 3. Silent data loss on the input side -----------------------------------------------------------
 
 @pytest.mark.parametrize("second", ["lille", "Lille"])
@@ -282,6 +297,12 @@ def test_two_sets_with_one_folder_name_are_refused_naming_both(work, capsys, sec
     line = next(line for line in output.splitlines() if "to aftalesæt hedder" in line)
     assert "lille" in line and f"andet/{second}" in line, line
     assert not (work / "ud").exists()
+
+
+def test_a_set_named_site_in_any_case_is_refused(work, capsys):
+    shutil.move(work / "lille", work / "Site")
+    code, output = cli(capsys, "build", "Site", "-o", "ud")
+    assert code == 1 and "må ikke hedde 'site'" in output, output
 
 
 @pytest.mark.parametrize("name", ["status.yaml", "Status.yaml", "STATUS.yaml"])

@@ -16,6 +16,7 @@ from ..findings import Finding, Position, display_path, error
 from .source import Source, load, not_regular
 
 SUFFIX = ".yaml"
+MAX_FILES = 1_000  # documents in one set: a real set has ten or twenty
 # Source names whose outputs the toolkit writes itself, beside the set's Word files.
 RESERVED = {"status": "statusnotatet ('aftaler status') skrives som status.docx i sættets mappe"}
 
@@ -95,6 +96,9 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
         entries = sorted(folder.iterdir())
     except OSError:
         return [], []  # the folder itself is reported by find_sets
+    if sum(_yaml_like(path.name) for path in entries) > MAX_FILES:
+        return [], [error(Position(display_path(folder)), f"mappen har over {MAX_FILES:,} YAML-filer; et aftalesæt "
+                          "har få dokumenter — er det den rigtige mappe?".replace(",", "."), "sti")]
     for path in entries:
         here = Position(display_path(path))
         suffix = os.path.splitext(path.name)[1]

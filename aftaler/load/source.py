@@ -283,6 +283,10 @@ def _construct(node, path: tuple, source: Source, findings: list) -> Any:
     source.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
+        if len(node.value) > MAX_ITEMS:
+            findings.append(_at(source, node.start_mark, f"afsnittet har {len(node.value):,} felter; højst "
+                                f"{MAX_ITEMS:,}".replace(",", "."), "størrelse"))
+            return result
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 findings.append(_at(source, key_node.start_mark, "en nøgle skal være en enkel tekst", "yaml"))
