@@ -357,7 +357,8 @@ _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 
 def _without_zeros(value: str) -> str:
     sign = value[0] if value[0] in "+-" else ""
-    return sign + (value.lstrip("+-").lstrip("0") or "0")
+    digits = value.lstrip("+-").lstrip("0")
+    return sign + ("0" + digits if digits[:1] in ("", ".", "e", "E") else digits)
 
 
 _FLOW = re.compile(r"""[\[\]{}'"#\n]""")
