@@ -312,8 +312,11 @@ def test_a_source_named_as_a_generated_file_is_refused(work, capsys, name):
     assert code == 1 and re.search(rf"{name}: fejl: en aftale må ikke hedde", output), output
 
 
-def test_two_sources_one_case_insensitive_disk_takes_for_one_are_refused(work, capsys):
-    shutil.copy(work / "lille/budget.yaml", work / "lille/Budget.yaml")
+@pytest.mark.parametrize("first, second", [("budget.yaml", "Budget.yaml"), ("caf\u00e9.yaml", "cafe\u0301.yaml")])
+def test_two_sources_one_case_insensitive_disk_takes_for_one_are_refused(work, capsys, first, second):
+    if first != "budget.yaml":
+        shutil.copy(work / "lille/kommissorium.yaml", work / "lille" / first)
+    shutil.copy(work / "lille" / first, work / "lille" / second)
     code, output = cli(capsys, "validate", "lille")
     assert code == 1 and "giver den samme Word-fil" in output, output
 
@@ -470,7 +473,7 @@ def _double_quoted(text: str) -> str:
 
 
 def _run_both(folder: Path, capsys) -> None:
-    for args in (["validate", folder.name], ["build", folder.name, "-o", "ud"]):
+    for args in (["validate", folder.name], ["build", folder.name, "-o", "ud"], ["status", folder.name, "-o", "ud"]):
         code, output = cli(capsys, *args)
         assert code in (0, 1), output
 

@@ -79,12 +79,17 @@ def _set_names(folders: list[Path]) -> list[Finding]:
         problem = characters.file_name_problem(folder.name, "aftalemappens")
         if problem:
             findings.append(error(Position(display_path(folder)), problem, "sti"))
-        first = seen.setdefault(folder.name.casefold(), folder)
+        first = seen.setdefault(_same_on_every_disk(folder.name), folder)
         if first is not folder:
             findings.append(error(Position(display_path(folder)), f"to aftalesæt hedder '{folder.name}' "
                                   f"({display_path(first)} og {display_path(folder)}); de ville skrive i den "
                                   "samme mappe i output, og det ene ville overskrive det andet — omdøb det ene", "sti"))
     return findings
+
+
+def _same_on_every_disk(name: str) -> str:
+    """Names that Windows and macOS take for one: case aside, and NFC and NFD alike."""
+    return characters.normalize(name).casefold()
 
 
 def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
@@ -134,10 +139,10 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
             findings.append(error(here, f"en aftale må ikke hedde '{path.name}': {RESERVED[stem.casefold()]} "
                                   "og ville overskrive dens Word-fil; omdøb filen", "fil"))
             continue
-        first = stems.setdefault(stem.casefold(), path)
+        first = stems.setdefault(_same_on_every_disk(stem), path)
         if first is not path:
             findings.append(error(here, f"'{first.name}' og '{path.name}' giver den samme Word-fil på Windows og "
-                                  "macOS (store og små bogstaver regnes for ens); omdøb den ene", "fil"))
+                                  "macOS (store og små bogstaver, og æ, é skrevet på to måder, regnes for ens); omdøb den ene", "fil"))
             continue
         paths.append(path)
     return paths, findings
