@@ -143,6 +143,14 @@ def test_the_same_invisible_characters_are_allowed_in_prose(work, capsys, char):
     assert code == 0, output
 
 
+@pytest.mark.parametrize("prefix", ["\ufeff", "\u200b", "\u2060"])
+def test_an_invisible_character_before_the_schema_line_is_named(work, capsys, prefix):
+    path = work / "lille/kommissorium.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + prefix.encode("utf-8") + path.read_bytes())  # after the first BOM
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and re.search(rf"første linje skal angive skemaet.*U\+{ord(prefix):04X}", output), output
+
+
 def test_text_is_normalised_to_nfc(work):
     path = work / "lille/samarbejdsaftale.yaml"
     replace(path, "omraadets_navn: Boligsocial indsats i Testby", "omraadets_navn: Boligsocial indsats i Cafe\u0301by")

@@ -178,7 +178,8 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     else:
         findings.append(error(Position(source.display, 1, 1),
                               "første linje skal angive skemaet, fx "
-                              "'# yaml-language-server: $schema=../../schemas/delaftale.schema.json'", "skema-linje"))
+                              "'# yaml-language-server: $schema=../../schemas/delaftale.schema.json'"
+                              + _unseen_in(first_line), "skema-linje"))
     if findings:
         return source, findings
 
@@ -207,6 +208,12 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     # A file with a refused value is not checked further: its rules would only repeat the problem.
     source.data = None if findings else data
     return source, findings
+
+
+def _unseen_in(line: str) -> str:
+    """'; linjen indeholder U+FEFF (…), som ikke kan ses' when an invisible character spoils it."""
+    found = characters.unseen(line)
+    return f"; linjen indeholder {', '.join(found)}, som ikke kan ses — slet det" if found else ""
 
 
 class NotRegular(OSError):
