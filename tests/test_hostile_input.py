@@ -313,7 +313,8 @@ def test_a_set_named_site_in_any_case_is_refused(work, capsys):
     assert code == 1 and "må ikke hedde 'site'" in output, output
 
 
-@pytest.mark.parametrize("name", ["status.yaml", "Status.yaml", "STATUS.yaml"])
+@pytest.mark.parametrize("name", ["status.yaml", "Status.yaml", "STATUS.yaml", "anmodning-om-godkendelse.yaml",
+                                  "budget-aendringer.yaml", "x-AENDRINGER.yaml"])
 def test_a_source_named_as_a_generated_file_is_refused(work, capsys, name):
     shutil.copy(work / "lille/budget.yaml", work / "lille" / name)
     code, output = cli(capsys, "build", "lille", "-o", "ud")

@@ -17,8 +17,12 @@ from .source import Source, load, not_regular
 
 SUFFIX = ".yaml"
 MAX_FILES = 1_000  # documents in one set: a real set has ten or twenty
-# Source names whose outputs the toolkit writes itself, beside the set's Word files.
-RESERVED = {"status": "statusnotatet ('aftaler status') skrives som status.docx i sættets mappe"}
+# Source names whose Word files the toolkit writes itself, beside the set's (build's <stem>.docx):
+# `status` writes status.docx, `diff -o` anmodning-om-godkendelse.docx and <stem>-aendringer.docx.
+RESERVED = {"status": "statusnotatet ('aftaler status') skrives som status.docx i sættets mappe",
+            "anmodning-om-godkendelse": "anmodningen om godkendelse ('aftaler diff -o') skrives som "
+                                        "anmodning-om-godkendelse.docx i sættets mappe"}
+RESERVED_ENDING = "-aendringer"  # 'aftaler diff -o' writes the redline of X.yaml as X-aendringer.docx
 
 
 @dataclass
@@ -138,6 +142,11 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
         if stem.casefold() in RESERVED:
             findings.append(error(here, f"en aftale må ikke hedde '{path.name}': {RESERVED[stem.casefold()]} "
                                   "og ville overskrive dens Word-fil; omdøb filen", "fil"))
+            continue
+        if stem.casefold().endswith(RESERVED_ENDING):
+            findings.append(error(here, f"en aftale må ikke hedde '{path.name}': 'aftaler diff -o' skriver "
+                                  f"redlinen af {stem[: -len(RESERVED_ENDING)]}.yaml som {stem}.docx og ville "
+                                  "overskrive dens Word-fil; omdøb filen", "fil"))
             continue
         first = stems.setdefault(_same_on_every_disk(stem), path)
         if first is not path:
