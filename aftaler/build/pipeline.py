@@ -98,7 +98,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     # 1. Find the sets, and which of them changed since the last build.
     folders, findings = find_sets(paths)
     findings += [error(Position(str(f)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
-                 for f in folders if f.name == SITE]
+                 for f in folders if f.name.casefold() == SITE]  # 'Site' too: one folder on a case-insensitive disk
     # The checks on the files themselves (links out of the set, FIFOs, names) run for every set,
     # also those the content key says are up to date: skipping work must not skip a check.
     for folder in folders:
