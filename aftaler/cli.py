@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from . import cli_words, reporters
+from .characters import printable
 from .build import pipeline
 from .project import Project, Repository, SettingsProblem, find_repository
 
@@ -173,8 +174,8 @@ def build(paths, out_dir, templates, public, jobs, fmt):
         result = pipeline.build(sets, out_dir, project, public=public, jobs=jobs, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
-        message = f"{len(result.written)} filer bygget i {out_dir}/" if result.written else \
-            f"Intet at bygge: {out_dir}/ er opdateret."
+        message = f"{len(result.written)} filer bygget i {printable(out_dir)}/" if result.written else \
+            f"Intet at bygge: {printable(out_dir)}/ er opdateret."
         click.echo(message, err=True)
     sys.exit(code)
 
@@ -183,17 +184,20 @@ class _Progress:
     """A progress bar on a terminal, shown once the work has taken more than a second and more
     remains; nothing when output goes to a file or a pipe (CI logs stay clean)."""
 
-    AFTER = 1.0  # seconds
-
     def __init__(self, label: str):
         self.label = label
+        # Seconds before it shows; AFTALER_FREMSKRIDT_EFTER changes it (0: at once, as the tests use).
+        try:
+            self.after = float(os.environ.get("AFTALER_FREMSKRIDT_EFTER", "1"))
+        except ValueError:
+            self.after = 1.0
 
     def __enter__(self):
         self.bar, self.start = None, time.monotonic()
         return self
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None and done < total and time.monotonic() - self.start > self.AFTER and sys.stderr.isatty():
+        if self.bar is None and done < total and time.monotonic() - self.start >= self.after and sys.stderr.isatty():
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr).__enter__()
         if self.bar is not None:
             self.bar.update(done - self.bar.pos)
@@ -342,6 +346,23 @@ def status(paths, out_dir, year, fmt):
     sys.exit(code)
 
 
+@cli.command()
+@click.argument("set_path", type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="SÆT")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
+              help="Mappen pakken skrives i (standard: output/upload/<sæt>/).")
+@FORMAT
+def bundle(set_path, out_dir, fmt):
+    """Saml uploadpakken til Landsbyggefonden for ét aftalesæt: Word, regneark, PDF og en tjekliste."""
+    from .build import bundle as upload
+    if out_dir is None:
+        out_dir = _relative(_repository().output) / "upload" / set_path.resolve().name
+    result = upload.bundle(set_path, _out(out_dir, [set_path]), _project())
+    code = _report(result, fmt)
+    if result.checklist and fmt == "text":
+        click.echo(result.checklist)
+    sys.exit(code)
+
+
 @cli.command("check-template")
 @click.argument("template", type=click.Path(path_type=Path, exists=True, dir_okay=False), metavar="SKABELON")
 @click.option("--kind", "kind_name", required=True, metavar="ART", help="Dokumenttypen skabelonen er til, fx delaftale.")
@@ -403,6 +424,28 @@ def tekst(document):
     sys.exit(docx2txt([str(document)]))
 
 
+@cli.command("check-word")
+@click.argument("document", type=click.Path(path_type=Path, exists=True, dir_okay=False), metavar="DOKUMENT.docx")
+@click.argument("set_folder", type=click.Path(path_type=Path, exists=True, file_okay=False), required=False,
+                metavar="[SÆT]")
+@FORMAT
+def check_word(document, set_folder, fmt):
+    """Sammenlign en Word-fil fra aftaler (evt. rettet i Word) med aftalesættets YAML.
+
+    Hver forskel vises ved den YAML-fil:linje:kolonne, teksten kommer fra, eller som 'ikke fra
+    YAML' for formularens egen tekst; sporede ændringer og kommentarer vises også. SÆT er
+    aftalesættets mappe (standard: den, filen blev bygget fra, i repositoryets aftalemappe).
+    Afslutter med 0, når filen er som bygget, og 1, når den afviger.
+    """
+    from .findings import Result
+    from .review.checkword import check_word as check
+    checked = check(document, set_folder, _relative(_repository().agreements), _project())
+    code = _report(Result(checked.findings), fmt)
+    if code == 0 and fmt == "text":
+        click.echo(f"{document} er som bygget fra YAML'en ({checked.compared_with}).", err=True)
+    sys.exit(code)
+
+
 def _usage_message(exc: click.UsageError) -> str:
     """click's message (in Danish, cli_words.py), shaped as the tool's other messages: an option
     is named as typed (-o/--output), an argument's own message says it all, and an unknown
@@ -457,7 +500,7 @@ def main(argv=None) -> int:
         return exc.exit_code
     except click.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else program
-        click.echo(f"{command}: fejl: {_usage_message(exc)}\nSe '{command} --help'.", err=True)
+        click.echo(f"{command}: fejl: {printable(_usage_message(exc))}\nSe '{command} --help'.", err=True)
         return 2
     except click.Abort:
         click.echo("Afbrudt.", err=True)

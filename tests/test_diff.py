@@ -277,16 +277,18 @@ def test_paragraph_rewrapped_is_no_change(repo, rendered, monkeypatch, tmp_path)
     assert text_of(old["samarbejdsaftale.docx"], tmp_path / "a") == text_of(new["samarbejdsaftale.docx"], tmp_path / "b")
 
 
-def test_line_moved_is_no_change(repo, monkeypatch, tmp_path):
+def test_line_moved_changes_the_word_file_but_needs_no_approval(repo, monkeypatch, tmp_path):
     code, out = diff(repo, monkeypatch, "ombrydning", "flyttet-linje", tmp_path / "ud")
     report = json.loads(out)
-    assert code == 0 and report["aendret"] is False
+    assert code == 1 and report["aendret"] is True  # the budget's Word file shows the new order
     [change] = documents(report)["budget"]["aendringer"]
     assert change["handling"] == MOVED and change["indhold"] is False
     assert change["sti"] == ["grupper", "tvaergaaende", "linjer", "revision"]
     assert (change["flyttet_fra"], change["flyttet_til"]) == ("plads 6", "plads 1")
-    assert report["saet"][0]["budget"]["aendret"] is False and approvals(report) == set()
-    assert not list((tmp_path / "ud/amager").glob("*.docx"))
+    assert report["saet"][0]["budget"]["aendret"] is False
+    [item] = report["saet"][0]["godkendelse"]
+    assert item["klasse"] == "ingen-godkendelse" and "ingen godkendelse" in item["beskrivelse"]
+    assert [p.name for p in (tmp_path / "ud/amager").glob("*.docx")] == ["budget-aendringer.docx"]
     assert "1 flytning uden indholdsændring" in report["opsummering"]
 
 
@@ -515,12 +517,14 @@ def test_not_a_git_repository(tmp_path, monkeypatch, capsys):
     assert report["fund"][0]["besked"].startswith("revisionen 'HEAD~1' kan ikke slås op: mappen er ikke i et git-arkiv")
 
 
-def test_path_missing_at_the_revision(small_repo, monkeypatch):
+def test_a_set_new_since_the_revision_is_reported_as_added(small_repo, monkeypatch):
     shutil.copytree(SETS / "lille", small_repo / "aftaler/ny")
     code, out = diff(small_repo, monkeypatch, "start", None, paths=[Path("aftaler/ny")])
-    assert code == 2
-    [finding] = json.loads(out)["fund"]
-    assert finding["fil"] == "aftaler/ny" and finding["besked"] == "stien findes ikke i revisionen 'start'"
+    assert code == 1
+    [aset] = json.loads(out)["saet"]
+    assert aset["navn"] == "ny" and {d["status"] for d in aset["dokumenter"]} == {ADDED}
+    assert "samarbejdsaftale" in {a["dokument"] for a in aset["godkendelse"]}
+    assert all(a["klasse"] for a in aset["godkendelse"])  # every kind of the round has its rule
 
 
 def test_invalid_source_at_a_revision_is_reported_at_its_place(small_repo, monkeypatch, capsys):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import time
 from datetime import datetime, timezone
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from ..check.catalogue import SET_CATALOGUE, set_catalogue_files
 from ..load.sets import AgreementSet
-from ..load.source import MAX_BYTES
+from ..load.source import MAX_BYTES, NotRegular, read_regular
 from ..project import Project
 from ..resources import packaged
 from .atomic import write_atomic
 
 MANIFEST = ".aftaler-filer.json"
+MANIFEST_BYTES = 50_000_000  # a set's manifest holds its search entries; far larger is not ours
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 PACKAGE = packaged("")  # the toolkit's code (and, installed, its data)
 
@@ -33,21 +35,28 @@ def toolkit_fingerprint(project: Project, options: dict) -> str:
     files = sorted({p for root in roots for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts})
     files += sorted(Path(p) for p in project.template_overrides.values())
     for path in files:
-        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+        try:
+            data = read_regular(path, 1 << 30)[0]  # a template given as a FIFO is refused where it is used
+        except OSError:
+            data = b"unreadable"
+        digest.update(str(path.name).encode() + b"\0" + data)
     return digest.hexdigest()
 
 
 def set_key(folder: Path, fingerprint: str, revision: dict) -> str:
     digest = hashlib.sha256(f"{fingerprint}\0{revision['commit']}\0{revision['date'].isoformat()}".encode())
+    # What the file is counts as well as what it holds: a source replaced by a link to an
+    # identical file elsewhere is a different input (and one the build refuses).
     own = [(f"{SET_CATALOGUE}/{p.name}", p) for p in set_catalogue_files(folder)]  # the set's own round data
     for name, path in [(p.name, p) for p in sorted(folder.glob("*.yaml"))] + own:
-        digest.update(name.encode() + b"\0")
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            with path.open("rb") as handle:  # in blocks, and no further than the loader would read
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-                    if handle.tell() > MAX_BYTES:
-                        break
+            if path.is_symlink():
+                digest.update(b"link:" + os.fsencode(os.readlink(path)) + b"\0")
+            raw, _ = read_regular(path, MAX_BYTES)  # a FIFO or a device is not opened, let alone read
+            digest.update(raw)
+        except NotRegular:
+            digest.update(b"not a regular file")
         except OSError:
             digest.update(b"unreadable")
         digest.update(b"\0")
@@ -56,7 +65,8 @@ def set_key(folder: Path, fingerprint: str, revision: dict) -> str:
 
 def read_manifest(folder: Path) -> dict:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        raw, size = read_regular(folder / MANIFEST, MANIFEST_BYTES)  # never a FIFO's endless read
+        manifest = json.loads(raw.decode("utf-8")) if size <= MANIFEST_BYTES else {}
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) else {}

@@ -25,7 +25,7 @@ from ..findings import (
     os_reason,
     warning,
 )
-from ..load.sets import AgreementSet, find_sets, load_set
+from ..load.sets import AgreementSet, find_sets, load_set, scan_set
 from ..project import Project
 from ..slugs import set_slugs
 from . import freshness
@@ -51,9 +51,41 @@ def load_and_validate(paths: list[Path], project: Project, progress=None) -> tup
     return sets, sorted(set(findings))
 
 
-def validate(paths: list[Path], project: Project, progress=None) -> Result:
-    _, findings = load_and_validate(paths, project, progress)
-    return Result(findings)
+def validate(paths: list[Path], project: Project, progress=None, jobs: int | None = None) -> Result:
+    """Every set under `paths` checked; many sets are shared out over the cores."""
+    folders, findings = find_sets(paths)
+    cores = min(jobs or os.cpu_count() or 1, len(folders))
+    report = progress or (lambda done, total: None)
+    if cores <= 1 or len(folders) < 4 or not _can_fork():
+        for done, folder in enumerate(folders, start=1):
+            findings += _validate_folder(folder, project)
+            report(done, len(folders))
+        return Result(sorted(set(findings)))
+    from concurrent.futures import ProcessPoolExecutor
+    project.validators  # built once here, and inherited by the forked workers  # noqa: B018
+    context = multiprocessing.get_context("fork")
+    # With fork, the initializer's arguments are inherited, not pickled (compiled schemas are not
+    # picklable); each worker keeps the project for all the sets it is given.
+    with ProcessPoolExecutor(max_workers=cores, mp_context=context, initializer=_worker_project,
+                             initargs=(project,)) as pool:
+        for done, found in enumerate(pool.map(_validate_folder, folders, chunksize=2), start=1):
+            findings += found
+            report(done, len(folders))
+    return Result(sorted(set(findings)))
+
+
+_project_of_worker: list[Project] = []  # a validation worker's project, set once when it starts
+
+
+def _worker_project(project: Project) -> None:
+    _project_of_worker.append(project)
+
+
+def _validate_folder(folder: Path, project: Project | None = None) -> list[Finding]:
+    from ..check.validate import validate_set
+    project = project or _project_of_worker[0]
+    aset, findings = load_set(folder)
+    return findings + validate_set(aset, project)
 
 
 def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = False,
@@ -67,6 +99,10 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     folders, findings = find_sets(paths)
     findings += [error(Position(str(f)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
                  for f in folders if f.name == SITE]
+    # The checks on the files themselves (links out of the set, FIFOs, names) run for every set,
+    # also those the content key says are up to date: skipping work must not skip a check.
+    for folder in folders:
+        findings += scan_set(folder)[1]
     if has_errors(findings):
         return Result(findings)
     fingerprint = freshness.toolkit_fingerprint(project, {"public": public})

@@ -5,6 +5,8 @@ Everything found is returned as findings; nothing is raised for bad input.
 """
 from __future__ import annotations
 
+import re
+
 from ..findings import Finding, Position, error, has_errors, warning
 from ..load.sets import AgreementSet
 from ..model.documents import set_context
@@ -36,6 +38,7 @@ def validate_set(aset: AgreementSet, project: Project, *, for_upload: bool = Fal
         if not has_errors(problems):
             valid.append(source)
     findings.extend(unique_ids(valid))
+    findings.extend(duplicate_footnotes(valid))
     if has_errors(findings) or any(source.data is None for source in aset.sources):
         # Rules across documents would only repeat the problem (a missing delaftale, an unknown
         # activity) in files that are right; the author fixes the broken file first.
@@ -76,6 +79,39 @@ def _ids(data, path):
     elif isinstance(data, list):
         for i, item in enumerate(data):
             yield from _ids(item, path + (i,))
+
+
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+
+
+def duplicate_footnotes(sources) -> list[Finding]:
+    """A footnote defined twice in one text: Markdown keeps one and drops the other unseen."""
+    findings = []
+    for source in sources:
+        for path, value in _strings(source.data, ()):
+            seen = set()
+            for match in _FOOTNOTE.finditer(value):
+                label = match.group(1)
+                if label in seen:
+                    findings.append(error(_nth(source, path, f"[^{label}]:", 2),
+                                          f"fodnoten [^{label}] er defineret to gange i samme tekst; den ene ville "
+                                          "forsvinde uden varsel — giv den et andet navn eller slet den", "fodnote"))
+                seen.add(label)
+    return findings
+
+
+def _nth(source, path, needle: str, n: int) -> Position:
+    """Where the n-th `needle` stands from the value at `path` on (the value's start if not found,
+    as when the text was written with escapes)."""
+    start = source.position(path)
+    lines = source.text.split("\n")
+    offset = sum(len(line) + 1 for line in lines[: start.line - 1]) + start.column - 1
+    for _ in range(n):
+        offset = source.text.find(needle, offset + (1 if _ else 0))
+        if offset < 0:
+            return start
+    line = source.text.count("\n", 0, offset) + 1
+    return Position(source.display, line, offset - (source.text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def unfinished(sources) -> list[Finding]:

@@ -1,11 +1,23 @@
-"""An agreement set: one folder of YAML documents that belong together (agreements/amager/)."""
+"""An agreement set: one folder of YAML documents that belong together (agreements/amager/).
+
+No source is left out without a word: a `.yml` or `.YAML` file, a name that is not UTF-8 or holds
+a control character, a link out of the set, a FIFO or device, a name the build writes itself
+(`status`), and two names one case-insensitive disk takes for the same are each an error, found
+by `scan_set` before any file is read (and by `build` also for sets it does not rebuild).
+"""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import characters
 from ..findings import Finding, Position, display_path, error
-from .source import Source, load
+from .source import Source, load, not_regular
+
+SUFFIX = ".yaml"
+# Source names whose outputs the toolkit writes itself, beside the set's Word files.
+RESERVED = {"status": "statusnotatet ('aftaler status') skrives som status.docx i sættets mappe"}
 
 
 @dataclass
@@ -29,38 +41,109 @@ def find_sets(paths: list[Path]) -> tuple[list[Path], list[Finding]]:
     folders, findings = [], []
     for path in paths:
         path = Path(path)
-        if path.is_file() and path.suffix == ".yaml":
-            folders.append(path.parent)
+        if _yaml_like(path.name) and (path.exists() or path.is_symlink()) and not path.is_dir():
+            folders.append(path.parent)  # the file itself is checked with its set
         elif path.suffix == ".yaml" and not path.exists():
             findings.append(error(Position(str(path)), "filen findes ikke", "sti"))
         elif not path.is_dir():
             findings.append(error(Position(str(path)), "mappen findes ikke (angiv en aftalemappe eller agreements/)", "sti"))
-        elif any(path.glob("*.yaml")):
+        elif _holds_sources(path):
             folders.append(path)
         else:
-            subfolders = sorted(p for p in path.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+            subfolders = sorted(p for p in path.iterdir() if p.is_dir() and _holds_sources(p))
             if not subfolders:
                 findings.append(error(Position(str(path)), "mappen indeholder ingen aftaler (.yaml-filer)", "sti"))
             folders.extend(subfolders)
     unique = list(dict.fromkeys(p.resolve() for p in folders))
+    findings += _set_names(unique)
     return unique, findings
+
+
+def _yaml_like(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in (".yaml", ".yml")
+
+
+def _holds_sources(folder: Path) -> bool:
+    try:
+        return any(_yaml_like(entry.name) for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _set_names(folders: list[Path]) -> list[Finding]:
+    """A set's name is its output folder (output/<set>/): it must be printable, and two sets
+    from different paths must not share it (one would overwrite the other's files)."""
+    findings, seen = [], {}
+    for folder in folders:
+        problem = characters.file_name_problem(folder.name)
+        if problem:
+            findings.append(error(Position(display_path(folder)), f"aftalemappens {problem}", "sti"))
+        first = seen.setdefault(folder.name.casefold(), folder)
+        if first is not folder:
+            findings.append(error(Position(display_path(folder)), f"to aftalesæt hedder '{folder.name}' "
+                                  f"({display_path(first)} og {display_path(folder)}); de ville skrive i den "
+                                  "samme mappe i output, og det ene ville overskrive det andet — omdøb det ene", "sti"))
+    return findings
+
+
+def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
+    """The set's source files, and what is wrong with its files' names and kinds, found without
+    reading any of them: cheap enough to run for every set on every build."""
+    paths, findings, stems = [], [], {}
+    inside = folder.resolve()
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return [], []  # the folder itself is reported by find_sets
+    for path in entries:
+        here = Position(display_path(path))
+        suffix = os.path.splitext(path.name)[1]
+        if not _yaml_like(path.name):
+            continue
+        if suffix != SUFFIX:
+            findings.append(error(here, f"filen ender på '{suffix}'; aftaler læser kun filer, der ender på "
+                                  f"'{SUFFIX}', så den ville blive sprunget over — omdøb den til "
+                                  f"'{path.name[: -len(suffix)]}{SUFFIX}'", "fil"))
+            continue
+        problem = characters.file_name_problem(path.name)
+        if problem:
+            findings.append(error(here, f"filens {problem}", "fil"))
+            continue
+        try:
+            target = path.resolve(strict=path.is_symlink())
+        except (OSError, RuntimeError):  # a link to nothing, or a loop of links
+            findings.append(error(here, "filen er et link, der ikke peger på en fil", "fil"))
+            continue
+        if inside not in target.parents:
+            findings.append(error(here, "filen er et link til et sted uden for aftalemappen; "
+                                  "kopiér filen ind i mappen i stedet", "fil"))
+            continue
+        try:
+            kind = not_regular(path.stat().st_mode)
+        except OSError:
+            kind = None  # unreadable: load says why
+        if kind:
+            findings.append(error(here, kind, "fil"))
+            continue
+        stem = path.name[: -len(SUFFIX)]
+        if stem.casefold() in RESERVED:
+            findings.append(error(here, f"en aftale må ikke hedde '{path.name}': {RESERVED[stem.casefold()]} "
+                                  "og ville overskrive dens Word-fil; omdøb filen", "fil"))
+            continue
+        first = stems.setdefault(stem.casefold(), path)
+        if first is not path:
+            findings.append(error(here, f"'{first.name}' og '{path.name}' giver den samme Word-fil på Windows og "
+                                  "macOS (store og små bogstaver regnes for ens); omdøb den ene", "fil"))
+            continue
+        paths.append(path)
+    return paths, findings
 
 
 def load_set(folder: Path) -> tuple[AgreementSet, list[Finding]]:
     """Load every YAML file of a set; a file that fails to load does not stop the others."""
     aset = AgreementSet(name=folder.name, folder=folder)
-    findings: list[Finding] = []
-    inside = folder.resolve()
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            target = path.resolve(strict=path.is_symlink())
-        except (OSError, RuntimeError):  # a link to nothing, or a loop of links
-            findings.append(error(Position(display_path(path)), "filen er et link, der ikke peger på en fil", "fil"))
-            continue
-        if inside not in target.parents:
-            findings.append(error(Position(display_path(path)), "filen er et link til et sted uden for aftalemappen; "
-                                  "kopiér filen ind i mappen i stedet", "fil"))
-            continue
+    paths, findings = scan_set(folder)
+    for path in paths:
         source, problems = load(path)
         aset.sources.append(source)
         findings.extend(problems)

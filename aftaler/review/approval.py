@@ -19,6 +19,10 @@ from .changes import (
 )
 
 LBF = "lbf-godkendelse"
+NONE = "ingen"  # a rule's action when nobody approves: the document changes only in its order
+LBF_MONEY = "lbf-midler"  # a rule's `naar`: the change moves LBF's total or its share of an area
+ANY_DOCUMENT = "alle"  # a rule's `dokument` that governs every kind
+STAFF = ("organisering", "medarbejdere")  # where staff time is shared out (delaftale content)
 APPROVAL, PRESENTATION = "godkendelse", "forelaeggelse"
 SAMARBEJDSAFTALE, DELAFTALE, BUDGET = "samarbejdsaftale", "delaftale", "budget"
 
@@ -34,6 +38,12 @@ class Rule:
     text: str  # the rule as the forms state it, cited in the output
     source: str  # where it is stated
     economy_over: int | None = None  # applies only when the economy (1.000 kr.) is larger
+    lbf_money: bool = False  # applies only when the change moves LBF's money (catalogue `naar: lbf-midler`)
+
+    def applies(self, item: "ApprovalItem") -> bool:
+        return (self.document in (item.kind, ANY_DOCUMENT)
+                and (not self.lbf_money or item.lbf_money != 0)
+                and (self.economy_over is None or item.economy > self.economy_over))
 
 
 @dataclass
@@ -50,18 +60,25 @@ class ApprovalItem:
     changes: list[Change] = field(default_factory=list)  # content changes (the budget's included)
     budget_lines: list[BudgetLineEffect] = field(default_factory=list)
     budget_groups: list[BudgetGroupEffect] = field(default_factory=list)
+    staff: list = field(default_factory=list)  # changes.staff.StaffEffect of this area
     own_rule_text: str = ""  # the delaftale's own Revision field, as plain text
+    lbf_money: int = 0  # the largest change of LBF's financing behind it, in 1.000 kr.
 
     @property
     def needs_lbf(self) -> bool:
-        return self.rule is not None and self.rule.id == LBF
+        return self.rule is not None and self.rule.approver == "Landsbyggefonden"
+
+
+ORDER_ONLY = Rule("ingen-godkendelse", ANY_DOCUMENT, NONE, "", "Kun rækkefølgen er ændret; indholdet er det samme, "
+                  "så ændringen skal ikke godkendes, men Word-filen ændres og uploades igen.", "aftaler")
 
 
 def rules(catalogue: dict) -> list[Rule]:
     """The round's rules, in the order they are tried."""
     section = catalogue.get("godkendelse") or {}
     return [Rule(r["id"], r["dokument"], r["handling"], r["godkender"], " ".join(r["tekst"].split()),
-                 " ".join(r["kilde"].split()), r.get("oekonomi_over")) for r in section.get("regler", [])]
+                 " ".join(r["kilde"].split()), r.get("oekonomi_over"), r.get("naar") == LBF_MONEY)
+            for r in section.get("regler", [])]
 
 
 def classify(changes: SetChanges) -> list[ApprovalItem]:
@@ -83,8 +100,14 @@ def classify(changes: SetChanges) -> list[ApprovalItem]:
             if doc.kind == BUDGET:
                 owner = _budget_owner(change.path, group_owner)
                 item_for(*owner).changes.append(change)
+            elif doc.kind == SAMARBEJDSAFTALE and change.path[:2] == STAFF and changes.staff_areas.get(_staff_id(change)):
+                # Staff time is printed in each delaftale's Medarbejderressourcer: theirs to approve.
+                for area in changes.staff_areas[_staff_id(change)]:
+                    item_for(DELAFTALE, area).changes.append(change)
             else:
                 item_for(doc.kind, doc.area).changes.append(change)
+    for staff in changes.staff:
+        item_for(DELAFTALE, staff.area).staff.append(staff)
 
     effect = changes.budget
     for group in effect.groups if effect else []:
@@ -96,10 +119,20 @@ def classify(changes: SetChanges) -> list[ApprovalItem]:
             if line not in item.budget_lines:
                 item.budget_lines.append(line)
 
+    for doc in changes.documents:
+        if doc.changes and not doc.content_changed:
+            # Only the order changed: the Word file shows it, but there is nothing to approve.
+            owner = item_for(*_budget_owner(doc.changes[0].path, group_owner)) if doc.kind == BUDGET \
+                else item_for(doc.kind, doc.area)
+            owner.changes += [c for c in doc.changes if c not in owner.changes]
+
     round_rules = rules(changes.catalogue)
     for item in items.values():
-        item.economy = economy(item.budget_groups, item.budget_lines)
-        item.rule = _first_rule(round_rules, item.kind, item.economy)
+        item.economy = max(economy(item.budget_groups, item.budget_lines), *(s.economy for s in item.staff), 0)
+        item.lbf_money = max((abs(a.diff) for a in _lbf_amounts(item)), default=0)
+        item.rule = next((r for r in round_rules if r.applies(item)), None) \
+            if any(c.content for c in item.changes) or item.budget_groups or item.budget_lines or item.staff \
+            else ORDER_ONLY
         doc = changes.document(item.document)
         if item.kind == DELAFTALE and doc is not None and doc.data.get("revision"):
             item.own_rule_text = plain_value(doc.data["revision"])
@@ -131,9 +164,16 @@ def _group_owner(group: str, group_owner: dict) -> tuple[str, str | None]:
     return (kind, None) if kind else (DELAFTALE, group)
 
 
-def _first_rule(round_rules: list[Rule], kind: str, economy_: int) -> Rule | None:
-    return next((r for r in round_rules if r.document == kind
-                 and (r.economy_over is None or economy_ > r.economy_over)), None)
+def _staff_id(change) -> str | None:
+    return change.path[2] if len(change.path) > 2 else None
+
+
+def _lbf_amounts(item: ApprovalItem):
+    """LBF's financing of the item's budget groups (its share of an area), before and after; a move
+    between the lines or years of one group leaves it as it was, and is judged by the economy."""
+    for effect in item.budget_groups:
+        if "lbf" in effect.financing:
+            yield effect.financing["lbf"]
 
 
 def _rank(item: ApprovalItem, round_rules: list[Rule]) -> int:

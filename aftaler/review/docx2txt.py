@@ -1,8 +1,10 @@
 """`python -m aftaler.review.docx2txt FILE.docx`: a Word file as plain text, for `git diff` (textconv).
 
 One line per paragraph, a table row as its cells joined by " | ", footnotes last as "[n] …".
-Tracked changes are shown accepted (inserted text in, deleted text out), as a reader of the
-final document sees it. See docs/git.md for the `.gitattributes` recipe.
+Footnotes are numbered as Word prints them (1, 2, 3 in the order they are referred to), not by
+their internal ids, so a file saved by LibreOffice or a redline reads the same. Tracked changes
+are shown accepted (inserted text in, deleted text out), as a reader of the final document sees
+it. See docs/git.md for the `.gitattributes` recipe.
 """
 from __future__ import annotations
 
@@ -23,14 +25,18 @@ def _w(name: str) -> str:
     return f"{{{W}}}{name}"
 
 
-def paragraph_text(p) -> str:
-    """The paragraph's text as accepted: w:t and tabs, footnote marks as [n]; w:delText is left out."""
+def paragraph_text(p, numbers: dict | None = None) -> str:
+    """The paragraph's text as accepted: w:t and tabs, footnote marks as [n]; w:delText is left out.
+    `numbers`: footnote id → the number Word prints (the order of reference), filled as met."""
     pieces = []
     for el in p.iter(_w("t"), _w("tab"), _w("br"), _w("footnoteReference")):
         if el.tag == _w("t"):
             pieces.append(el.text or "")
         elif el.tag == _w("footnoteReference"):
-            pieces.append(f"[{el.get(_w('id'))}]")
+            ident = el.get(_w("id"))
+            if numbers is not None:
+                ident = numbers.setdefault(ident, str(len(numbers) + 1))
+            pieces.append(f"[{ident}]")
         else:
             pieces.append("\t" if el.tag == _w("tab") else " ")
     return "".join(pieces)
@@ -42,37 +48,39 @@ def _deleted(el) -> bool:
     return marks is not None and marks.find(_w("del")) is not None and not paragraph_text(el).strip()
 
 
-def blocks(container) -> Iterator[str]:
+def blocks(container, numbers: dict | None = None) -> Iterator[str]:
     """Lines of a body or cell, in reading order."""
     for el in container:
         if el.tag == _w("p"):
             if not _deleted(el):
-                yield paragraph_text(el)
+                yield paragraph_text(el, numbers)
         elif el.tag == _w("tbl"):
             for tr in el.iter(_w("tr")):
                 if tr.find(f"{_w('trPr')}/{_w('del')}") is not None:
                     continue
-                cells = [" / ".join(line for line in blocks(tc) if line.strip()) for tc in tr.findall(_w("tc"))]
+                cells = [" / ".join(line for line in blocks(tc, numbers) if line.strip()) for tc in tr.findall(_w("tc"))]
                 yield " | ".join(cells)
         elif el.tag in (_w("sdt"), _w("sdtContent"), _w("customXml")):
-            yield from blocks(el.find(_w("sdtContent")) if el.tag == _w("sdt") else el)
+            yield from blocks(el.find(_w("sdtContent")) if el.tag == _w("sdt") else el, numbers)
 
 
-def document_text(path: str) -> str:
-    """The whole text of a .docx: body, then footnotes."""
+def document_text(path) -> str:
+    """The whole text of a .docx (a path or a binary file object): body, then footnotes."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     lines: list[str] = []
+    numbers: dict[str, str] = {}  # footnote id → number as printed
     with zipfile.ZipFile(path) as package:
         names = set(package.namelist())
         for part in BODY_PARTS:
             body = etree.fromstring(package.read(part), parser).find(_w("body"))
-            lines += blocks(body)
+            lines += blocks(body, numbers)
         if NOTES_PART in names:
             notes = etree.fromstring(package.read(NOTES_PART), parser)
+            texts = {}
             for note in notes.findall(_w("footnote")):
-                if int(note.get(_w("id"), "0")) > 0:
-                    text = " ".join(line.strip() for line in blocks(note) if line.strip())
-                    lines.append(f"[{note.get(_w('id'))}] {text}")
+                if note.get(_w("type")) in (None, "normal") and note.get(_w("id")) in numbers:
+                    texts[numbers[note.get(_w("id"))]] = " ".join(line.strip() for line in blocks(note) if line.strip())
+            lines += [f"[{n}] {texts[n]}" for n in sorted(texts, key=int)]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 

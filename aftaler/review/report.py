@@ -16,7 +16,7 @@ from ..project import Project
 from ..render import docx_package
 from ..render.site import escape_md
 from ..render.word import render_docx
-from .approval import APPROVAL, ApprovalItem
+from .approval import APPROVAL, NONE, ApprovalItem
 from .changes import (
     ADDED,
     CHANGED,
@@ -30,9 +30,16 @@ from .changes import (
     ChangeSet,
     SetChanges,
     item_name,
+    word_diff,
 )
 
 VERB = {ADDED: "tilføjet", REMOVED: "fjernet", CHANGED: "ændret", MOVED: "flyttet"}
+FORMATTING_ONLY = "kun formatering"
+
+
+def verb(change: Change) -> str:
+    """What happened, in the report's words: a change of look alone says so."""
+    return FORMATTING_ONLY if change.formatting_only else VERB[change.operation]
 CONTEXT_WORDS = 8  # words kept on each side of a change in a long text; the rest is "…"
 ELLIPSIS = "…"
 
@@ -108,7 +115,7 @@ def _counts(changes: ChangeSet) -> tuple[int, int, int]:
 
 def summary(changes: ChangeSet) -> str:
     content, documents, moved = _counts(changes)
-    if not changes.changed:
+    if not changes.changed or not content:
         return "Ingen ændringer i indholdet" + (f" ({moved} flytning{'er' if moved != 1 else ''} uden indholdsændring)."
                                                  if moved else ".")
     text = f"{content} ændring{'er' if content != 1 else ''} i {documents} dokument{'er' if documents != 1 else ''}"
@@ -119,6 +126,8 @@ def approval_line(item: ApprovalItem) -> str:
     if item.rule is None:
         return f"{item.subject}: kataloget har ingen godkendelsesregel for denne dokumenttype"
     who = item.rule.approver
+    if item.rule.action == NONE:
+        return f"{item.subject}: ingen godkendelse (kun rækkefølgen er ændret)"
     if item.rule.action == APPROVAL:
         head = f"{who[:1].upper()}{who[1:]} skal godkende ændringerne i {item.subject}"
     else:
@@ -143,7 +152,7 @@ def text(changes: ChangeSet, approvals: list[ApprovalItem], stream: TextIO, colo
             write("\n" + style(f"{aset.name}: {doc.title} ({doc.document}.yaml)", bold=True) + "\n")
             for change in doc.changes:
                 where = f"{change.position}: " if change.position else ""
-                head = f"{where}{VERB[change.operation]}: {change.label}"
+                head = f"{where}{verb(change)}: {change.label}"
                 write(style(head, fg="yellow" if change.operation == MOVED else None) + "\n")
                 detail = _detail(change, color)
                 if detail:
@@ -151,6 +160,11 @@ def text(changes: ChangeSet, approvals: list[ApprovalItem], stream: TextIO, colo
         if aset.budget and aset.budget.changed:
             write("\n" + style(f"{aset.name}: Budgettets virkning (hele 1.000 kr.)", bold=True) + "\n")
             for line in _budget_lines(aset.budget, aset.names):
+                write(f"  {line}\n")
+        if aset.staff:
+            write("\n" + style(f"{aset.name}: Medarbejderressourcer flyttet mellem indsatsområder (hele 1.000 kr.)",
+                                bold=True) + "\n")
+            for line in staff_lines(aset):
                 write(f"  {line}\n")
         own = [a for a in approvals if a.set == aset.name]
         if own:
@@ -168,9 +182,11 @@ def _detail(change: Change, color: bool) -> str:
     """Beneath a change: the words (red struck out, green underlined; [-…-] {+…+} when piped), or figures."""
     if change.operation == MOVED:
         return f"{change.moved_from} → {change.moved_to}" + ("" if change.content else " (ingen indholdsændring)")
-    if change.words:
+    if change.words or change.formatting_only:
+        # formatting alone: the Markdown as written, where the words are the same
+        pieces = word_diff(change.old, change.new) if change.formatting_only else change.words
         parts = []
-        for op, words in _shortened(change.words):
+        for op, words in _shortened(pieces):
             if op == DELETED:
                 parts.append(click.style(words, fg="red", strikethrough=True) if color else f"[-{words}-]")
             elif op == INSERTED:
@@ -183,6 +199,17 @@ def _detail(change: Change, color: bool) -> str:
     if change.operation == CHANGED:
         return f"{value_text(change.old)} → {value_text(change.new)}"
     return ""
+
+
+def staff_lines(aset: SetChanges) -> list[str]:
+    """One line per staff member and area whose share changed: the share and its salary, old → new."""
+    return [f"{s.title}, {aset.names.get(s.area, s.area)}: {_share(s.share_old)} → {_share(s.share_new)} "
+            f"(løn {number(s.cost_old)} → {number(s.cost_new)}, {signed(s.cost_new - s.cost_old)})"
+            for s in aset.staff]
+
+
+def _share(value: float) -> str:
+    return f"{danish.number(value) if value != int(value) else int(value)} %"
 
 
 def _budget_lines(effect: BudgetEffect, names: dict) -> list[str]:
@@ -241,7 +268,7 @@ def _change_dict(c: Change) -> dict:
         "foer": _plain_json(c.old), "efter": _plain_json(c.new), "foer_tekst": before, "efter_tekst": after,
         "forskel": c.difference, "ord": [{"handling": w.op, "tekst": w.text} for w in c.words],
         "indhold": c.content, "flyttet_fra": c.moved_from or None, "flyttet_til": c.moved_to or None,
-        "id": c.item_id,
+        "id": c.item_id, "kun_formatering": c.formatting_only,
     }
 
 
@@ -288,6 +315,10 @@ def _approval_dict(item: ApprovalItem) -> dict:
         "kilde": rule.source if rule else None, "oekonomi": item.economy,
         "delaftalens_tekst": item.own_rule_text or None, "beskrivelse": approval_line(item),
         "aendringer": [c.label for c in item.changes],
+        "lbf_midler": item.lbf_money,
+        "medarbejdere": [{"medarbejder": m.staff, "titel": m.title, "indsatsomraade": m.area,
+                          "andel_foer": m.share_old, "andel_efter": m.share_new,
+                          "loen_foer": m.cost_old, "loen_efter": m.cost_new} for m in item.staff],
     }
 
 
@@ -317,11 +348,20 @@ def markdown(changes: ChangeSet, approvals: list[ApprovalItem], old_name: str, n
                 continue
             out += [f"## {escape_md(doc.title)}", ""]
             for change in doc.changes:
-                out.append(f"- **{escape_md(VERB[change.operation])}:** {escape_md(change.label)}"
+                out.append(f"- **{escape_md(verb(change))}:** {escape_md(change.label)}"
                            + (f" — {_md_detail(change)}" if _md_detail(change) else ""))
             out.append("")
         if aset.budget and aset.budget.changed:
             out += _md_budget(aset.budget)
+        if aset.staff:
+            out += ["## Medarbejderressourcer flyttet mellem indsatsområder", "",
+                    "| Medarbejder | Indsatsområde | Andel før | Andel efter | Løn før | Løn efter | Forskel |",
+                    "|---|---|--:|--:|--:|--:|--:|"]
+            out += [f"| {escape_md(s.title)} | {escape_md(aset.names.get(s.area, s.area))} | {_share(s.share_old)} | "
+                    f"{_share(s.share_new)} | {number(s.cost_old)} | {number(s.cost_new)} | {signed(s.cost_new - s.cost_old)} |"
+                    for s in aset.staff]
+            out += ["", "Beløb i hele 1.000 kr.: medarbejderens løn i hele perioden efter budgettets lønlinjer, "
+                    "gange andelen.", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -103,10 +103,12 @@ def _load_revision(spec: str, paths: list[Path], project: Project) -> Side:
             continue
         rel = "" if rel == "." else rel
         _, missing = _git(top_path, "cat-file", "-e", f"{commit}:{rel}")
+        if missing is not None and Path(path).is_dir():
+            continue  # new since the revision: it had no sets there, and the comparison says "tilføjet"
         if missing is not None:
             findings.append(error(Position(str(path)), f"stien findes ikke i revisionen '{spec}'", "sti"))
         relative.append(rel)
-    if findings:
+    if findings or not relative:
         return Side(revision, findings=findings)
 
     with tempfile.TemporaryDirectory(prefix="aftaler-rev-") as tmp:

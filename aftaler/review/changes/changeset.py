@@ -39,6 +39,7 @@ class Change:
     moved_from: str = ""  # for "flyttet": the old place ("plads 3", or the list it was in)
     moved_to: str = ""  # for "flyttet": the new place
     content: bool = True  # False only for a pure reordering, which changes no content
+    formatting_only: bool = False  # the same words, other formatting (bold, italics, a link, a list)
     item_id: str | None = None  # the id of an added, removed or moved item
 
 
@@ -121,10 +122,13 @@ class SetChanges:
     budget: BudgetEffect | None
     catalogue: dict = field(repr=False, default_factory=dict)  # the funding round's (approval rules)
     names: dict = field(repr=False, default_factory=dict)  # ids → names, for labels in reports
+    staff: list = field(default_factory=list)  # staff.StaffEffect: shares and costs moved between areas
+    staff_areas: dict = field(repr=False, default_factory=dict)  # staff id → its areas in either version
 
     @property
     def changed(self) -> bool:
-        return any(d.content_changed for d in self.documents) or bool(self.budget and self.budget.changed)
+        """Something a reader of the Word files sees: content, or only the order of items."""
+        return any(d.changes for d in self.documents) or bool(self.budget and self.budget.changed)
 
     def document(self, name: str) -> DocumentChanges | None:
         return next((d for d in self.documents if d.document == name), None)
@@ -140,5 +144,6 @@ class ChangeSet:
 
     @property
     def changed(self) -> bool:
-        """Something changed in content; reordering alone does not count."""
+        """Something changed that the delivered documents show: content, or only the order of
+        items (which changes the Word file too, and so needs its redline, but no approval)."""
         return any(s.changed for s in self.sets)

@@ -18,6 +18,7 @@ from .changeset import (
 )
 from .matching import item_name
 from .schemas import _Schemas
+from .staff import staff_areas, staff_effect
 from .walk import _Walker
 
 KIND_ORDER = ("samarbejdsaftale", "delaftale", "budget")
@@ -55,7 +56,10 @@ def compare_sets(old: AgreementSet | None, new: AgreementSet | None, project: Pr
         if doc.status == CHANGED and not doc.changes:
             doc.status = UNCHANGED
     effect = budget_effect(models["old"], models["new"]) if models["old"] or models["new"] else None
-    return SetChanges(any_set.name, documents, effect, catalogue, names)
+    people = {m.get("id") for a in (old, new) if a and a.one("samarbejdsaftale")
+              for m in (a.one("samarbejdsaftale").data.get("organisering") or {}).get("medarbejdere") or []}
+    areas = {p: list(dict.fromkeys([*staff_areas(new, p), *staff_areas(old, p)])) for p in people if p}
+    return SetChanges(any_set.name, documents, effect, catalogue, names, staff_effect(old, new), areas)
 
 
 def _documents(aset: AgreementSet | None) -> dict:

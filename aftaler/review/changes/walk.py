@@ -73,11 +73,14 @@ class _Walker:
             return [self._change(ADDED, here, None, new)]
         if _empty(new):
             return [self._change(REMOVED, here, old, None)]
-        words = ()
+        words, formatting = (), False
         if isinstance(old, str) and isinstance(new, str):
             markdown = self.schemas.is_markdown(here.node)
-            words = word_diff(_plain(old, markdown), _plain(new, markdown))
-        return [self._change(CHANGED, here, old, new, difference=_difference(old, new), words=words)]
+            before, after = _plain(old, markdown), _plain(new, markdown)
+            formatting = before == after  # not the same as shown (see _same), so the look changed
+            words = () if formatting else word_diff(before, after)
+        return [self._change(CHANGED, here, old, new, difference=_difference(old, new), words=words,
+                             formatting_only=formatting)]
 
     # -- lists
 
