@@ -14,7 +14,7 @@ first), built twice by the CLI, and then:
 
 Budget: AFTALER_HYPOTHESIS_EXAMPLES examples per base set (default 6; about 3 s per example
 for tests/sets/lille and under 1 s for the one-document sets, so roughly 40 s in all here).
-Free-text fields are found from the schemas: a string field without enum, pattern, format or
+Free-text fields are found from the schemas: a string field without enum, pattern, format, catalogue reference (x-katalog) or
 const; a Markdown field is one that refers to _faelles.schema.json#/definitions/tekst.
 """
 from __future__ import annotations
@@ -36,6 +36,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from aftaler import characters
+from aftaler.authoring.round_schemas import round_schema
+from aftaler.check.catalogue import set_round
 from aftaler.load.sets import find_sets, load_set
 from aftaler.load.source import NAME_KEYS
 from aftaler.cli import main
@@ -74,8 +76,11 @@ class Slot:
     present: bool
 
 
-def _registry():
-    documents = Project().schema_documents()
+def _registry(folder: Path):
+    """The schemas of the set's funding round (the ids and fields of its catalogue)."""
+    project = Project()
+    catalogue, _ = set_round(load_set(folder)[0], project)
+    documents = {name: round_schema(doc, catalogue) for name, doc in project.schema_documents().items()}
     return documents, Registry().with_resources(
         (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
 
@@ -92,7 +97,7 @@ def _resolve(node, resolver):
 def _is_text(node) -> bool:
     kinds = node.get("type")
     is_string = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
-    return is_string and not any(k in node for k in ("enum", "pattern", "format", "const"))
+    return is_string and not any(k in node for k in ("enum", "pattern", "format", "const", "x-katalog"))
 
 
 def _branch(value, node, resolver):
@@ -236,7 +241,7 @@ def small_sets() -> list[Path]:
 @cache
 def base(folder: Path) -> Base:
     """The slots of a base set, checked: the set stays valid with every slot filled."""
-    documents, registry = _registry()
+    documents, registry = _registry(folder)
     files = read_set(folder)
     slots, lists = [], []
     for name, (first, data) in files.items():
@@ -488,7 +493,7 @@ def test_a_seat_with_both_shows_the_organisation(tmp_path):
 
 def test_budget_note_text_is_shown_as_its_schema_says(tmp_path):
     """A note is plain text in the schema and shown as typed; were it Markdown, it would be rendered."""
-    documents, registry = _registry()
+    documents, registry = _registry(SETS / "lille")
     resolver = registry.resolver(base_uri="budget.schema.json")
     [slot] = [s for s in text_slots("budget.yaml", {"noter": [{"id": "n", "tekst": "x"}]},
                                     documents["budget.schema.json"], resolver) if s.path[-1] == "tekst"]
