@@ -155,3 +155,15 @@ def test_the_request_to_lbf_shows_the_changed_sentence_only(versions, tmp_path, 
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     import re
     assert int(re.search(r"^Pages:\s+(\d+)", pages, re.M).group(1)) == 1  # one page for a one-sentence change
+
+
+@pytest.mark.parametrize("round_", ["2019-26", "2015-18"])
+def test_every_kind_of_every_round_has_an_approval_rule_and_lbf_money_goes_to_lbf(round_):
+    from aftaler.review.approval import rules
+
+    catalogue = PROJECT.catalogues()[round_]
+    found = rules(catalogue)
+    kinds = {r.document for r in found}
+    assert {"samarbejdsaftale", "delaftale", "milepaelsplan", "beredskabsplan", "kommissorium", "maalinger"} <= kinds
+    assert found[0].lbf_money and found[0].approver == "Landsbyggefonden" and found[0].document == "alle"
+    assert all(r.text and r.source for r in found)
