@@ -10,7 +10,7 @@ SOURCES = ("lbf", "boligorganisation_kontant", "boligorganisation_timer", "kommu
 
 
 def build() -> None:
-    doc = new_document(landscape=True)
+    doc = new_document("Budgetark – {{ omraadets_navn }}", landscape=True)
     para(doc, "Budgetark for boligsocial indsats inden for {{ pulje_navn }} (hele 1.000 kr.)", style="Heading 1")
     label_table(doc, [
         ("Start boligsocial indsats", ["{{ start }}"]),

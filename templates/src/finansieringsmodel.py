@@ -11,7 +11,7 @@ RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("{{ navn }}")
     label_table(doc, [
         ("Til:", ["{{ til }}"]),
         ("Dato:", ["{{ dato|dato }}"]),
