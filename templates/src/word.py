@@ -252,7 +252,23 @@ def keep_row_together(row) -> None:
         tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
+def keep_with_next_row(row) -> None:
+    """The row stays on the page of the row after it (keepNext on its paragraphs, which Word and
+    LibreOffice both honour in tables): a header row or an area's heading row is never alone at
+    a page foot."""
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
+def keep_table_together(table) -> None:
+    """A short table (a summary, a front table) on one page: every row keeps with the next."""
+    for row in table.rows[:-1]:
+        keep_with_next_row(row)
+
+
 def repeat_header(row) -> None:
+    keep_with_next_row(row)
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     tr_pr.append(header)
