@@ -55,6 +55,8 @@ def apply(document) -> None:
     for tbl in body.iter(qn("w:tbl")):
         plan_columns(tbl, size, text_width_twips)
         hyphenate_cells(tbl, size)
+        let_tall_rows_split(tbl, size, _text_height(body))
+    shrink_last_paragraph(body)
 
 
 def separate_touching_tables(body) -> None:
@@ -84,6 +86,83 @@ def keep_captions(body) -> None:
                 ppr.insert(0, keep)
 
 
+def shrink_last_paragraph(body) -> None:
+    """The empty paragraph a document must end with after a table, made 1 pt high: at full
+    height it can fall on a page of its own, an empty last page."""
+    last = body.find(qn("w:sectPr"))
+    last = last.getprevious() if last is not None else (body[-1] if len(body) else None)
+    if last is None or last.tag != qn("w:p") or "".join(last.itertext()).strip():
+        return
+    previous = last.getprevious()
+    if previous is None or previous.tag != qn("w:tbl"):
+        return
+    for child in list(last):
+        if child.tag != qn("w:pPr"):
+            last.remove(child)
+    ppr = last.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        last.insert(0, ppr)
+    for child in list(ppr):
+        ppr.remove(child)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "20")
+    spacing.set(qn("w:lineRule"), "exact")
+    ppr.append(spacing)
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "2")
+    rpr.append(sz)
+    ppr.append(rpr)
+
+
+def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
+    """A row that would take more than a third of a page may break across pages (its lines keep
+    Word's widow and orphan control): moved whole, it would leave most of a page empty. Every
+    other row stays whole (the template's w:cantSplit)."""
+    if not page_height:
+        return
+    _, widths = _grid_of(tbl)
+    if not widths:
+        return
+    heights: dict = {}
+    for col, span, tc in _cells_by_column(tbl):
+        tr = tc.getparent()
+        heights[tr] = max(heights.get(tr, 0.0), _cell_height(tc, sum(widths[col:col + span]) - _CELL_MARGIN, size))
+    for tr, height in heights.items():
+        if height > page_height / 3:
+            for cant in tr.iter(qn("w:cantSplit")):
+                if cant.getparent().getparent() is tr:
+                    cant.getparent().remove(cant)
+
+
+def _cell_height(tc, available: float, size: int) -> float:
+    """A cell's estimated height in twips: each paragraph's lines at 1.15 line spacing plus its
+    space after (4 pt)."""
+    if available <= 0:
+        return 0.0
+    height = 0.0
+    for p in tc.iter(qn("w:p")):
+        width = sum(text_width("".join(t.text or "" for t in r.iterchildren(qn("w:t"))), run_size or size, bold)
+                    for r, run_size, bold, _ in _runs_of(p))
+        lines = max(1, -(-int(width * 1.1) // int(available)))  # 10 % for what wrapping wastes
+        height += lines * size * 10 * 1.15 + 80
+    return height
+
+
+def _text_height(body) -> int | None:
+    sect = body.find(qn("w:sectPr"))
+    if sect is None:
+        return None
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    try:
+        return int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
 def _normal_size(document) -> int:
     """The body text's size in half-points: the Normal style's, else the defaults', else 10 pt."""
     styles = document.styles.element
@@ -108,37 +187,50 @@ def _text_width(body) -> int | None:
 
 
 def _runs(tc):
-    """(text, size, bold, indent) of every run of a cell, nested tables left out."""
+    """(run, size, bold, indent) of every run of a cell, nested tables left out."""
     for p in tc.iterchildren(qn("w:p")):
-        ppr = p.find(qn("w:pPr"))
-        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        is_list = (ppr is not None and ppr.find(qn("w:numPr")) is not None) or (
-            style is not None and style.get(qn("w:val"), "").startswith("List"))
-        indent = _LIST_INDENT if is_list else 0
-        for r in p.iter(qn("w:r")):
-            rpr = r.find(qn("w:rPr"))
-            size = bold = None
-            if rpr is not None:
-                sz = rpr.find(qn("w:sz"))
-                size = int(sz.get(qn("w:val"))) if sz is not None else None
-                b = rpr.find(qn("w:b"))
-                bold = b is not None and b.get(qn("w:val")) not in ("0", "false")
-            yield r, size, bool(bold), indent
+        yield from _runs_of(p)
+
+
+def _runs_of(p):
+    ppr = p.find(qn("w:pPr"))
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    is_list = (ppr is not None and ppr.find(qn("w:numPr")) is not None) or (
+        style is not None and style.get(qn("w:val"), "").startswith("List"))
+    indent = _LIST_INDENT if is_list else 0
+    for r in p.iter(qn("w:r")):
+        rpr = r.find(qn("w:rPr"))
+        size = bold = None
+        if rpr is not None:
+            sz = rpr.find(qn("w:sz"))
+            size = int(sz.get(qn("w:val"))) if sz is not None else None
+            b = rpr.find(qn("w:b"))
+            bold = b is not None and b.get(qn("w:val")) not in ("0", "false")
+        yield r, size, bool(bold), indent
 
 
 def _pieces(word: str) -> list[str]:
     return [piece for piece in _BREAKS.split(word) if piece]
 
 
-def _longest_piece(tc, size: int) -> float:
-    """The widest unbreakable piece of text in a cell, with its paragraph's indent, in twips."""
-    widest = 0.0
+def _hyphenatable(piece: str) -> bool:
+    """Whether a piece can take a soft hyphen: a number or a short word cannot."""
+    return any(len(m.group()) >= _MIN_HYPHENATE for m in _LETTERS.finditer(piece))
+
+
+def _longest_pieces(tc, size: int) -> tuple[float, float]:
+    """The widest piece of a cell that cannot be hyphenated (a number, "(UP)") and the widest
+    of all, with its paragraph's indent, in twips."""
+    hard = soft = 0.0
     for r, run_size, bold, indent in _runs(tc):
         text = "".join(t.text or "" for t in r.iterchildren(qn("w:t")))
         for word in _WORD.findall(text):
             for piece in _pieces(word):
-                widest = max(widest, text_width(piece, run_size or size, bold) + indent)
-    return widest
+                width = text_width(piece, run_size or size, bold) + indent
+                soft = max(soft, width)
+                if not _hyphenatable(piece):
+                    hard = max(hard, width)
+    return hard, soft
 
 
 def _grid_of(tbl):
@@ -168,27 +260,24 @@ def _cells_by_column(tbl):
 
 def plan_columns(tbl, size: int, page_text_width: int | None) -> None:
     """Widen columns whose longest word does not fit, taking the room from columns that have
-    some to spare, in proportion to what they can spare; the table may grow to the text width."""
+    some to spare, in proportion to what they can spare; the table may grow to the text width.
+    What cannot be hyphenated (numbers) is fitted first, with room taken even from columns whose
+    long words will then be hyphenated; the long words after that, from what is left."""
     grid, widths = _grid_of(tbl)
     if not widths or any(w <= 0 for w in widths):
         return
-    need = [0.0] * len(widths)
+    hard, soft = [0.0] * len(widths), [0.0] * len(widths)
     for col, span, tc in _cells_by_column(tbl):
         if span == 1 and col < len(widths):
-            need[col] = max(need[col], _longest_piece(tc, size) + _CELL_MARGIN + 20)
-    short = [max(0.0, n - w) for n, w in zip(need, widths)]
-    if not any(short):
-        return
+            h, s = _longest_pieces(tc, size)
+            hard[col] = max(hard[col], h + _CELL_MARGIN + 20)
+            soft[col] = max(soft[col], s + _CELL_MARGIN + 20)
     total = sum(widths)
-    room = max(0, (page_text_width or total) - total)
-    spare = [max(0.0, w - n) for n, w in zip(need, widths)]
-    wanted = sum(short)
-    give = min(wanted, room + sum(spare))
-    grow = min(room, give)
-    take = give - grow
-    scale_take = take / sum(spare) if sum(spare) else 0.0
-    scale_give = give / wanted
-    new = [round(w + s * scale_give - p * scale_take) for w, s, p in zip(widths, short, spare)]
+    limit = max(total, page_text_width or total)
+    new = _fit(widths, hard, limit)
+    new = _fit(new, [max(h, s) for h, s in zip(hard, soft)], limit, floor=hard)
+    if new == widths:
+        return
     for col_el, width in zip(grid.findall(qn("w:gridCol")), new):
         col_el.set(_W, str(width))
     for col, span, tc in _cells_by_column(tbl):
@@ -200,6 +289,22 @@ def plan_columns(tbl, size: int, page_text_width: int | None) -> None:
     tbl_w = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
     if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa":
         tbl_w.set(_W, str(sum(new)))
+
+
+def _fit(widths: list[int], need: list[float], limit: int, floor: list[float] | None = None) -> list[int]:
+    """Widths where each column has what it needs as far as the others (down to `floor`, else
+    down to their own need) and the room up to `limit` allow."""
+    floor = floor or need
+    short = [max(0.0, n - w) for n, w in zip(need, widths)]
+    wanted = sum(short)
+    if not wanted:
+        return widths
+    spare = [max(0.0, w - max(f, n)) if s == 0 else 0.0 for w, f, n, s in zip(widths, floor, need, short)]
+    room = max(0, limit - sum(widths))
+    give = min(wanted, room + sum(spare))
+    take = give - min(room, give)
+    scale_take = take / sum(spare) if sum(spare) else 0.0
+    return [round(w + s * give / wanted - p * scale_take) for w, s, p in zip(widths, short, spare)]
 
 
 def hyphenate_cells(tbl, size: int) -> None:

@@ -1,7 +1,7 @@
 """The Delaftale template."""
 from __future__ import annotations
 
-from word import Bold, Bullet, block, grid_table, guidance, label_table, loop_rows, merged_cell, new_document, para, save
+from word import Bold, Bullet, Merged, block, grid_table, guidance, label_table, loop_rows, merged_cell, new_document, para, save
 
 
 def build() -> None:
@@ -46,9 +46,10 @@ def build() -> None:
             ("Formål:", ["{{ a.formaal|md }}"]),
             ("Målgruppe(r):", ["{{ a.maalgrupper|md }}"]),
             ("Indhold og praksis:", ["{{ a.indhold|md }}"]),
-            ("Ansvars- og rollefordeling:", ["{%p for r in a.ansvar %}", Bold("{{ r.part_navn }}:"),
-                                             "{%p for o in r.opgaver %}", Bullet("{{ o }}"), "{%p endfor %}",
-                                             "{%p endfor %}"]),
+            ("{%tr for r in a.ansvar %}", []),
+            (Merged("Ansvars- og rollefordeling:"), [Bold("{{ r.part_navn }}:"), "{%p for o in r.opgaver %}",
+                                                     Bullet("{{ o }}"), "{%p endfor %}"]),
+            ("{%tr endfor %}", []),
         ])
         para(doc, "")
     save(doc, "delaftale.docx")

@@ -337,15 +337,27 @@ class Bold(str):
     """A line of a label_table cell set in bold (a party's name over its tasks)."""
 
 
+class Merged(str):
+    """A label_table label over all the rows of the `{%tr for %}` loop it is in: given on the
+    first row, its cell merged down over the others (one row per party, not one row that is
+    longer than a page)."""
+
+
 def label_table(doc, rows: list[tuple[str, list[str]]], widths: tuple[float, float] = (5, 11.6)):
     """The form's two-column tables: a grey label cell and the content cell. A content line is
-    text, a Bullet (a list item) or Bold."""
+    text, a Bullet (a list item) or Bold; a label may be Merged."""
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for label, lines in rows:
         row = add_row(table)
         row.cells[0].width, row.cells[1].width = Cm(widths[0]), Cm(widths[1])
-        set_cell(row.cells[0], label, bold=True)
+        if isinstance(label, Merged):
+            set_cell(row.cells[0], f"{{% if loop.first %}}{label}{{% endif %}}", bold=True)
+            merge = OxmlElement("w:vMerge")
+            merge.set(qn("w:val"), "{% if loop.first %}restart{% else %}continue{% endif %}")
+            row.cells[0]._tc.get_or_add_tcPr().append(merge)
+        else:
+            set_cell(row.cells[0], label, bold=True)
         shade(row.cells[0])
         cell = row.cells[1]
         cell.text = ""
