@@ -457,11 +457,12 @@ def save(doc, name: str) -> None:
 
 
 def merged_cell(cell, loop_var: str, field: str) -> None:
-    """A cell of a `{%tr for %}` row merged with the one above while `field` repeats: the
-    indicator tables give a goal once beside all its indicators, as the form does. The cell is
-    given the field only where a run of equal values starts (Word shows the first cell's text)."""
-    new_run = f"loop.first or loop.previtem.{field} != {loop_var}.{field}"
-    set_cell(cell, f"{{% if {new_run} %}}{{{{ {loop_var}.{field} }}}}{{% endif %}}")
+    """A cell of a `{%tr for %}` row merged with the one above while `field` repeats or is empty
+    (the models give a goal on its first row only): the indicator tables give a goal once beside
+    all its indicators, as the form does. Only the first cell of a run holds the text."""
+    value = f"{loop_var}.{field}"
+    starts = f"loop.first or ({value} and {value} != loop.previtem.{field})"
+    set_cell(cell, f"{{% if {starts} %}}{{{{ {value} }}}}{{% endif %}}")
     merge = OxmlElement("w:vMerge")
-    merge.set(qn("w:val"), f"{{% if {new_run} %}}restart{{% else %}}continue{{% endif %}}")
+    merge.set(qn("w:val"), f"{{% if {starts} %}}restart{{% else %}}continue{{% endif %}}")
     cell._tc.get_or_add_tcPr().append(merge)
