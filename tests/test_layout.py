@@ -96,3 +96,128 @@ def test_the_checker_finds_each_fault(tmp_path):
     assert any("Overskrift uden sin tekst" in p for p in problems["overskrifter sidst på siden"])
     assert any("Række første linje" in p for p in problems["delte rækker"])
     assert any("kun 1 linje" in p for p in problems["næsten tomme sider"])
+
+
+# -- the form rules, read back from the Word files ----------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from aftaler.cli import main
+    out = tmp_path_factory.mktemp("form")
+    for aset in SETS:
+        assert main(["build", str(aset), "-o", str(out)]) == 0
+    return sorted(out.rglob("*.docx"))
+
+
+def _part(docx: Path, name: str):
+    import zipfile
+    from lxml import etree
+    with zipfile.ZipFile(docx) as z:
+        return etree.fromstring(z.read(name))
+
+
+def test_danish_language_and_one_font_family_in_every_style(built):
+    for docx in built:
+        styles = _part(docx, "word/styles.xml")
+        default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+        assert default.get(f"{W}val") == "da-DK", docx.name
+        for style in styles.iter(f"{W}style"):
+            if style.get(f"{W}type") == "numbering":
+                continue
+            lang = style.find(f"{W}rPr/{W}lang")
+            assert lang is not None and lang.get(f"{W}val") == "da-DK", (docx.name, style.get(f"{W}styleId"))
+        fonts = list(styles.iter(f"{W}rFonts"))
+        assert fonts and all(f.get(f"{W}asciiTheme") is None and f.get(f"{W}ascii") == "Arial" for f in fonts), docx.name
+
+
+def test_headings_bold_and_stepping_down(built):
+    for docx in built:
+        styles = {s.get(f"{W}styleId"): s for s in _part(docx, "word/styles.xml").iter(f"{W}style")}
+
+        def size(style_id):
+            return int(styles[style_id].find(f"{W}rPr/{W}sz").get(f"{W}val"))
+        sizes = [size(s) for s in ("Title", "Heading1", "Heading2", "Heading3")]
+        assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 4, (docx.name, sizes)
+        assert sizes[-1] >= size("Normal"), docx.name
+        for style_id in ("Title", "Heading1", "Heading2", "Heading3"):
+            bold = styles[style_id].find(f"{W}rPr/{W}b")
+            assert bold is not None and bold.get(f"{W}val") in (None, "1", "true"), (docx.name, style_id)
+        for style_id in ("Heading1", "Heading2", "Heading3"):
+            assert styles[style_id].find(f"{W}pPr/{W}keepNext") is not None
+        body = _part(docx, "word/document.xml")
+        for p in body.iter(f"{W}p"):  # no run switches a heading's bold off
+            style = p.find(f"{W}pPr/{W}pStyle")
+            if style is not None and style.get(f"{W}val") in ("Title", "Heading1", "Heading2", "Heading3"):
+                assert not [b for b in p.iter(f"{W}b") if b.get(f"{W}val") in ("0", "false")], docx.name
+
+
+def test_footer_has_title_and_page_x_of_y(built):
+    import re
+    for docx in built:
+        rels = _part(docx, "word/_rels/document.xml.rels")
+        footers = [r.get("Target") for r in rels if r.get("Type", "").endswith("/footer")]
+        assert footers, docx.name
+        footer = _part(docx, f"word/{footers[0]}")
+        instructions = [t.text.strip() for t in footer.iter(f"{W}instrText")]
+        assert instructions == ["PAGE", "NUMPAGES"], docx.name
+        text = "".join(t.text or "" for t in footer.iter(f"{W}t"))
+        assert re.search(r"Side \d+ af \d+$", text), (docx.name, text)
+        title = _part(docx, "docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}title").text
+        area = _part(docx, "docProps/core.xml").find("{http://purl.org/dc/elements/1.1/}subject").text
+        assert title.split()[0] in text or area in text, (docx.name, text)
+
+
+def test_rows_kept_whole_headers_repeat_lists_are_lists(built):
+    for docx in built:
+        body = _part(docx, "word/document.xml")
+        text = "".join(t.text or "" for t in body.iter(f"{W}t"))
+        assert "•" not in text, f"{docx.name}: a bullet typed as text"
+        for tbl in body.iter(f"{W}tbl"):
+            rows = tbl.findall(f"{W}tr")
+            assert rows[0].find(f"{W}trPr/{W}cantSplit") is not None, docx.name
+            for row in rows:  # only a row too tall to move whole (a third of a page) may split
+                if row.find(f"{W}trPr/{W}cantSplit") is None:
+                    size = len("".join(t.text or "" for t in row.iter(f"{W}t")))
+                    assert size > 800, f"{docx.name}: a row of {size} characters may split"
+        follows = [tbl.getnext() for tbl in body.find(f"{W}body").iterchildren(f"{W}tbl")]
+        assert not [n for n in follows if n is not None and n.tag == f"{W}tbl"], f"{docx.name}: tables touch"
+
+
+def test_delaftale_roles_are_lists_under_bold_party_names(built):
+    docx = next(p for p in built if p.name == "delaftale-beskaeftigelse.docx")
+    body = _part(docx, "word/document.xml")
+    cells = [tc for tc in body.iter(f"{W}tc") if "Helhedsplanen:" in "".join(t.text or "" for t in tc.iter(f"{W}t"))]
+    assert cells
+    for tc in cells:
+        paragraphs = tc.findall(f"{W}p")
+        name, tasks = paragraphs[0], paragraphs[1:]
+        runs = [r for r in name.iter(f"{W}r") if "".join(t.text or "" for t in r.iter(f"{W}t")).strip()]
+        assert runs and all(r.find(f"{W}rPr/{W}b") is not None for r in runs), "the party's name is bold"
+        assert tasks and all(p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "ListBullet" for p in tasks)
+
+
+def test_goal_cells_merged_and_no_doubled_party_names(built):
+    import re
+    agreement = next(p for p in built if p.name == "samarbejdsaftale.docx")
+    merges = [m.get(f"{W}val") for m in _part(agreement, "word/document.xml").iter(f"{W}vMerge")]
+    assert merges.count("restart") >= 4 and merges.count("continue") >= 4
+    for docx in built:
+        text = " ".join(t.text or "" for t in _part(docx, "word/document.xml").iter(f"{W}t"))
+        assert not re.search(r"\b(\w+) \(\1\)", text), docx.name
+
+
+def test_metadata_names_aftaler(built):
+    for docx in built:
+        app = _part(docx, "docProps/app.xml")
+        ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+        assert app.find(f"{ns}Application").text == "aftaler"
+        assert app.find(f"{ns}AppVersion") is None
+        core = _part(docx, "docProps/core.xml")
+        creator = core.find("{http://purl.org/dc/elements/1.1/}creator").text
+        modified_by = core.find("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastModifiedBy")
+        assert creator == modified_by.text == "aftaler"
+        description = core.find("{http://purl.org/dc/elements/1.1/}description")
+        assert description is None or not description.text

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import (PARTY_NAME, SIGNATURE_LINE, Bold, Bullet, block, bullets, grid_table, guidance, label_table, lead,
-                  loop_rows, merged_cell, new_document, optional_section, para, save, set_cell)
+from word import (PARTY_NAME, SIGNATURE_LINE, Bold, Bullet, add_row, block, bullets, grid_table, guidance, label_table,
+                  lead, loop_rows, merged_cell, new_document, optional_section, para, save, set_cell)
 
 
 def build() -> None:
@@ -33,7 +33,7 @@ def build() -> None:
     table = grid_table(doc, ["Nr.", "Afdeling", "Boligorganisation", "Lejemål"], [1.6, 7, 5, 2.4])
     loop_rows(table, "for a in kort_om_boligomraadet.afdelinger",
               ["{{ a.nummer or '' }}", "{{ a.navn }}", "{{ a.boligorganisation_navn }}", "{{ a.lejemaal|tal }}"], align_right_from=3)
-    total = table.add_row().cells
+    total = add_row(table).cells
     set_cell(total[1], "I alt", bold=True)
     set_cell(total[3], "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
 

@@ -457,12 +457,11 @@ def save(doc, name: str) -> None:
 
 
 def merged_cell(cell, loop_var: str, field: str) -> None:
-    """A cell of a `{%tr for %}` row merged with the one above while `field` repeats or is empty
-    (the models give a goal on its first row only): the indicator tables give a goal once beside
-    all its indicators, as the form does. Only the first cell of a run holds the text."""
+    """A cell of a `{%tr for %}` row merged with the one above where `field` is empty: the
+    models give a goal on its first row only, and the indicator tables show it once beside all
+    its indicators, as the form does. (Two goals of the same text stay two cells.)"""
     value = f"{loop_var}.{field}"
-    starts = f"loop.first or ({value} and {value} != loop.previtem.{field})"
-    set_cell(cell, f"{{% if {starts} %}}{{{{ {value} }}}}{{% endif %}}")
+    set_cell(cell, f"{{{{ {value} }}}}")
     merge = OxmlElement("w:vMerge")
-    merge.set(qn("w:val"), f"{{% if {starts} %}}restart{{% else %}}continue{{% endif %}}")
+    merge.set(qn("w:val"), f"{{% if loop.first or {value} %}}restart{{% else %}}continue{{% endif %}}")
     cell._tc.get_or_add_tcPr().append(merge)
