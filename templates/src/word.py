@@ -348,6 +348,7 @@ def label_table(doc, rows: list[tuple[str, list[str]]], widths: tuple[float, flo
     text, a Bullet (a list item) or Bold; a label may be Merged."""
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
+    kept = False
     for label, lines in rows:
         row = add_row(table)
         row.cells[0].width, row.cells[1].width = Cm(widths[0]), Cm(widths[1])
@@ -370,6 +371,9 @@ def label_table(doc, rows: list[tuple[str, list[str]]], widths: tuple[float, flo
             if isinstance(line, Bold):
                 run.bold = True
             first = False
+        if not kept and not label.startswith("{%"):
+            keep_with_next_row(row)  # the first row does not stay behind alone at a page foot
+            kept = True
     return table
 
 
