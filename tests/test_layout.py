@@ -221,3 +221,52 @@ def test_metadata_names_aftaler(built):
         assert creator == modified_by.text == "aftaler"
         description = core.find("{http://purl.org/dc/elements/1.1/}description")
         assert description is None or not description.text
+
+
+# -- render-time column planning and hyphenation (no LibreOffice needed) -----------------------
+
+def _table(widths_cm: list[float], cells: list[str]):
+    doc = Document()
+    table = doc.add_table(rows=1, cols=len(cells))
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(Cm(width).twips))
+    for cell, text, width in zip(table.rows[0].cells, cells, widths_cm):
+        cell.width = Cm(width)
+        cell.text = text
+    return doc, table
+
+
+def _grid(table) -> list[int]:
+    return [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+
+def test_a_column_gets_the_width_of_its_longest_word_from_a_column_with_room():
+    from aftaler.render import word_layout
+    doc, table = _table([1.5, 14], ["Kriminalitetsforebyggelse", "kort"])
+    word_layout.apply(doc)
+    first, second = _grid(table)
+    needed = word_layout.text_width("Kriminalitetsforebyggelse", 22, False)
+    assert first > needed and first + second == Cm(15.5).twips  # the table keeps its width
+    assert table._tbl.find(".//" + qn("w:softHyphen")) is None  # it fits now: no hyphens
+
+
+def test_a_word_that_cannot_fit_gets_danish_soft_hyphens_and_reads_the_same():
+    from aftaler.render import word_layout
+    words = ["Kriminalitetsforebyggelse", "Socialforvaltningen", "Integrationsforvaltningen", "Boligorganisationerne"]
+    doc, table = _table([1.6] * 4 + [9.6], words + ["ord " * 200])
+    word_layout.apply(doc)
+    for cell, word in zip(table.rows[0].cells, words):
+        pieces = [t.text for t in cell._tc.iter(qn("w:t"))]
+        assert "".join(pieces) == word  # every reader of w:t sees the word whole
+        assert len(pieces) > 1 and len(cell._tc.findall(".//" + qn("w:softHyphen"))) == len(pieces) - 1
+        # the breaks are pyphen's da_DK points, not anywhere
+        positions = {sum(map(len, pieces[:i])) for i in range(1, len(pieces))}
+        assert positions <= set(word_layout._hyphenator().positions(word))
+
+
+def test_a_number_is_fitted_before_words():
+    from aftaler.render import word_layout
+    doc, table = _table([1.2, 3.0, 3.0], ["2019/2017", "Kriminalitetsforebyggelse", "Integrationsforvaltningen"])
+    word_layout.apply(doc)
+    assert _grid(table)[0] > word_layout.text_width("2019/2017", 22, False)
+    assert table.rows[0].cells[0]._tc.find(".//" + qn("w:softHyphen")) is None
