@@ -63,6 +63,10 @@ def new_document(footer: str = "", landscape: bool = False) -> Document:
         # A heading is never the last line of a page: it stays with what follows.
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.keep_together = True
+    rule = styles["Title"].element.find(f"{qn('w:pPr')}/{qn('w:pBdr')}/{qn('w:bottom')}")
+    if rule is not None:  # the title's rule in the text's black, not the theme's blue
+        rule.attrib.pop(qn("w:themeColor"), None)
+        rule.set(qn("w:color"), "000000")
     _footnote_styles(doc)
     _one_font_family(doc)
     _danish(doc)
