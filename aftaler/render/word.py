@@ -28,7 +28,7 @@ from lxml import etree
 
 from .. import danish
 from ..findings import os_reason
-from . import richtext
+from . import richtext, word_layout
 from .figures.drawing import Picture
 from .template_cache import bytecode_cache, derived_text, from_source
 
@@ -141,6 +141,7 @@ def render_docx(template_path: Path, context: dict) -> bytes:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
     _expand_placeholders(template.docx, blocks)
     _fit_grids(template.docx)
+    word_layout.apply(template.docx)  # caption keeps, column widths, hyphens: from the text
     return _save_uncompressed(template.docx)
 
 

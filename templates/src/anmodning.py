@@ -11,7 +11,7 @@ from word import block, grid_table, guidance, label_table, loop_rows, new_docume
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Anmodning om godkendelse af ændringer – {{ omraadets_navn }}")
     para(doc, "Anmodning om godkendelse af ændringer", style="Title")
     label_table(doc, [
         ("Til:", ["Landsbyggefonden"]),
