@@ -28,7 +28,7 @@ from lxml import etree
 
 from .. import danish
 from ..findings import os_reason
-from . import richtext
+from . import richtext, word_tags
 from .figures.drawing import Picture
 from .template_cache import bytecode_cache, derived_text, from_source
 
@@ -62,13 +62,19 @@ def _billede(context, value) -> str:
     return _placeholder(context, value)
 
 
+def _empty_for_none(value):
+    return "" if value is None else value
+
+
 class _Environment(SandboxedEnvironment):
     """The sandbox every template runs in; compiles each distinct template text once."""
 
     def __init__(self, undefined):
         # A loader that finds nothing: `{% include %}` or `{% import %}` in a template is an
         # error, never a read of another file.
-        super().__init__(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None))
+        # finalize: a field left empty (null) prints as nothing, never as "None".
+        super().__init__(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None),
+                         finalize=_empty_for_none)
         self.filters.update({
             "tal": danish.number,
             "procent": danish.percent,
@@ -128,10 +134,8 @@ def render_docx(template_path: Path, context: dict) -> bytes:
         raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
     try:
         template.render({**context, _BLOCKS: blocks}, jinja_env=_strict_environment(), autoescape=True)
-    except jinja2.UndefinedError as exc:
-        raise TemplateProblem(f"skabelonen bruger et navn, som modellen ikke har: {exc.message}") from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"skabelonen har et ugyldigt felt (linje {exc.lineno} i den samlede tekst): {exc.message}") from exc
+    except (jinja2.UndefinedError, jinja2.TemplateSyntaxError) as exc:  # said with its place in Word
+        raise TemplateProblem(word_tags.explain(Path(template_path).read_bytes(), exc, _strict_environment())) from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem("skabelonen må ikke hente andre skabeloner ({% include %}, {% import %} "
                               "eller {% extends %})") from exc
