@@ -221,6 +221,8 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
             their_files, their_problems = helper.result()
             files.update(their_files)
             problems += their_problems
+        from ..render.site import DOWNLOADS  # the pages link to the documents' files: the site carries them
+        part.files.update({f"{slug}/{DOWNLOADS}/{name}": data for name, data in sorted(files.items())})
         return findings + problems, files, part
     finally:
         for helper in helpers:
