@@ -127,14 +127,15 @@ def site_documents(aset, project) -> list[SiteDocument]:
     return [site_document(aset.name, doc) for doc in document_models(aset, project)]
 
 
-def site_document(set_name: str, doc, pdf: bool = False) -> SiteDocument:
+def site_document(set_name: str, doc, with_files: bool = False, pdf: bool = False) -> SiteDocument:
     """A model.DocumentModel as the site shows it; a kind's `site_files(model)` adds its figures.
-    `pdf`: a PDF of the Word file is written beside it, so the page links to it too."""
+    `with_files`: the site will carry the document's own files (the build puts them in the set's
+    `filer/` folder), so the page links to them; `pdf`: a PDF of the Word file is among them."""
     extra = getattr(doc.kind.module, "site_files", None)
     files = tuple(sorted(extra(doc.model).items())) if extra else ()
     stem = doc.source.path.stem
     return SiteDocument(set_name, doc.kind.name, stem, doc.model.get("titel") or doc.kind.title,
-                        doc.model, files, doc.kind.title, downloads(doc.kind, stem, pdf))
+                        doc.model, files, doc.kind.title, downloads(doc.kind, stem, pdf) if with_files else ())
 
 
 # What a download is called on the page, by the file's suffix.
