@@ -195,3 +195,20 @@ def test_a_tag_split_by_word_over_runs_is_read_whole(run, tmp_path, small_set):
     assert code == 0, err
     text = all_text(tmp_path / "ud/lille/delaftale-beskaeftigelse.docx")
     assert "Delaftale for indsatsområdet Beskæftigelse" in text and "Revision: ja" in text
+
+
+def test_check_template_never_exits_3_for_a_templates_mistake(run, tmp_path, small_set):
+    """Issue 14: a file that is no Word file, a tag fetching another template, a tag Jinja cannot
+    read, filters on missing fields: each is the template's mistake (exit 1), said in Danish."""
+    not_word = tmp_path / "ikke-word.docx"
+    not_word.write_text("dette er ikke en Word-fil", encoding="utf-8")
+    fetching = form(tmp_path / "include.docx", body=[["{% include 'andet.docx' %}"]])
+    unreadable = form(tmp_path / "ulaeselig.docx", body=[["{{ titel | }}"], ["{% if %}x{% endif %}"]])
+    filters = form(tmp_path / "filtre.docx", body=[["{{ ukendt|tal }} {{ ukendt2|procent(0) }} {{ titel|tal }}"]])
+    for template, said in ((not_word, "ikke en Word-fil"), (fetching, "andre skabeloner"),
+                           (unreadable, "afsnit 3"), (filters, "'ukendt2' findes ikke")):
+        code, _, err = run("check-template", template, "--kind", "delaftale", "--saet", small_set)
+        assert code == 1 and said in err, (template.name, err)
+        assert not any(english in err for english in JINJA_ENGLISH), err
+    code, _, err = run("check-template", filters, "--kind", "delaftale", "--saet", small_set)
+    assert "'|tal' skriver et tal, men 'titel' er en tekst" in err, err
