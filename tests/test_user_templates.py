@@ -212,3 +212,10 @@ def test_check_template_never_exits_3_for_a_templates_mistake(run, tmp_path, sma
         assert not any(english in err for english in JINJA_ENGLISH), err
     code, _, err = run("check-template", filters, "--kind", "delaftale", "--saet", small_set)
     assert "'|tal' skriver et tal, men 'titel' er en tekst" in err, err
+
+
+def test_the_build_names_a_block_field_that_is_not_alone(run, tmp_path, small_set):
+    template = form(tmp_path / "md.docx", body=[["Formål: {{ sammenhaeng_", "kommunal|md }}"]])
+    code, _, err = run("build", small_set, "-o", tmp_path / "ud", "--skabelon", f"delaftale={template}")
+    assert code == 1 and "alene i sit afsnit" in err, err
+    assert "afsnit 3" in err and "{{ sammenhaeng_kommunal|md }}" in err, err

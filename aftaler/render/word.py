@@ -143,7 +143,11 @@ def render_docx(template_path: Path, context: dict) -> bytes:
         raise TemplateProblem(f"skabelonen bruger noget, som sandkassen ikke tillader ({exc})") from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
-    _expand_placeholders(template.docx, blocks)
+    try:
+        _expand_placeholders(template.docx, blocks)
+    except TemplateProblem as exc:  # say which field, and where in Word
+        places = word_tags.not_alone(word_tags.read_parts(Path(template_path).read_bytes()))
+        raise TemplateProblem(f"{exc} ({'; '.join(places[:3])})" if places else str(exc)) from exc
     _fit_grids(template.docx)
     return _save_uncompressed(template.docx)
 

@@ -337,3 +337,23 @@ def explain(template: bytes, exc: jinja2.TemplateError, env: jinja2.Environment)
         return f"skabelonen henter '{used}' fra et felt, der er tomt (null) i dette dokument{where}; " \
                f"skriv feltet inden for '{{% if … %}}'{hint}"
     return f"skabelonen bruger '{used}', som modellen ikke har{where}{hint}"
+
+
+_BLOCK_FILTER = re.compile(r"\{\{[^}]*\|\s*(md|billede)\b[^}]*\}\}")
+_IF_TAG = re.compile(r"\{%-?\s*(?:if|elif|else|endif)\b.*?-?%\}|\{#.*?#\}")
+
+
+def not_alone(parts: list[Part]) -> list[str]:
+    """Each paragraph where a `|md` or `|billede` field shares its paragraph with other text or
+    tags (an `{% if %}` around it may stay): 'afsnit 4: «…»: {{ a.formaal|md }}'."""
+    found = []
+    for part in parts:
+        for paragraph in part.paragraphs:
+            line = jinja_line(paragraph.text)
+            tags = _BLOCK_FILTER.findall(line)
+            if not tags:
+                continue
+            rest = _IF_TAG.sub("", line)
+            if len(re.findall(r"\{\{.*?\}\}|\{%.*?%\}", rest)) > 1 or _BLOCK_FILTER.sub("", rest).strip():
+                found.append(f"{paragraph.where()}: {_BLOCK_FILTER.search(line).group(0)}")
+    return found
