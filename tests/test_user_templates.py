@@ -70,7 +70,7 @@ def good_form(path: Path) -> Path:
                       ["{% endfor %}"],
                       ["{% for p in parter %}{{ p.visningsnavn }}{% if p.kontaktperson %} v. {{ p.kontaktperson.navn }}"
                        "{% endif %}{% endfor %}"],
-                      ["Enhed: [{{ parter[0].enhed }}]"]],
+                      ["Enhed: [{{ parter[0].enhed }}] [{{ parter[0].enhed|dato }}] [{{ parter[0].enhed|tal }}]"]],
                 table_rows=GOOD_TABLE,
                 header=[["{{ na", "vn }}"]],
                 footer=[["{{ indsatsomraade_", "navn }} – {{ periode_tekst }}"]])
@@ -95,7 +95,7 @@ def test_the_form_builds_with_raw_values_and_no_none(run, tmp_path, small_set):
     text = all_text(built)
     assert "Titel: Delaftale for indsatsområdet Beskæftigelse" in text
     assert "UP: 12,5 %" in text  # the form's own way of writing a value, from the raw fields
-    assert "Enhed: []" in text and "None" not in text  # a field left empty prints as nothing
+    assert "Enhed: [] [] []" in text and "None" not in text  # a field left empty prints as nothing
     assert "Jobcenter Testby v. Xxxx Xxxx" in text
     assert "**" not in text and "{{" not in text and "{%" not in text
     headers = [p for name in ("word/header1.xml", "word/header2.xml") for p in _maybe(built, name)]

@@ -66,6 +66,12 @@ def _empty_for_none(value):
     return "" if value is None else value
 
 
+def _empty_or(filter_function):
+    """A filter that gives "" for an empty (null) value instead of its text for None."""
+    return functools.wraps(filter_function)(lambda value, *args, **kwargs:
+                                            "" if value is None else filter_function(value, *args, **kwargs))
+
+
 class _Environment(SandboxedEnvironment):
     """The sandbox every template runs in; compiles each distinct template text once."""
 
@@ -78,8 +84,8 @@ class _Environment(SandboxedEnvironment):
         self.filters.update({
             "tal": danish.number,
             "procent": danish.percent,
-            "dato": danish.date_text,
-            "periode": danish.period,
+            "dato": _empty_or(danish.date_text),  # a date left empty: nothing, not "None"
+            "periode": _empty_or(danish.period),
             "md": _md,
             "billede": _billede,
         })
