@@ -374,8 +374,11 @@ def check_template(template, kind_name, set_path):
     project = _project()
     if kind_name not in project.kinds():
         raise click.BadParameter(f"ukendt type '{kind_name}'; kendte: {', '.join(project.kinds())}", param_hint="--kind")
-    result = run(template, kind_name, set_path, project)
-    sys.exit(_report(result, "text") if result.findings else 0)
+    result, summary = run(template, kind_name, set_path, project)
+    code = _report(result, "text") if result.findings else 0
+    if code == 0 and summary:
+        click.echo(summary + ".", err=True)
+    sys.exit(code)
 
 
 @cli.command()

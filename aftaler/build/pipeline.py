@@ -212,7 +212,7 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
         from ..render.status import status_site_document
         aset, documents = _models(aset, project)
         queue = _render_order(documents)
-        pages = [site_document(aset.name, doc) for doc in documents]
+        pages = [site_document(aset.name, doc, with_files=True) for doc in documents]
         status_page = status_site_document(aset, project)
         part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
                                templates=project.site_templates)
@@ -221,6 +221,8 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
             their_files, their_problems = helper.result()
             files.update(their_files)
             problems += their_problems
+        from ..render.site import DOWNLOADS  # the pages link to the documents' files: the site carries them
+        part.files.update({f"{slug}/{DOWNLOADS}/{name}": data for name, data in sorted(files.items())})
         return findings + problems, files, part
     finally:
         for helper in helpers:
