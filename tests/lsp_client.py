@@ -94,6 +94,8 @@ class LanguageServer:
         """Open (or replace) a document and wait for its diagnostics."""
         version = self._versions.get(uri, 0) + 1
         self._versions[uri] = version
+        with self._diagnostics_seen:
+            self.diagnostics.pop(uri, None)  # the next publication is about this text
         if version == 1:
             self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml",
                                                                   "version": version, "text": text}})
@@ -108,8 +110,7 @@ class LanguageServer:
             while True:
                 seen = self.diagnostics.get(uri)
                 if seen is not None and (seen[0] is None or seen[0] >= version):
-                    if seen[0] is not None or version == 1:
-                        return seen[1]
+                    return seen[1]
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError(f"no diagnostics for {uri} version {version}")
