@@ -98,17 +98,19 @@ def list_item_snippets(schema: dict, name: str, documents: dict) -> dict:
 
 def danish_messages(schema: dict, name: str, documents: dict) -> dict:
     """errorMessage/patternErrorMessage with the CLI's words on every field."""
-    def walk(node, title: str):
+    def walk(node, title: str, branch: bool = False):
+        # As the CLI names a field: by its own heading (or its definition's), while the parts of
+        # an anyOf/oneOf/allOf are the same field and keep the field's heading.
         if not isinstance(node, dict):
             return node
-        title = node.get("title") or title
+        title = title if branch else node.get("title") or title
         field = messages.field_name(title)
         out = {}
         for key, value in node.items():
             if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
                 out[key] = {k: walk(v, title) for k, v in value.items()}
             elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
-                out[key] = [walk(v, title) for v in value]
+                out[key] = [walk(v, title, branch=True) for v in value]
             elif key in _SUBSCHEMA_ONE and isinstance(value, dict):
                 out[key] = walk(value, title)
             else:

@@ -43,7 +43,7 @@ def wrong_type(field: str, wanted: list[str], value=_ABSENT) -> str:
     if "integer" in wanted:
         return f"{field} skal være {names} ({NO_THOUSANDS}: skriv fx 1056, ikke 1.056)"
     if "number" in wanted:
-        return f"{field} skal være {names} (decimaltal skrives med punktum, fx 2.5)"
+        return f"{field} skal være {names} (skriv decimaltal med punktum, fx 2.5)"
     return f"{field} skal være {names}"
 
 
