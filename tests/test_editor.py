@@ -25,6 +25,7 @@ from lsp_client import LanguageServer
 
 PROJECT = Project()
 SERVER = ROOT / "tests/editor/node_modules/yaml-language-server/bin/yaml-language-server"
+SCHEMA_RULES = {"skema", "tal", "dato", "id", "katalog", "yaml", "fil"}  # the file itself, not the set around it
 ENGLISH = ("Incorrect type", "is not allowed", "Missing property", "does not match", "Value is not accepted",
            "Expected")
 
@@ -60,7 +61,7 @@ def workspace(tmp_path_factory, server_command):
 
 
 def cli_findings(folder: Path, path: Path) -> list:
-    return [f for f in pipeline.validate([folder], PROJECT).findings
+    return [f for f in pipeline.validate([path], PROJECT).findings
             if Path(f.position.path).name == path.name and f.severity == "fejl"]
 
 
@@ -113,3 +114,104 @@ def test_editor_says_the_clis_words_at_its_place(workspace, case):
     assert here, f"nothing at {line + 1}:{column + 1}; the server said {[(d['range']['start'], d['message']) for d in shown]}"
     assert any(words in m and f"«{field}»" in m for m in here), f"CLI: {finding.message!r}; editor: {here}"
     assert not any(english in m for m in here for english in ENGLISH), here
+
+
+def _lists(text: str):
+    """(path in the data, line of its key, column of its '- ') of every block list in a YAML text."""
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(value, yaml.SequenceNode) and not value.flow_style and value.value:
+                    yield path + (key.value,), key.start_mark.line, value.start_mark.column
+                yield from walk(value, path + (key.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                yield from walk(value, path + (i,))
+    yield from walk(yaml.compose(text), ())
+
+
+def _schema_at(schema: dict, path: tuple):
+    node = schema
+    for step in path:
+        node = node.get("items") if isinstance(step, int) else node.get("properties", {}).get(step)
+        if not isinstance(node, dict):
+            return None
+    return node
+
+
+def _expand(snippet: str) -> str:
+    """A snippet as it stands after tabbing through it without typing: every placeholder its default."""
+    text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", snippet)
+    return re.sub(r"\$\{\d+\}|\$\d+", "", text)
+
+
+def _apply(text: str, line: int, column: int, item: dict) -> str:
+    lines = text.split("\n")
+    edit = item.get("textEdit")
+    if edit:
+        start, end = edit["range"]["start"], edit["range"]["end"]
+        assert start["line"] == end["line"] == line
+        new, (a, b) = edit["newText"], (start["character"], end["character"])
+    else:
+        new, (a, b) = item["insertText"], (column, column)
+    # As VS Code inserts a snippet: its later lines get the indentation of the line it goes into.
+    indent = re.match(r"\s*", lines[line]).group(0)
+    new = _expand(new).replace("\n", "\n" + indent)
+    lines[line] = lines[line][:a] + new + lines[line][b:]
+    return "\n".join(lines)
+
+
+def _editor_snippets() -> set:
+    found = set()
+    for name, schema in json.loads(json.dumps({n: json.loads(d) for n, d in editor_schema_files(PROJECT).items()})).items():
+        def walk(node):
+            if isinstance(node, dict):
+                for snippet in node.get("defaultSnippets", []):
+                    found.add((name, snippet["label"]))
+                for key, value in node.items():
+                    if key not in ("defaultSnippets", "examples"):
+                        walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+        walk(schema)
+    return found
+
+
+def test_every_snippet_inserted_by_the_server_and_tabbed_through_validates(workspace):
+    """On an empty line under each list of the examples, at the items' column, accept each snippet
+    the server offers for that list; the file then has no schema error in the CLI or the editor."""
+    root, folder, server = workspace
+    schemas = {name: json.loads(data) for name, data in editor_schema_files(PROJECT).items()}
+    tried, problems = set(), []
+    sets = root / "eksempler"
+    shutil.copytree(ROOT / "agreements", sets)
+    for path in sorted(sets.glob("*/*.yaml")):
+        original = path.read_text(encoding="utf-8")
+        original = re.sub(r"\$schema=\S*/", "$schema=../../.aftaler/skemaer/", original, count=1)
+        path.write_text(original, encoding="utf-8")
+        kind = re.search(r"skemaer/(\w+)\.schema\.json", original).group(1)
+        schema = schemas[f"{kind}.schema.json"]
+        for data_path, key_line, column in _lists(original):
+            node = _schema_at(schema, data_path)
+            labels = [s["label"] for s in (node or {}).get("defaultSnippets", [])]
+            if not labels or all((f"{kind}.schema.json", label) in tried for label in labels):
+                continue
+            lines = original.split("\n")
+            blank = "\n".join(lines[:key_line + 1] + [" " * column] + lines[key_line + 1:])
+            server.open(path.as_uri(), blank)
+            offered = {item["label"]: item for item in server.completion(path.as_uri(), key_line + 1, column)}
+            for label in labels:
+                if label not in offered:
+                    problems.append(f"{path.name} {'.'.join(map(str, data_path))}: '{label}' not offered")
+                    continue
+                inserted = _apply(blank, key_line + 1, column, offered[label])
+                path.write_text(inserted, encoding="utf-8")
+                errors = [f.message for f in cli_findings(path.parent, path) if f.rule in SCHEMA_RULES]
+                shown = [d["message"] for d in server.open(path.as_uri(), inserted)]
+                if errors or shown:
+                    problems.append(f"{path.name} '{label}': CLI {errors}, editor {shown}\n{inserted}")
+                tried.add((f"{kind}.schema.json", label))
+                path.write_text(original, encoding="utf-8")
+    assert not problems, "\n".join(problems)
+    assert tried == _editor_snippets(), f"not tried: {sorted(_editor_snippets() - tried)}"
