@@ -209,9 +209,65 @@ def test_every_snippet_inserted_by_the_server_and_tabbed_through_validates(works
                 path.write_text(inserted, encoding="utf-8")
                 errors = [f.message for f in cli_findings(path.parent, path) if f.rule in SCHEMA_RULES]
                 shown = [d["message"] for d in server.open(path.as_uri(), inserted)]
+                if "UDFYLD" in _expand(offered[label].get("textEdit", {}).get("newText") or offered[label]["insertText"]):
+                    warned = [f for f in pipeline.validate([path], PROJECT).findings if f.rule == "udfyld"]
+                    if not warned:
+                        errors.append("UDFYLD left in the snippet, but validate does not warn about it")
                 if errors or shown:
                     problems.append(f"{path.name} '{label}': CLI {errors}, editor {shown}\n{inserted}")
                 tried.add((f"{kind}.schema.json", label))
                 path.write_text(original, encoding="utf-8")
     assert not problems, "\n".join(problems)
     assert tried == _editor_snippets(), f"not tried: {sorted(_editor_snippets() - tried)}"
+
+
+def test_completion_and_hover_are_danish_and_have_no_object_labels(workspace):
+    root, folder, server = workspace
+    path = folder / "delaftale-beskaeftigelse.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    key_line = lines.index("aktiviteter:")
+    blank = "\n".join(lines[:key_line + 1] + ["  "] + lines[key_line + 1:])
+    server.open(path.as_uri(), blank)
+    items = server.completion(path.as_uri(), key_line + 1, 2)
+    labels = [item["label"] for item in items]
+    assert "Ny aktivitet" in labels and not any("[object Object]" in label for label in labels), labels
+    snippet = next(item for item in items if item["label"] == "Ny aktivitet")
+    assert (snippet.get("textEdit", {}).get("newText") or snippet["insertText"]).startswith("- id: ")
+
+    # Keys offered inside an item, each with the form's Danish explanation.
+    inside = "\n".join(lines[:key_line + 1] + ["  - "] + lines[key_line + 1:])  # a new, empty item
+    server.open(path.as_uri(), inside)
+    keys = {item["label"]: item for item in server.completion(path.as_uri(), key_line + 1, 4)}
+    assert "ansvar" in keys, sorted(keys)
+    documentation = keys["ansvar"].get("documentation")
+    documentation = documentation.get("value", "") if isinstance(documentation, dict) else documentation or ""
+    wanted = PROJECT.schema_documents()["delaftale.schema.json"]["definitions"]["aktivitet"]["properties"]["ansvar"]
+    assert wanted["description"][:40] in documentation, documentation
+    assert not any("[object Object]" in label for label in keys)
+
+    server.open(path.as_uri(), text)
+    hover = server.hover(path.as_uri(), 1, 3)  # on 'indsatsomraade'
+    shown = hover["contents"]["value"] if isinstance(hover["contents"], dict) else str(hover["contents"])
+    title = PROJECT.schema_documents()["delaftale.schema.json"]["properties"]["indsatsomraade"]["title"]
+    assert title in shown and "[object Object]" not in shown, shown
+
+
+def test_no_examples_the_server_would_show_as_object_object():
+    """Before: 44 of 57 lists had `examples` the server labelled '[object Object]'."""
+    schemas = {name: json.loads(data) for name, data in editor_schema_files(PROJECT).items()}
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if any(isinstance(e, (dict, list)) for e in node.get("examples", [])):
+                found.append(where)
+            for key, value in node.items():
+                if key not in ("defaultSnippets", "examples"):
+                    walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+    for name, schema in schemas.items():
+        walk(schema, name)
+    assert not found, found
