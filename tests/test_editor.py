@@ -271,3 +271,29 @@ def test_no_examples_the_server_would_show_as_object_object():
     for name, schema in schemas.items():
         walk(schema, name)
     assert not found, found
+
+
+def test_editor_schemas_accept_and_refuse_what_the_source_schemas_do(tmp_path):
+    """The transforms change words, not rules: every example validates under the editor's schemas,
+    and each broken file of CASES is refused by them at the same place as by the CLI's schemas."""
+    from aftaler.check.schema import make_validator
+    from aftaler.load.source import load
+
+    source_documents = PROJECT.schema_documents()
+    editor_documents = {name: json.loads(data) for name, data in editor_schema_files(PROJECT).items()}
+
+    def error_paths(documents, path: Path) -> set:
+        source, findings = load(path)
+        assert not findings, findings
+        validator = make_validator(documents[f"{source.kind}.schema.json"], documents)
+        return {tuple(e.absolute_path)[:-1] if e.validator == "additionalProperties" else tuple(e.absolute_path)
+                for e in validator.iter_errors(source.data)}
+
+    for path in sorted(ROOT.glob("agreements/*/*.yaml")):
+        assert error_paths(editor_documents, path) == set(), path
+    for case, (name, old, new, _) in sorted(CASES.items()):
+        path = tmp_path / case / name
+        path.parent.mkdir()
+        path.write_text((SETS / "lille" / name).read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        source_paths = error_paths(source_documents, path)
+        assert source_paths and error_paths(editor_documents, path) == source_paths, case
