@@ -79,6 +79,7 @@ CASES = {
     "ukendt-felt-oeverst": ("budget.yaml", 'jnr: "100001"\n', 'jnr: "100001"\nansvarlig: Xxxx\n', "ukendt felt"),
     "manglende-felt": ("delaftale-beskaeftigelse.yaml", "    organisation: Jobcenter Testby\n", "",
                        "mangler det påkrævede felt 'organisation'"),
+    "et-af-felterne": ("kommissorium.yaml", "    part: bo-a\n", "", "skal have et af felterne 'organisation' eller 'part'"),
     "ugyldig-vaerdi": ("delaftale-beskaeftigelse.yaml", "indsatsomraade: beskaeftigelse", "indsatsomraade: beskaeftigelsen",
                        "er ikke en gyldig værdi for"),
     "ugyldig-udgiftstype": ("budget.yaml", "udgiftstype: 7", "udgiftstype: 17", "er ikke en gyldig værdi for"),

@@ -47,7 +47,8 @@ def inline_refs(schema: dict, name: str, documents: dict) -> dict:
                 for k, v in node.items()}
 
     result = resolve(schema, name, ())
-    result.pop("definitions", None)  # everything is inlined; the editor needs no definitions
+    if not name.startswith("_"):  # a kind needs no definitions once inlined; shared files keep theirs
+        result.pop("definitions", None)
     return result
 
 
@@ -109,6 +110,9 @@ def danish_messages(schema: dict, name: str, documents: dict) -> dict:
         for key, value in node.items():
             if key in _SUBSCHEMA_MAPS and isinstance(value, dict):
                 out[key] = {k: walk(v, title) for k, v in value.items()}
+            elif key in ("anyOf", "oneOf") and _only_required(value):
+                names = sorted({name for branch in value for name in branch["required"][:1]})
+                out[key] = [{**branch, "errorMessage": messages.one_of_required(field, names)} for branch in value]
             elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
                 out[key] = [walk(v, title, branch=True) for v in value]
             elif key in _SUBSCHEMA_ONE and isinstance(value, dict):
@@ -141,6 +145,13 @@ def danish_messages(schema: dict, name: str, documents: dict) -> dict:
         return out
 
     return walk(schema, "")
+
+
+def _only_required(branches) -> bool:
+    """anyOf/oneOf that asks for one of several fields: the CLI says so in one message."""
+    return isinstance(branches, list) and bool(branches) and all(
+        isinstance(b, dict) and isinstance(b.get("required"), list) and b["required"]
+        and set(b) <= {"required", "title", "description"} for b in branches)
 
 
 PIPELINE: list[Transform] = [inline_refs, drop_array_examples, list_item_snippets, danish_messages]

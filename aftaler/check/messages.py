@@ -28,6 +28,13 @@ def required(field: str, name: str, title: str = "") -> str:
     return f"{field} mangler det påkrævede felt {shown}"
 
 
+def one_of_required(field: str, names: list[str]) -> str:
+    """A section that needs one of several fields (anyOf/oneOf of `required`)."""
+    quoted = [f"'{n}'" for n in names]
+    shown = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " eller " + quoted[-1]
+    return f"{field} skal have et af felterne {shown}"
+
+
 def unknown_field(field: str, key: str | None = None, suggestion: str = "", allowed: list[str] | None = None) -> str:
     """A key the schema does not know. The editor marks the key itself, so it names what is allowed."""
     if key is not None:

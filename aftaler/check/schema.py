@@ -65,7 +65,7 @@ def _explain(err, source: Source, validator) -> list[Finding]:
             return _explain(best, source, validator)
         names = sorted({e.validator_value[0] for e in err.context if e.validator == "required" and e.validator_value})
         if names:
-            return [error(at, f"{field} skal have et af felterne {_or(names)}", "skema")]
+            return [error(at, messages.one_of_required(field, names), "skema")]
         return [error(at, f"{field} har ikke en gyldig form", "skema")]
     if kind == "required":
         missing = [name for name in err.validator_value if isinstance(value, dict) and name not in value]
@@ -176,8 +176,3 @@ def _suggest(value: str, options: list[str]) -> str:
 
 
 _num = messages.number
-
-
-def _or(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " eller " + quoted[-1]
