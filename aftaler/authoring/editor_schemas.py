@@ -157,6 +157,12 @@ def _only_required(branches) -> bool:
 PIPELINE: list[Transform] = [inline_refs, drop_array_examples, list_item_snippets, danish_messages]
 
 
+def pipeline_for(project) -> list[Transform]:
+    """The transforms for a project's editor schemas. A step that needs the project's data (say,
+    the catalogue's ids per funding round) is made here from it, e.g. a functools.partial."""
+    return list(PIPELINE)
+
+
 def editor_schemas(documents: dict[str, dict], pipeline: list[Transform] = PIPELINE) -> dict[str, dict]:
     """Every source schema by file name, as the editor should read it."""
     result = {}
