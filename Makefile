@@ -23,6 +23,7 @@ validate: $(VENV)/.installed
 test: $(VENV)/.installed
 	./scripts/system-deps.sh
 	PYTHON=$(PY) ./scripts/browser-deps.sh
+	./scripts/editor-deps.sh
 	$(PY) -m pytest
 
 templates: $(VENV)/.installed
