@@ -252,14 +252,19 @@ def serve(paths, out_dir, port, public):
               help="En part, fx 'Boligforeningen X:boligorganisation' eller 'Y Kommune:kommune'. Gentag for flere.")
 @click.option("--mappe", "parent", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
               help="Mappen aftalesættet oprettes i (standard: agreements/).")
-def new(kind, name, areas, fra, til, parties, parent):
+@click.option("--pulje", "round_", metavar="PULJE", default=None,
+              help="Landsbyggefondens pulje, fx 2015-18 (standard: den nyeste, der er et katalog for).")
+def new(kind, name, areas, fra, til, parties, parent, round_):
     """Opret et nyt aftalesæt af arten ART (fx lbf) med navnet NAVN, klar til at udfylde."""
     from .authoring import scaffold
     project, parent = _project(), _out_sets(parent)
     kinds = scaffold.scaffold_kinds(project)
     if kind not in kinds:
         raise click.BadParameter(f"ukendt type '{kind}'; mulige: {', '.join(kinds)}", param_hint="ART")
-    catalogue = project.catalogues()[max(project.catalogues())]
+    known_rounds = scaffold.rounds(project)
+    if round_ is not None and round_ not in known_rounds:
+        raise click.BadParameter(f"ukendt pulje '{round_}'; mulige: {', '.join(known_rounds)}", param_hint="--pulje")
+    catalogue = project.catalogues()[round_ or max(known_rounds)]
     areas = areas or _ask("Indsatsområder (adskilt af komma: " + ", ".join(a["id"] for a in catalogue["indsatsomraader"]) + ")", "--areas")
     fra = fra or _ask("Aftalen gælder fra (fx 1. januar 2026)", "--fra")
     til = til or _ask("Aftalen gælder til (fx 31. december 2029)", "--til")
@@ -274,7 +279,7 @@ def new(kind, name, areas, fra, til, parties, parent):
     folder = parent / scaffold.slug(name)
     files, findings = scaffold.scaffold(kind, name, folder, areas=[a.strip() for a in areas.split(",") if a.strip()],
                                         fra=fra, til=til, parties=pairs, project=project,
-                                        schemas=_editor_schemas(project))
+                                        schemas=_editor_schemas(project), round_=round_)
     if findings:
         reporters.text(findings, sys.stderr)
         sys.exit(1)
@@ -283,7 +288,7 @@ def new(kind, name, areas, fra, til, parties, parent):
         path.write_text(text, encoding="utf-8")
     result = pipeline.validate([folder], project)
     reporters.text(result.findings, sys.stderr)
-    click.echo(f"Oprettet {folder}/ med {len(files)} filer. Udfyld felterne markeret UDFYLD, og kør "
+    click.echo(f"Oprettet {printable(folder)}/ med {len(files)} filer. Udfyld felterne markeret UDFYLD, og kør "
                f"'{_typed_command()} validate {folder}'.", err=True)
     sys.exit(0 if result.ok else 1)
 
@@ -337,7 +342,24 @@ def status(paths, out_dir, year, fmt):
         result = pipeline.status(sets, out_dir, _project(), year, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
-        click.echo(f"{len(result.written)} statusnotat(er) skrevet i {out_dir}/", err=True)
+        click.echo(f"{len(result.written)} statusnotat(er) skrevet i {printable(out_dir)}/", err=True)
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("set_path", type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="SÆT")
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="MAPPE",
+              help="Mappen pakken skrives i (standard: output/upload/<sæt>/).")
+@FORMAT
+def bundle(set_path, out_dir, fmt):
+    """Saml uploadpakken til Landsbyggefonden for ét aftalesæt: Word, regneark, PDF og en tjekliste."""
+    from .build import bundle as upload
+    if out_dir is None:
+        out_dir = _relative(_repository().output) / "upload" / set_path.resolve().name
+    result = upload.bundle(set_path, _out(out_dir, [set_path]), _project())
+    code = _report(result, fmt)
+    if result.checklist and fmt == "text":
+        click.echo(result.checklist)
     sys.exit(code)
 
 
@@ -494,7 +516,7 @@ def main(argv=None) -> int:
     except Exception as exc:  # a bug of ours: say so plainly; AFTALER_DEBUG=1 shows the traceback
         if os.environ.get("AFTALER_DEBUG"):
             raise
-        click.echo(f"intern fejl i aftaler: {type(exc).__name__}: {exc}\n"
+        click.echo(f"intern fejl i aftaler: {type(exc).__name__}: {printable(exc)}\n"
                    "Det er en fejl i værktøjet, ikke i aftalen. Kør igen med AFTALER_DEBUG=1 og send udskriften til udviklerne.",
                    err=True)
         return 3

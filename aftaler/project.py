@@ -212,13 +212,33 @@ class Project:
         documents = self.schema_documents()
         return {name: make_validator(documents[kind.schema_path.name], documents) for name, kind in self.kinds().items()}
 
+    def round_validators(self, catalogue: dict | None) -> dict:
+        """The validators for a funding round: each schema with the round's catalogue filled in
+        (authoring/round_schemas.py), built once per round and catalogue content."""
+        if catalogue is None:
+            return self.validators
+        import hashlib
+        key = hashlib.sha256(json.dumps(catalogue, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+        if key not in self._round_validators:
+            from .authoring.round_schemas import round_schema
+            from .check.schema import make_validator
+            documents = {name: round_schema(doc, catalogue) for name, doc in self.schema_documents().items()}
+            self._round_validators[key] = {name: make_validator(documents[kind.schema_path.name], documents)
+                                           for name, kind in self.kinds().items()}
+        return self._round_validators[key]
+
+    @cached_property
+    def _round_validators(self) -> dict:
+        return {}
+
     @cached_property
     def _catalogues(self) -> dict[str, dict]:
         """LBF reference data, one file per funding round, keyed by round ("2019-26")."""
         result = {}
         for path in self._all("catalogue", "*.yaml").values():
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # our own file: libyaml's speed
-            result.setdefault(str(data["pulje"]), data)
+            data["pulje"] = str(data["pulje"])
+            result.setdefault(data["pulje"], data)
         return result
 
 

@@ -116,3 +116,78 @@ def test_year_labels_never_overlap_on_a_long_series():
     assert len(xs) >= 5 and all(b - a >= 4 * 8 * 0.6 for a, b in zip(xs, xs[1:])), xs  # four digits at 8 pt
     short = texts(charts.chart_svg(TRIVSEL))
     assert [y for y in map(str, range(2019, 2026)) if y not in short] == []  # a short series labels every year
+
+
+def legend(chart) -> dict[str, str]:
+    """Legend label -> the colour of its line sample, read from the laid-out drawing: an entry is
+    a sample line, its point marker and its label, below the plot and its year labels."""
+    from aftaler.render.figures.drawing import Line, Marker, Text
+    found = {}
+    shapes = chart.shapes
+    for sample, marker, label in zip(shapes, shapes[1:], shapes[2:]):
+        if isinstance(sample, Line) and isinstance(marker, Marker) and isinstance(label, Text) \
+                and label.y > charts.TOP + charts.PLOT + charts.TICKS:
+            found[label.text] = sample.colour
+    return found
+
+
+def test_every_text_prints_at_8_pt_or_more():
+    for r in (TRIVSEL, row(enhed="procent", area=[{"points": [(2022, 40.5)], "baseline": 42.68, "year": 2019}])):
+        sizes = [float(t.get("font-size")) for t in etree.fromstring(charts.chart_svg(r).encode()).iter(f"{SVG}text")]
+        assert sizes and min(sizes) >= 8, sizes
+    picture = charts.chart_picture(TRIVSEL)
+    # The picture prints at the width it was laid out for: its points are the page's points.
+    assert abs(picture.image.width - picture.width_cm / 2.54 * 72) < 0.01
+
+
+def test_a_sub_area_has_one_colour_in_every_chart_of_a_note():
+    swapped = dict(TRIVSEL, serier=list(reversed(TRIVSEL["serier"])))
+    only_ab = dict(TRIVSEL, serier=[s for s in TRIVSEL["serier"] if s["betegnelse"] == "AB"])
+    colours = charts.palette([TRIVSEL, swapped, only_ab])
+    seen = [legend(charts.chart_drawing(r, colours)) for r in (TRIVSEL, swapped, only_ab)]
+    for label in ("Boligområdet (UP)", "Boligområdet (AB)"):
+        assert len({s[label] for s in seen if label in s}) == 1, (label, seen)
+    assert seen[0]["Boligområdet (UP)"] != seen[0]["Boligområdet (AB)"]
+    # The example's note: UP and AB keep their colours over all its charts.
+    aset = load_set(ROOT / "agreements/amager")[0]
+    from aftaler.model.documents import complete_set, set_context
+    from aftaler.model.status import all_rows, status_model
+    project = Project()
+    aset = complete_set(aset, project)
+    rows = list(all_rows(status_model(aset, set_context(aset, project), None)))
+    note = charts.palette(rows)
+    by_label: dict[str, set] = {}
+    for r in rows:
+        chart = charts.chart_drawing(r, note)
+        for label, colour in (legend(chart) if chart else {}).items():
+            by_label.setdefault(label, set()).add(colour)
+    assert by_label["Boligområdet (UP)"] and all(len(c) == 1 for c in by_label.values()), by_label
+
+
+def test_points_stand_at_whole_years():
+    election = row(enhed="procent",
+                   area=[{"points": [(2022, 68.9)], "label": "Folketingsvalg", "baseline": 70.8, "year": 2019}],
+                   municipality=[{"points": [(2022, 82.9)], "label": "Folketingsvalg, KK", "baseline": 84.4, "year": 2019}])
+    for s in election["serier"] + election["kommune_serier"]:
+        s["punkter"][0]["x"] = 2022.8323  # measured on 1 November 2022
+    root = etree.fromstring(charts.chart_svg(election).encode())
+    year_x = {t.text: float(t.get("x")) for t in root.iter(f"{SVG}text") if re.fullmatch(r"\d{4}", t.text or "")}
+    plot_bottom = charts.TOP + charts.PLOT
+    points = [float(c.get("cx")) for c in root.iter(f"{SVG}circle") if float(c.get("cy")) <= plot_bottom]
+    assert points and all(any(abs(x - tick) < 0.01 for tick in year_x.values()) for x in points), (points, year_x)
+
+
+def test_coinciding_lines_are_drawn_once_and_named_together():
+    same = [(2022, 82.9)]
+    r = row(enhed="procent",
+            area=[{"points": [(2022, 68.9)], "label": "Folketingsvalg", "baseline": 70.8, "year": 2019}],
+            municipality=[{"points": same, "label": "Folketingsvalg, KK", "baseline": 84.4, "year": 2019},
+                          {"points": same, "label": "Folketingsvalg, hele landet", "baseline": 84.4, "year": 2019},
+                          {"points": [(2022, 84.1)], "label": "Region", "baseline": 84.6, "year": 2019}])
+    root = etree.fromstring(charts.chart_svg(r).encode())
+    labels = texts(charts.chart_svg(r))
+    assert "Folketingsvalg, KK og Folketingsvalg, hele landet (samme tal)" in labels, labels
+    assert "Region" in labels
+    series = [p for p in root.iter(f"{SVG}polyline") if len(p.get("points").split()) == 2
+              and p.get("stroke-width") == "1.6"]
+    assert len(series) == 3 + 3  # three lines in the plot, three samples in the legend

@@ -44,7 +44,7 @@ def test_every_command_has_danish_help(run):
      "ukendt dokumenttype 'delaftaler'; mente du 'delaftale'?"),
     (["check-template", "findes-ikke.docx", "--kind", "delaftale"], "filen 'findes-ikke.docx' findes ikke"),
     (["new"], "mangler argumentet 'ART'"),
-    (["byg"], "ukendt kommando 'byg'; kommandoerne er: build, check-template"),
+    (["byg"], "ukendt kommando 'byg'; kommandoerne er: build, bundle, check-template"),
     (["build", "--outptu", "x"], "ukendt tilvalg '--outptu'; mente du '--output'?"),
 ])
 def test_usage_errors_exit_2_and_name_the_problem(run, args, says):

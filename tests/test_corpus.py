@@ -234,7 +234,7 @@ def test_corpus_is_large_and_covers_every_kind():
     kinds = {p.name.removesuffix(".schema.json") for p in (ROOT / "schemas").glob("*.schema.json")
              if not p.name.startswith("_")}
     assert kinds <= touched, f"ingen sag bryder {sorted(kinds - touched)}"
-    assert codes == {1, 2}
+    assert {1, 2} <= codes <= {0, 1, 2}, codes  # 0: a warning alone (a draft lacking an attachment)
 
 
 def _kind(path: Path) -> str:

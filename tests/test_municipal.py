@@ -137,12 +137,12 @@ def test_partnership_status_table(built):
         ["Nye frivillige med etnisk minoritetsbaggrund", "18 frivillige senest 31. december 2009",
          "ca. 12 frivillige (67 %), september 2009",
          "Dansk Flygtningehjælps skøn Flere unge med minoritetsbaggrund melder sig; rekrutteringen målrettes dem.",
-         "ikke nået"],
+         "i gang"],  # due 31 December 2009, the status is of 30 September 2009
         ["Nye frivillige mentorer i mentorskabsprogrammet", "60 mentorer senest 31. december 2009",
          "40 mentorer (67 %), september 2009",
-         "Mentorskabsprogrammets registrering 32 unge har indtil nu fået en frivillig mentor.", "ikke nået"]]
+         "Mentorskabsprogrammets registrering 32 unge har indtil nu fået en frivillig mentor.", "i gang"]]
     text = all_text(path)
-    assert "Status pr. 30. september 2009" in text and "Målsætninger: 2 nået, 2 ikke nået, 1 uden data." in text
+    assert "Status pr. 30. september 2009" in text and "Målsætninger: 2 nået, 2 i gang, 0 ikke nået, 1 uden data." in text
     groups = table_with(path, "Gruppe")
     assert groups[1] == ["Lektiehjælp", "Telemarksgade (Sundholmsvej-kvarteret)", "Helhedsplanen for Sundholmsvej-kvarteret",
                          "to dage om ugen", "Etableret"]
@@ -164,6 +164,11 @@ def test_without_status_there_is_no_status_section(tmp_path):
 def test_status_rules_are_small_pure_functions():
     status = partnerskabsaftale.target_status
     assert [status(120, 140), status(60, 60), status(18, 12), status(575, None)] == ["nået", "nået", "ikke nået", "ingen data"]
+    # the calendar: not met before the deadline is "i gang", after it "ikke nået"; met is met
+    on = "30. september 2009"
+    assert [status(18, 12, "31. december 2009", on), status(18, 12, "december 2009", on),
+            status(18, 12, "30. juni 2009", on), status(18, 20, "31. december 2009", on),
+            status(18, None, "31. december 2009", on)] == ["i gang", "i gang", "ikke nået", "nået", "ingen data"]
     goals = [{"maal": "Brugere", "enhed": "brugere", "maalsaetninger": [
         {"id": "a", "antal": 500, "frist": "31. december 2008"}, {"id": "b", "antal": 575, "frist": "december 2009"}]}]
     rows = partnerskabsaftale.status_rows(goals, [{"maalsaetning": "a", "opnaaet": 670, "cirka": True,
@@ -200,7 +205,7 @@ def test_default_template_fits_the_model(run, set_name):
 
 
 def test_libreoffice_converts_every_document(built, tmp_path):
-    expected = {"frivillighed-partnerskab": "ikke nået", "bydelsmoedre": "1,4 mio. kr.",
+    expected = {"frivillighed-partnerskab": "i gang", "bydelsmoedre": "1,4 mio. kr.",
                 "mentorpuljer": "ca. 22.000 kr. pr. match"}
     for set_name, needle in expected.items():
         pdf = convert(docx(built, set_name), "pdf", tmp_path / set_name)
@@ -248,7 +253,7 @@ CASES = {
     "p-statusdato": (P, "  dato: 30. september 2009", "  dato: 30. juni 2008", "dato: 30. juni 2008", "30. juni 2008",
                      r"statusdatoen 30\. juni 2008 ligger før aftalen begyndte"),
     "p-beregnet-status": (P, "      opnaaet: 140\n", "      opnaaet: 140\n      status: nået\n", "status: nået", "status",
-                          r"'status' beregnes af værktøjet \(nået, ikke nået eller ingen data\) og må ikke skrives"),
+                          r"'status' beregnes af værktøjet \(nået, i gang, ikke nået eller ingen data\) og må ikke skrives"),
     # finansieringsmodel
     "f-enhed": (F, "beloeb: 500}", "beloeb: 500000}", "beloeb: 500000", "500000",
                 r"beløbet 500000 står i 1\.000 kr\. og ville betyde 500,0 mio\. kr\.; er det skrevet i kr\.\? Skriv 500 for 500\.000 kr\."),

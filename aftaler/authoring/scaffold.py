@@ -30,14 +30,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "aftale"
 
 
+def rounds(project: Project) -> list[str]:
+    """The funding rounds `new --pulje` can start a set in (the project's catalogues), oldest first."""
+    return sorted(project.catalogues())
+
+
 def scaffold(kind: str, name: str, folder: Path, *, areas: list[str], fra: str, til: str,
-             parties: list[tuple[str, str]], project: Project, schemas: Path) -> tuple[dict[Path, str], list[Finding]]:
+             parties: list[tuple[str, str]], project: Project, schemas: Path,
+             round_: str | None = None) -> tuple[dict[Path, str], list[Finding]]:
     """The files of a new set (path → text), or findings saying why not. Writes nothing.
-    `schemas` is the folder the editor reads the schemas from; the files' first lines point there."""
+    `schemas` is the folder the editor reads the schemas from; the files' first lines point there.
+    `round_` is the funding round (default: the newest); its catalogue decides the areas, the
+    fixed indicators and which sections the agreement has."""
     here = Position(str(folder))
     if folder.exists():
         return {}, [error(here, "mappen findes allerede; vælg et andet navn eller slet mappen", "ny")]
-    catalogue = project.catalogues()[max(project.catalogues())]
+    known_rounds = rounds(project)
+    if round_ is not None and round_ not in known_rounds:
+        return {}, [error(here, f"ukendt pulje '{round_}'; mulige: {', '.join(known_rounds)}", "ny")]
+    catalogue = project.catalogues()[round_ or max(known_rounds)]
     known = {a["id"]: a["navn"] for a in catalogue["indsatsomraader"]}
     problems = [error(here, f"ukendt indsatsområde '{a}'; mulige: {', '.join(known)}", "ny") for a in areas if a not in known]
     start, end = parse_date(fra), parse_date(til, end=True)
@@ -52,8 +63,11 @@ def scaffold(kind: str, name: str, folder: Path, *, areas: list[str], fra: str, 
         "schemas": Path(os.path.relpath(schemas, folder)).as_posix(),
         "parter": [{"id": slug(n), "navn": n, "type": t} for n, t in parties],
         "omraader": [{"id": a, "navn": known[a], "andel": s} for a, s in zip(areas, shares)],
-        "indikatorer": [i for goal in catalogue["maal"] for i in goal["indikatorer"]],
+        "indikatorer": [i for goal in catalogue.get("maal") or [] for i in goal["indikatorer"]],
         "aar": list(range(start.year, end.year + 1)),
+        # The agreement's sections in this round: its required fields and section titles.
+        "felter": _agreement_fields(catalogue, project),
+        "afsnit": ((catalogue.get("formular") or {}).get("samarbejdsaftale") or {}).get("afsnit") or {},
     }
     context["boligorganisation"] = next((p["id"] for p in context["parter"] if p["type"] == "boligorganisation"),
                                         context["parter"][0]["id"] if context["parter"] else "boligorganisation")
@@ -69,6 +83,13 @@ def scaffold(kind: str, name: str, folder: Path, *, areas: list[str], fra: str, 
         else:
             files[folder / target] = env.get_template(template).render(context)
     return files, []
+
+
+def _agreement_fields(catalogue: dict, project: Project) -> list[str]:
+    """The fields the round's agreement form requires (the schema's own list when it gives none)."""
+    from .round_schemas import round_schema
+    schema = project.schema_documents()["samarbejdsaftale.schema.json"]
+    return list(round_schema(schema, catalogue).get("required", []))
 
 
 def _even_shares(n: int) -> list[int]:

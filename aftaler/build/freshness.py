@@ -15,6 +15,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..check.catalogue import SET_CATALOGUE, set_catalogue_files
 from ..load.sets import AgreementSet
 from ..load.source import MAX_BYTES, NotRegular, read_regular
 from ..project import Project
@@ -44,10 +45,11 @@ def toolkit_fingerprint(project: Project, options: dict) -> str:
 
 def set_key(folder: Path, fingerprint: str, revision: dict) -> str:
     digest = hashlib.sha256(f"{fingerprint}\0{revision['commit']}\0{revision['date'].isoformat()}".encode())
-    for path in sorted(folder.glob("*.yaml")):
-        # What the file is counts as well as what it holds: a source replaced by a link to an
-        # identical file elsewhere is a different input (and one the build refuses).
-        digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+    # What the file is counts as well as what it holds: a source replaced by a link to an
+    # identical file elsewhere is a different input (and one the build refuses).
+    own = [(f"{SET_CATALOGUE}/{p.name}", p) for p in set_catalogue_files(folder)]  # the set's own round data
+    for name, path in [(p.name, p) for p in sorted(folder.glob("*.yaml"))] + own:
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
         try:
             if path.is_symlink():
                 digest.update(b"link:" + os.fsencode(os.readlink(path)) + b"\0")

@@ -98,7 +98,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     # 1. Find the sets, and which of them changed since the last build.
     folders, findings = find_sets(paths)
     findings += [error(Position(str(f)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
-                 for f in folders if f.name == SITE]
+                 for f in folders if f.name.casefold() == SITE]  # 'Site' too: one folder on a case-insensitive disk
     # The checks on the files themselves (links out of the set, FIFOs, names) run for every set,
     # also those the content key says are up to date: skipping work must not skip a check.
     for folder in folders:
@@ -205,7 +205,7 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
         helpers = [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
     try:
         from ..check.validate import validate_set
-        findings += validate_set(aset, project)
+        findings += validate_set(aset, project, for_upload=True)
         if has_errors(findings):
             return findings, {}, None
         from ..render.site import render_set_site, site_document
@@ -366,12 +366,15 @@ def render_set(aset: AgreementSet, project: Project) -> tuple[dict[str, bytes], 
 def render_documents(aset: AgreementSet, documents: list, project: Project,
                      revision: dict) -> tuple[dict[str, bytes], list[Finding]]:
     """The model.DocumentModel list of a set rendered into its templates."""
+    from ..check.catalogue import template_for
+    from ..model.documents import set_context
     from ..render import docx_package
     from ..render.word import TemplateProblem, render_docx
     outputs, findings = {}, []
+    catalogue = set_context(aset, project)["catalogue"] if documents else None
     for doc in documents:
         source, kind, model = doc.source, doc.kind, doc.model
-        template = project.template(kind.name)
+        template = template_for(project, kind.name, catalogue)  # the round's own layout, if it has one
         if template is None:
             continue
         try:

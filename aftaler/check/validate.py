@@ -5,20 +5,25 @@ Everything found is returned as findings; nothing is raised for bad input.
 """
 from __future__ import annotations
 
-import re
-
 from ..findings import Finding, Position, error, has_errors, warning
 from ..load.sets import AgreementSet
 from ..model.documents import set_context
 from ..project import Project
+from .catalogue import required_documents, set_round
 from .schema import check as check_schema
+from .schema_tree import SchemaTree
+from .texts import check_texts
 
 PLACEHOLDER = "UDFYLD"  # what `new` writes where text is still to come
 
 
-def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
+def validate_set(aset: AgreementSet, project: Project, *, for_upload: bool = False) -> list[Finding]:
+    """Every finding of the set. `for_upload`: the set's files are being built for LBF, so a
+    missing agreement document is an error, not a warning (check/catalogue.py)."""
     kinds = project.kinds()
-    findings: list[Finding] = []
+    # The schemas are checked with the ids of the set's own funding round (its catalogue).
+    catalogue, findings = set_round(aset, project)
+    validators = project.round_validators(catalogue)
     valid = []
     for source in aset.sources:
         if source.data is None:
@@ -28,12 +33,14 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
             findings.append(error(Position(source.display, 1, 1),
                                   f"ukendt dokumenttype '{source.kind}'; kendte typer: {', '.join(kinds)}", "skema-linje"))
             continue
-        problems = check_schema(source, project.validators[kind.name])
+        problems = check_schema(source, validators[kind.name])
         findings.extend(problems)
         if not has_errors(problems):
             valid.append(source)
     findings.extend(unique_ids(valid))
-    findings.extend(duplicate_footnotes(valid))
+    schemas = SchemaTree(project)
+    for source in valid:
+        findings.extend(check_texts(source, schemas))
     if has_errors(findings) or any(source.data is None for source in aset.sources):
         # Rules across documents would only repeat the problem (a missing delaftale, an unknown
         # activity) in files that are right; the author fixes the broken file first.
@@ -44,6 +51,7 @@ def validate_set(aset: AgreementSet, project: Project) -> list[Finding]:
         module = kinds[source.kind].module
         if module is not None and hasattr(module, "check"):
             findings.extend(module.check(source, aset, context))
+    findings.extend(required_documents(aset, context["catalogue"], for_upload=for_upload))
     findings.extend(unfinished(valid))
     return sorted(set(findings))
 
@@ -73,39 +81,6 @@ def _ids(data, path):
     elif isinstance(data, list):
         for i, item in enumerate(data):
             yield from _ids(item, path + (i,))
-
-
-_FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
-
-
-def duplicate_footnotes(sources) -> list[Finding]:
-    """A footnote defined twice in one text: Markdown keeps one and drops the other unseen."""
-    findings = []
-    for source in sources:
-        for path, value in _strings(source.data, ()):
-            seen = set()
-            for match in _FOOTNOTE.finditer(value):
-                label = match.group(1)
-                if label in seen:
-                    findings.append(error(_nth(source, path, f"[^{label}]:", 2),
-                                          f"fodnoten [^{label}] er defineret to gange i samme tekst; den ene ville "
-                                          "forsvinde uden varsel — giv den et andet navn eller slet den", "fodnote"))
-                seen.add(label)
-    return findings
-
-
-def _nth(source, path, needle: str, n: int) -> Position:
-    """Where the n-th `needle` stands from the value at `path` on (the value's start if not found,
-    as when the text was written with escapes)."""
-    start = source.position(path)
-    lines = source.text.split("\n")
-    offset = sum(len(line) + 1 for line in lines[: start.line - 1]) + start.column - 1
-    for _ in range(n):
-        offset = source.text.find(needle, offset + (1 if _ else 0))
-        if offset < 0:
-            return start
-    line = source.text.count("\n", 0, offset) + 1
-    return Position(source.display, line, offset - (source.text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def unfinished(sources) -> list[Finding]:

@@ -6,7 +6,7 @@ nothing else.
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error
+from ..findings import Finding, error, warning
 from ._common import (
     activities,
     agreement_or_error,
@@ -29,6 +29,10 @@ FINANCING_NAMES = {
     "anden": "Evt. anden lokal medfinansiering",
 }
 CROSS_CUTTING, EVALUATION = "tvaergaaende", "lokal-evaluering"
+# Excel holds at most 32.767 characters in a cell (and cuts the rest without a word): every text
+# the workbook puts in one cell is refused here when longer. An expense item keeps room for the
+# note numbers written after it ("Revision (1 + 2)").
+EXCEL_CELL_LIMIT, NOTE_REFS_ROOM = 32767, 767
 
 
 
@@ -49,13 +53,31 @@ def years(data, agreement) -> list[int]:
     return list(range(first, end.year + 1))
 
 
+def _empty_years(source, start, end) -> list[Finding]:
+    """A year of the agreement's period that no budget line spends in: what a period extension
+    leaves behind when the budget was not extended with it."""
+    if not (start and end):
+        return []
+    spent: set[int] = set()
+    for gpath, _group in each(source, "grupper"):
+        for _lpath, line in each(source, *gpath, "linjer"):
+            spent |= {int(year) for year, amount in line["udgifter"].items() if amount}
+    missing = [year for year in range(start.year, end.year + 1) if year not in spent]
+    if not missing or not spent:
+        return []
+    years = ", ".join(map(str, missing))
+    return [warning(source.position(("grupper",), key=True),
+                    f"budgettet har ingen udgifter i {years}, som ligger i aftalens periode ({start.year}-{end.year}); "
+                    "er perioden forlænget, så læg årene ind i budgettet", "aar")]
+
+
 def check(source, aset, context) -> list[Finding]:
     data, catalogue = source.data, context["catalogue"]
     agreement, findings = agreement_or_error(source, aset, "aftalesættet mangler en strategisk samarbejdsaftale")
     if agreement is None:
         return findings
     start, end = period_bounds(agreement.data["periode"])
-    expense_types = {t["nr"] for t in catalogue["udgiftstyper"]}
+    expense_types = {t["nr"] for t in catalogue.get("udgiftstyper") or []}
     areas_with_delaftale = {d.data["indsatsomraade"] for d in aset.of_kind("delaftale")}
 
     for gpath, group in each(source, "grupper"):
@@ -91,6 +113,8 @@ def check(source, aset, context) -> list[Finding]:
                 findings.append(dangling(source, lpath + ("medarbejder",), line["medarbejder"], _staff(agreement),
                                          "en medarbejder i samarbejdsaftalens organisering"))
 
+    findings += _empty_years(source, start, end)
+    findings += _check_cell_lengths(source, agreement)
     notes = {n["id"] for n in data.get("noter", [])}
     for gpath, group in each(source, "grupper"):
         for lpath, line in each(source, *gpath, "linjer"):
@@ -103,16 +127,41 @@ def check(source, aset, context) -> list[Finding]:
     return findings
 
 
+def _check_cell_lengths(source, agreement) -> list[Finding]:
+    """Texts too long for one cell of budget.xlsx, each with its position."""
+    fields = [(source, ("jnr",), "jnr", EXCEL_CELL_LIMIT),
+              (agreement, ("omraadets_navn",), "områdets navn", EXCEL_CELL_LIMIT)]
+    for i, note in enumerate(source.data.get("noter") or []):
+        fields.append((source, ("noter", i, "tekst"), f"noten '{note.get('id')}'", EXCEL_CELL_LIMIT))
+    for gpath, _ in each(source, "grupper"):
+        for lpath, line in each(source, *gpath, "linjer"):
+            fields.append((source, lpath + ("udgiftspost",), f"udgiftsposten på linjen '{line.get('id')}'",
+                           EXCEL_CELL_LIMIT - NOTE_REFS_ROOM))
+            fields.append((source, lpath + ("beskrivelse",), f"beskrivelsen på linjen '{line.get('id')}'",
+                           EXCEL_CELL_LIMIT - NOTE_REFS_ROOM))
+    findings = []
+    for where, path, label, limit in fields:
+        node = where.data
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else node[key] if isinstance(node, list) else None
+        if isinstance(node, str) and len(node) > limit:
+            findings.append(error(where.position(path),
+                                  f"{label} er {danish.number(len(node))} tegn lang; en celle i budgettets regneark "
+                                  f"(budget.xlsx) rummer højst {danish.number(limit)} tegn, og resten ville blive "
+                                  f"skåret væk – forkort teksten eller del den i flere", "celle-laengde"))
+    return findings
+
+
 def _check_totals(source, aset, context) -> list[Finding]:
     result = model(source, aset, context)
     totals = result["total"]
-    rules = context["catalogue"]["regler"]
+    rules = context["catalogue"].get("regler") or {}
     findings = []
     if totals["balance"] != 0:
         findings.append(error(source.position(("grupper",), key=True),
                               f"budgettets balance er {danish.number(totals['balance'])}; den skal være 0", "balance"))
-    minimum = rules["mindste_medfinansiering_procent"]
-    if totals["udgifter"] and totals["medfinansiering_andel"] < minimum:
+    minimum = rules.get("mindste_medfinansiering_procent")  # a round without the rule has no minimum
+    if minimum is not None and totals["udgifter"] and totals["medfinansiering_andel"] < minimum:
         findings.append(error(source.position(("grupper",), key=True),
                               f"den lokale medfinansiering er {danish.percent(totals['medfinansiering_andel'], 1)} "
                               f"({danish.number(totals['medfinansiering'])} af {danish.number(totals['udgifter'])}); "
@@ -129,7 +178,10 @@ def _municipal_facilitation(source, result, context) -> list[Finding]:
     The share and the base come from the catalogue; the seed's 537 = 1,9 % of 31.169 less the
     other local co-financing (2.911), rounded to whole 1.000 kr.
     """
-    rule = context["catalogue"]["lokale_regler"]["kommunal-facilitering"]
+    rule = (context["catalogue"].get("lokale_regler") or {}).get("kommunal-facilitering")
+    if rule is None:
+        return [error(source.position(("lokale_regler",), key=True), "puljens katalog "
+                      f"({context['catalogue']['pulje']}) har ingen lokal regel 'kommunal-facilitering'", "katalog")]
     lines = [(p, l) for p, l in _lines_with_paths(source) if l.get("udgiftstype") == rule["udgiftstype"]]
     actual = sum(l["total"] for _, l in _line_models(result) if l.get("udgiftstype") == rule["udgiftstype"])
     base = result["total"]["udgifter"] - sum(result["total"]["finansiering"][c] for c in rule["fradrag"])
@@ -164,7 +216,7 @@ def model(source, aset, context) -> dict:
     data, catalogue = source.data, context["catalogue"]
     agreement = aset.one("samarbejdsaftale").data
     year_list = years(data, agreement)
-    expense_types = {t["nr"]: f"{t['nr']}. {t['navn']}" for t in catalogue["udgiftstyper"]}
+    expense_types = {t["nr"]: f"{t['nr']}. {t['navn']}" for t in catalogue.get("udgiftstyper") or []}
     area_order = [a["id"] for a in catalogue["indsatsomraader"]]
     areas = area_names(catalogue)
     staff = _staff(aset.one("samarbejdsaftale"))
@@ -229,12 +281,13 @@ def model(source, aset, context) -> dict:
         "omraadets_navn": agreement["omraadets_navn"],
         "pulje_navn": f"{catalogue['pulje']}-midlerne",
         "start": start.strftime("%d-%m-%Y"), "slut": end.strftime("%d-%m-%Y"),
+        "start_dato": start, "slut_dato": end,  # as dates, for the workbook's date cells
         "start_tekst": danish.date_text(agreement["periode"]["fra"]),
         "slut_tekst": danish.date_text(agreement["periode"]["til"], end=True),
         "aar": year_list, "grupper": groups, "total": total, "noter": notes,
         "finansieringskolonner": [{"id": c, "navn": FINANCING_NAMES[c]} for c in FINANCING],
         "udgiftstyper": [{"nr": t["nr"], "tekst": expense_types[t["nr"]], "beskrivelse": t["beskrivelse"]}
-                         for t in catalogue["udgiftstyper"]],
+                         for t in catalogue.get("udgiftstyper") or []],
     }
 
 

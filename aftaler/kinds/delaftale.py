@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error
+from ..findings import Finding, error, warning
 from ._common import (
     HELHEDSPLANEN,
     activities,
@@ -33,6 +33,12 @@ def check(source, aset, context) -> list[Finding]:
     if end and outer_end and end > outer_end:
         findings.append(error(source.position(("periode", "til")),
                               f"delaftalen slutter efter samarbejdsaftalens periode ({outer})", "periode"))
+    elif end and outer_end and end.year < outer_end.year:
+        # What a period extension leaves behind: the agreement runs on, the delaftale stops.
+        findings.append(warning(source.position(("periode", "til")),
+                                f"delaftalen slutter {danish.date_text(source.data['periode']['til'], end=True)}, "
+                                f"før samarbejdsaftalens periode ({outer}); er aftalen forlænget, så forlæng også "
+                                "delaftalen", "periode"))
 
     parties = {p["id"] for p in source.data["parter"]} | {HELHEDSPLANEN}
     for path, activity in each(source, "aktiviteter"):

@@ -25,7 +25,7 @@ def known_indicators(aset, catalogue) -> dict[str, dict]:
     agreement = aset.one("samarbejdsaftale")
     rows = {r["indikator"]: r for r in agreement.data.get("maal_og_indikatorer", [])} if agreement else {}
     result = {}
-    for goal in catalogue["maal"]:
+    for goal in catalogue.get("maal") or []:
         for ind in goal["indikatorer"]:
             row = rows.get(ind["id"], {})
             result[ind["id"]] = {

@@ -1,8 +1,9 @@
 """Partnerskabsaftale: the municipality and an NGO — grant, result targets, volunteer groups, status.
 
 The optional `status` section reports what was reached per target; whether a target is met
-(nået / ikke nået / ingen data) is computed by the small pure functions at the end of this
-module, kept apart so that status notes of other kinds can share them.
+(nået / i gang / ikke nået / ingen data) is computed by the small pure functions at the end of
+this module, kept apart so that status notes of other kinds can share them: a target not yet met
+is "i gang" until its deadline has passed on the status date, and only then "ikke nået".
 """
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def _check_status(source, start) -> list[Finding]:
                               f"statusdatoen {danish.date_text(status['dato'])} ligger før aftalen begyndte", "dato"))
     seen: dict[str, int] = {}
     for path, result in each(source, "status", "resultater"):
-        findings += computed_findings(source, path, ("status",), "nået, ikke nået eller ingen data")
+        findings += computed_findings(source, path, ("status",), "nået, i gang, ikke nået eller ingen data")
         ref = result["maalsaetning"]
         if ref not in targets:
             findings.append(dangling(source, path + ("maalsaetning",), ref, targets, "en målsætning under resultatmål"))
@@ -160,14 +161,22 @@ def opening_text(opening) -> str:
 
 # ---------------------------------------------------------------- status (pure, shareable)
 
-NAAET, IKKE_NAAET, INGEN_DATA = "nået", "ikke nået", "ingen data"
+NAAET, IKKE_NAAET, I_GANG, INGEN_DATA = "nået", "ikke nået", "i gang", "ingen data"
+STATUSES = (NAAET, I_GANG, IKKE_NAAET, INGEN_DATA)
 
 
-def target_status(target: int, reached: int | None) -> str:
-    """A target is met when what was reached is at least the target; no figure means no data."""
+def target_status(target: int, reached: int | None, deadline: str | None = None, status_date: str | None = None) -> str:
+    """The one rule for a target's status: met when what was reached is at least the target; not
+    yet met before its deadline is "i gang" (the status note still expects it), "ikke nået" only
+    once the deadline has passed on the status date; no figure means no data."""
     if reached is None:
         return INGEN_DATA
-    return NAAET if reached >= target else IKKE_NAAET
+    if reached >= target:
+        return NAAET
+    due, today = (parse_date(deadline, end=True) if deadline else None), (parse_date(status_date) if status_date else None)
+    if due is not None and today is not None and due > today:
+        return I_GANG
+    return IKKE_NAAET
 
 
 def amount_text(number: int, unit: str, approximate: bool = False) -> str:
@@ -180,8 +189,9 @@ def share_text(reached: int, target: int) -> str:
     return danish.percent(reached / target * 100, 0) if target else ""
 
 
-def status_rows(goals, results) -> list[dict]:
-    """One row per target: the target, what was reached (if reported) and the computed status."""
+def status_rows(goals, results, status_date: str | None = None) -> list[dict]:
+    """One row per target: the target, what was reached (if reported) and the computed status
+    on `status_date` (the status note's date)."""
     by_target = {r["maalsaetning"]: r for r in results}
     rows = []
     for goal in goals:
@@ -198,17 +208,19 @@ def status_rows(goals, results) -> list[dict]:
                 "opgjort_tekst": danish.date_text(result["dato"]) if result else "",
                 "kilde": result["kilde"] if result else "",
                 "note": (result.get("note") or "") if result else "",
-                "status": target_status(target["antal"], reached),
+                "status": target_status(target["antal"], reached, target.get("frist"), status_date),
             })
     return rows
 
 
 def status_summary(rows) -> str:
-    """'2 nået, 2 ikke nået, 1 uden data' — counts of the computed statuses."""
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in (NAAET, IKKE_NAAET, INGEN_DATA)}
-    return f"{counts[NAAET]} nået, {counts[IKKE_NAAET]} ikke nået, {counts[INGEN_DATA]} uden data"
+    """'2 nået, 1 i gang, 1 ikke nået, 1 uden data' — counts of the computed statuses ("i gang"
+    only when there is one)."""
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUSES}
+    going = f"{counts[I_GANG]} i gang, " if counts[I_GANG] else ""
+    return f"{counts[NAAET]} nået, {going}{counts[IKKE_NAAET]} ikke nået, {counts[INGEN_DATA]} uden data"
 
 
 def status_model(goals, status: dict) -> dict:
-    rows = status_rows(goals, status["resultater"])
+    rows = status_rows(goals, status["resultater"], status.get("dato"))
     return dict(status, dato_tekst=danish.date_text(status["dato"]), raekker=rows, opsummering=status_summary(rows))

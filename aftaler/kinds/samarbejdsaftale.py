@@ -46,7 +46,7 @@ def check(source, aset, context) -> list[Finding]:
 
 def _check_indicators(source, catalogue) -> list[Finding]:
     """Section 5 has one row per fixed indicator of the funding round, each once."""
-    fixed = [ind["id"] for goal in catalogue["maal"] for ind in goal["indikatorer"]]
+    fixed = [ind["id"] for goal in catalogue.get("maal") or [] for ind in goal["indikatorer"]]
     findings, seen = [], set()
     for path, row in each(source, "maal_og_indikatorer"):
         if row["indikator"] not in fixed:
@@ -150,14 +150,38 @@ def model(source, aset, context) -> dict:
         "indikatorraekker": indicator_rows(data["maal_og_indikatorer"], catalogue),
         "indsatsomraader": [dict(a, navn=areas[a["omraade"]]) for a in data["indsatsomraader"]],
         "delaftaler": [f"Delaftale for indsatsområdet {areas[a['omraade']]}" for a in data["indsatsomraader"]],
+        # The round's form, for a template of its own layout: section titles, fixed guidance, documents.
+        "pulje_navn": catalogue.get("navn", catalogue["pulje"]),
+        "formular": form_texts(catalogue),
+        "skabelon": ((catalogue.get("formular") or {}).get("samarbejdsaftale") or {}).get("skabelon"),
+        "aftaledokumenter": agreement_documents(catalogue, data["indsatsomraader"], areas),
     }
+
+
+def form_texts(catalogue) -> dict:
+    """The round's section titles (`afsnit`) and fixed guidance (`vejledning`) for this form."""
+    form = (catalogue.get("formular") or {}).get("samarbejdsaftale") or {}
+    return {"afsnit": dict(form.get("afsnit") or {}), "vejledning": dict(form.get("vejledning") or {})}
+
+
+def agreement_documents(catalogue, chosen, areas) -> list[str]:
+    """The round's list of documents that go with the agreement, as the Word file prints it: one
+    line per document, the delaftaler by name."""
+    lines = []
+    for document in catalogue.get("aftaledokumenter") or []:
+        if document.get("pr_indsatsomraade"):
+            lines += [f"Delaftale for indsatsområdet {areas[a['omraade']]}" for a in chosen]
+        else:
+            name = document.get("navn") or document.get("dokumenttype", "")
+            lines.append(name[:1].upper() + name[1:])
+    return lines
 
 
 def indicator_rows(rows, catalogue) -> list[dict]:
     """Section 5's table in the catalogue's order; the goal is written on its first row only."""
     given = {r["indikator"]: r for r in rows}
     result = []
-    for goal in catalogue["maal"]:
+    for goal in catalogue.get("maal") or []:
         first = True
         for ind in goal["indikatorer"]:
             row = given.get(ind["id"])

@@ -228,7 +228,8 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     else:
         findings.append(error(Position(source.display, 1, 1),
                               "første linje skal angive skemaet, fx "
-                              "'# yaml-language-server: $schema=../../schemas/delaftale.schema.json'", "skema-linje"))
+                              "'# yaml-language-server: $schema=../../schemas/delaftale.schema.json'"
+                              + _unseen_in(first_line), "skema-linje"))
     if findings:
         return source, findings
 
@@ -260,6 +261,12 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     # A file with a refused value is not checked further: its rules would only repeat the problem.
     source.data = None if findings else data
     return source, findings
+
+
+def _unseen_in(line: str) -> str:
+    """'; linjen indeholder U+FEFF (…), som ikke kan ses' when an invisible character spoils it."""
+    found = characters.unseen(line)
+    return f"; linjen indeholder {', '.join(found)}, som ikke kan ses — slet det" if found else ""
 
 
 class NotRegular(OSError):
@@ -316,7 +323,7 @@ def _decode(raw: bytes, display: str) -> tuple[str, Finding | None]:
                          "kodning")
 
 
-_SUSPECT = re.compile("^[ ]*\t|[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff]", re.M)
+_TAB_INDENT = re.compile("^[ ]*\t", re.M)
 
 
 def _check_characters(text: str, display: str) -> list[Finding]:
@@ -324,8 +331,8 @@ def _check_characters(text: str, display: str) -> list[Finding]:
     found before YAML reads the file, which would count U+2028 or a lone CR as a line break and
     report in English."""
     findings = []
-    if not _SUSPECT.search(text):  # one pass over the text; line by line only to say where
-        return findings
+    if not _TAB_INDENT.search(text) and not characters.REFUSED.search(text.replace("\r\n", "\n")):
+        return findings  # one pass over the text; line by line only to say where
     for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
@@ -341,6 +348,10 @@ def _construct(node, path: tuple, source: Source, findings: list) -> Any:
     source.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
+        if len(node.value) > MAX_ITEMS:
+            findings.append(_at(source, node.start_mark, f"afsnittet har {len(node.value):,} felter; højst "
+                                f"{MAX_ITEMS:,}".replace(",", "."), "størrelse"))
+            return result
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 findings.append(_at(source, key_node.start_mark, "en nøgle skal være en enkel tekst", "yaml"))
@@ -411,7 +422,8 @@ _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 
 def _without_zeros(value: str) -> str:
     sign = value[0] if value[0] in "+-" else ""
-    return sign + (value.lstrip("+-").lstrip("0") or "0")
+    digits = value.lstrip("+-").lstrip("0")
+    return sign + ("0" + digits if digits[:1] in ("", ".", "e", "E") else digits)
 
 
 _FLOW = re.compile(r"""[\[\]{}'"#\n]""")

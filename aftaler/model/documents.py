@@ -40,11 +40,10 @@ def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
 
 
 def set_context(aset: AgreementSet, project: Project) -> dict:
-    """What every kind's rules and model may consult: the set and its catalogue."""
-    catalogues = project.catalogues()
-    round_ = next((str(s.data.get("pulje")) for s in aset.sources
-                   if isinstance(s.data, dict) and s.data.get("pulje")), None)
-    catalogue = catalogues.get(round_) if round_ else catalogues[max(catalogues)]
+    """What every kind's rules and model may consult: the set and its catalogue (its round's:
+    the set's own, the repository's or the toolkit's; check/catalogue.py)."""
+    from ..check.catalogue import set_round
+    catalogue, _ = set_round(aset, project)  # validation has reported a round without a catalogue
     return {"catalogue": catalogue, "project": project}
 
 

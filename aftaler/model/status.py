@@ -263,7 +263,12 @@ _REASONS = {
 def _reason(judgement: Judgement, latest, starting_point, target, direction, deadline, unit, year) -> str:
     start, start_year, first = starting_point
     value = None if latest is None else latest["vaerdi"]
-    digits = _decimals(start, target, value) + 1  # the course value one decimal finer, so a near miss shows
+    # The course value with the precision of the data; one decimal finer only where it would
+    # otherwise print as the latest value, so a near miss shows.
+    digits = _decimals(start, target, value)
+    if value is not None and judgement.expected is not None \
+            and _value(value, unit, digits) == _value(judgement.expected, unit, digits):
+        digits += 1
     return _REASONS[judgement.reason].format(
         aar=year, seneste=_value(value, unit), seneste_aar=None if latest is None else latest["aar"],
         maal=_value(target, unit), frist=deadline, start=_value(start, unit), start_aar=start_year,

@@ -18,8 +18,9 @@ def render_status_docx(aset, project, year: int | None) -> bytes:
 
     aset = complete_set(aset, project)
     model = status_model(aset, set_context(aset, project), year)
+    colours = charts.palette(all_rows(model))  # a sub-area has one colour in every chart of the note
     for row in all_rows(model):
-        row["figur"] = charts.chart_picture(row)
+        row["figur"] = charts.chart_picture(row, colours=colours)
     template = project.template("status")
     revision = source_revision(aset.folder)
     source = aset.one("maalinger")
@@ -39,15 +40,16 @@ def render_status_docx(aset, project, year: int | None) -> bytes:
 def status_site_document(aset, project, year: int | None = None):
     """The status note as a page of the site (with its charts as SVG files), or None when the set
     has no strategic agreement or no measurements to report on."""
-    from .figures.charts import chart_svg
+    from .figures.charts import chart_svg, palette
     from .site import SiteDocument
     if aset.one("samarbejdsaftale") is None or aset.one("maalinger") is None:
         return None
     aset = complete_set(aset, project)
     model = status_model(aset, set_context(aset, project), year)
     files = {}
+    colours = palette(all_rows(model))
     for row in all_rows(model):
-        svg = chart_svg(row)
+        svg = chart_svg(row, colours)
         row["graf"] = f"grafer/status-{row['id']}.svg" if svg else None
         if svg:
             files[row["graf"]] = svg.encode("utf-8")

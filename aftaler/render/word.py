@@ -28,7 +28,7 @@ from lxml import etree
 
 from .. import danish
 from ..findings import os_reason
-from . import richtext, word_tags
+from . import richtext, word_layout, word_tags
 from .figures.drawing import Picture
 from .template_cache import bytecode_cache, derived_text, from_source
 
@@ -155,6 +155,7 @@ def render_docx(template_path: Path, context: dict) -> bytes:
         places = word_tags.not_alone(word_tags.read_parts(Path(template_path).read_bytes()))
         raise TemplateProblem(f"{exc} ({'; '.join(places[:3])})" if places else str(exc)) from exc
     _fit_grids(template.docx)
+    word_layout.apply(template.docx)  # caption keeps, column widths, hyphens: from the text
     return _save_uncompressed(template.docx)
 
 

@@ -2,15 +2,16 @@
 volunteer groups, the optional status table (computed status per target) and signatures."""
 from __future__ import annotations
 
-from word import (SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document,
+from word import (PARTY_NAME, SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document,
                   optional_section, para, save)
 
 
 def _status(doc) -> None:
     """The status table: each target's computed status, with the reasoning and the figures behind it."""
     para(doc, "Status pr. {{ status.dato_tekst }}", style="Heading 1")
-    guidance(doc, "Status beregnes for hver målsætning: nået, når det opnåede tal er mindst målsætningen; ikke nået, "
-                  "når det er mindre; ingen data, når der ikke er opgjort et tal.")
+    guidance(doc, "Status beregnes for hver målsætning: nået, når det opnåede tal er mindst målsætningen; i gang, "
+                  "når det er mindre, og fristen ikke er nået på statusdatoen; ikke nået, når fristen er overskredet; "
+                  "ingen data, når der ikke er opgjort et tal.")
     para(doc, "{{ status.vurdering|md }}")
     para(doc, "Målsætninger: {{ status.opsummering }}.", bold=True)
     table = grid_table(doc, ["Resultatmål", "Målsætning", "Opnået", "Kilde og note", "Status"],
@@ -24,13 +25,13 @@ def _status(doc) -> None:
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Partnerskabsaftale – {{ navn }}")
     para(doc, "Partnerskabsaftale", style="Title")
     label_table(doc, [
         ("Aftalens navn:", ["{{ navn }}"]),
         ("Sagsnr.:", ["{{ sagsnr or '' }}"]),
         ("Aftalens parter:", ["{%p for p in parter %}",
-                              "{{ p.navn }}{% if p.forkortelse %} ({{ p.forkortelse }}){% endif %} – {{ p.type_tekst }}",
+                              PARTY_NAME + " – {{ p.type_tekst }}",
                               "{%p endfor %}"]),
         ("Aftalen gælder fra – til:", ["{{ periode_tekst }}"]),
         ("Bevilling:", ["{{ bevilling.beloeb_tekst }} for hele perioden, bevilget af {{ bevilling.fra_navn }} "

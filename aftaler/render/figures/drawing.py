@@ -92,7 +92,12 @@ def _font(bold: bool, pixels: float):
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The advance width of `text` set in DejaVu Sans at `size` points, in points."""
-    return _font(bold, MEASURE_SIZE).getlength(text) * size / MEASURE_SIZE
+    return _measured(text, bold) * size / MEASURE_SIZE
+
+
+@functools.lru_cache(maxsize=65536)  # word wrapping measures the same words and lines again and again
+def _measured(text: str, bold: bool) -> float:
+    return _font(bold, MEASURE_SIZE).getlength(text)
 
 
 # ------------------------------------------------------------------ SVG

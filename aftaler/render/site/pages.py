@@ -81,8 +81,10 @@ def _set_pages(site_set: _Set, public: bool, templates: tuple[Path, ...] = (TEMP
                    _landing_context(site_set, links, public), site_set)]
     for doc in site_set.docs:
         # A kind's page template is found by convention, like its Word template.
-        own = f"{doc.source.kind}.md.j2"
-        template = own if any((folder / own).is_file() for folder in templates) else "dokument.md.j2"
+        # A funding round with a form of its own names its page too (the model's `skabelon`).
+        candidates = [f"{name}.md.j2" for name in (doc.model.get("skabelon"), doc.source.kind) if name]
+        template = next((own for own in candidates if any((folder / own).is_file() for folder in templates)),
+                        "dokument.md.j2")
         context = {"m": doc.model, "title": doc.source.title, "links": links, "public": public}
         pages.append(_Page(f"{site_set.slug}/{doc.slug}", doc.source.title, template, context, site_set, doc))
     return pages
