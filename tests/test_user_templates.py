@@ -168,6 +168,12 @@ def test_a_null_parent_is_said_to_be_empty_not_missing(run, tmp_path, small_set)
                                                         "{{ p.kontaktperson.navn }}{% endif %}{% endfor %}"]])
     code, _, err = run("check-template", guarded, "--kind", "delaftale", "--saet", small_set)
     assert code == 0, err
+    defaulted = form(tmp_path / "kontakt-default.docx",
+                     body=[["{% for p in parter %}{{ p.kontaktperson.navn|default('ingen') }}{% endfor %}"]])
+    code, _, err = run("check-template", defaulted, "--kind", "delaftale", "--saet", small_set)
+    assert code == 0, err
+    code, _, err = run("build", small_set, "-o", tmp_path / "ud-default", "--skabelon", f"delaftale={defaulted}")
+    assert code == 0, err
 
 
 def test_the_build_says_where_in_word_terms(run, tmp_path, small_set):

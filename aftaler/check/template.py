@@ -265,6 +265,9 @@ class _Walker:
         value = self.expr(node, scope, guards)
         filters = _filters(node)
         inner = _unfiltered(node)
+        if {"default", "d"} & set(filters):
+            path = _path(inner)
+            guards = guards | {path[:i] for i in range(1, len(path) + 1)}
         printed = self.expr(inner, scope, guards) if inner is not node else value
         name = _dotted(printed.path) if printed.path else "feltet"
         if filters and filters[0] in ("md", "billede"):
@@ -396,6 +399,10 @@ class _Walker:
         return _Value(ANY)
 
     def filter(self, node: nodes.Filter, scope: dict, guards: frozenset) -> _Value:
+        if node.name in ("default", "d") and node.node is not None:
+            # `x.y|default(…)` reads an empty x's y safely: every step of the path is guarded
+            path = _path(node.node)
+            guards = guards | {path[:i] for i in range(1, len(path) + 1)}
         value = self.expr(node.node, scope, guards) if node.node is not None else _Value(ANY)
         self._args(node, scope, guards)
         if node.name not in self.filters:
