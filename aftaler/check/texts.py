@@ -9,12 +9,15 @@ footnotes; other strings are printed exactly as typed. So, per text value of a v
 - a line that starts with "1. " or "- " right under a line of prose turns that line and the rest
   into a list in the middle of the paragraph, often after an editor re-wrapped it (warning: the
   author may mean a list, and then writes a blank line before it);
-- footnote syntax in a field that is not Markdown prints as typed (warning).
+- footnote syntax in a field that is not Markdown prints as typed (warning);
+- a Markdown field beyond the bounds of aftaler/markdown_limits.py (length, brackets) would take
+  the parser minutes (error, at the value).
 """
 from __future__ import annotations
 
 import re
 
+from .. import markdown_limits
 from ..findings import Finding, Position, error, warning
 from ..load.source import Source
 
@@ -39,10 +42,14 @@ def check_texts(source: Source, schemas) -> list[Finding]:
             stack.extend((v, path + (k,), schemas.child(node, k)) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((v, path + (i,), schemas.child(node, i)) for i, v in enumerate(value))
-        elif isinstance(value, str) and ("[^" in value or "\n" in value):
-            if schemas.is_markdown(node):
+        elif isinstance(value, str) and schemas.is_markdown(node):
+            bomb = markdown_limits.problem(value)
+            if bomb is not None:
+                findings.append(error(source.position(path), bomb, "størrelse"))
+            elif "[^" in value or "\n" in value:
                 findings += _markdown(value, path, source)
-            elif _REFERENCE.search(value) or _DEFINITION.search(value):
+        elif isinstance(value, str) and "[^" in value:
+            if _REFERENCE.search(value) or _DEFINITION.search(value):
                 findings.append(warning(source.position(path), "fodnoter ([^…]) virker kun i tekstfelter; her "
                                         "står de som tekst, præcis som skrevet", "fodnote"))
     return findings
