@@ -13,7 +13,7 @@ from ..findings import Position, Result, error, has_errors
 from ..load.sets import load_set
 from ..model.documents import complete_set, set_context
 from ..project import Project
-from ..render.word import undeclared_names
+from ..render.word import TemplateProblem, render_docx, undeclared_names
 from .validate import validate_set
 
 
@@ -34,5 +34,12 @@ def check_template(template: Path, kind: str, set_folder: Path, project: Project
         missing = undeclared_names(template, model)
     except jinja2.TemplateSyntaxError as exc:
         return Result([error(here, f"skabelonen har et ugyldigt felt: {exc.message}", "skabelon")])
+    except TemplateProblem as exc:
+        return Result([error(here, str(exc), "skabelon")])
+    if not missing:
+        try:  # a real render too: an expression that fails or grows without bound is found now, not at build
+            render_docx(template, model)
+        except TemplateProblem as exc:
+            return Result([error(here, str(exc), "skabelon")])
     return Result([error(here, f"skabelonen bruger {name}, som modellen for '{kind}' ikke har", "skabelon")
                    for name in missing])
