@@ -40,3 +40,24 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
     except OSError:
         pass
+
+
+def unwritable(targets: list[Path]) -> tuple[Path, str] | None:
+    """The first target that cannot be written and why (in os_reason's words), or None: asked of every file a
+    build will write *before* the first rename, so that a run that would fail half-way (the site
+    folder is a file, a folder is read-only) fails before it has changed anything."""
+    seen: set[Path] = set()
+    for target in targets:
+        target = Path(target)
+        if target.is_dir():
+            return target, "er en mappe"
+        for folder in reversed(target.parents):  # from the root down: the first file on the way is the culprit
+            if folder in seen:
+                continue
+            seen.add(folder)
+            if os.path.lexists(folder) and not folder.is_dir():
+                return folder, "en del af stien er ikke en mappe"
+        nearest = next(f for f in target.parents if f.is_dir())  # the root at worst
+        if not os.access(nearest, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+            return nearest, "ingen adgang"
+    return None

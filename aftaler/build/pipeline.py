@@ -29,7 +29,7 @@ from ..load.sets import AgreementSet, find_sets, load_set, scan_set
 from ..project import Project
 from ..slugs import set_slugs
 from . import freshness
-from .atomic import write_atomic
+from .atomic import unwritable, write_atomic
 from .freshness import source_revision, sources_hash
 
 # Rendering needs docxtpl, markdown-it, openpyxl and Pillow; they are imported where they are
@@ -135,7 +135,17 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
                                     kept.get("search", "[]"))
     site_files = assemble_site(list(parts.values()), public=public, templates=project.site_templates)
 
-    # 4. Write: each file to a temporary name, then renamed into place.
+    # 4. Write: each file to a temporary name, then renamed into place; but first ask of every
+    # target whether it can be written, so that a run that cannot finish changes nothing.
+    shared = {name: data for name, data in site_files.items() if "/" not in name or name.startswith("assets/")}
+    targets = [out_dir / SITE / name for name in sorted(site_files)] + [out_dir / SITE / freshness.MANIFEST]
+    for folder, (_, files, _part) in zip(changed, built):
+        targets += [out_dir / folder.name / name for name in sorted(files)] + [out_dir / folder.name / freshness.MANIFEST]
+        targets.append(out_dir / SITE / slugs[folder.name] / freshness.MANIFEST)
+    blocked = unwritable(targets)
+    if blocked is not None:
+        return Result(findings + [error(Position(display_path(blocked[0])), f"kan ikke skrive output ({blocked[1]}); "
+                                        "intet er skrevet", "output")], [])
     written = []
     try:
         for folder, (_, files, part) in zip(changed, built):
@@ -145,7 +155,6 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
                 out_dir / SITE / slugs[folder.name],
                 {name.removeprefix(prefix): data for name, data in site_files.items() if name.startswith(prefix)},
                 keys[folder], {"site": {"summary": part.summary, "search": part.search}})
-        shared = {name: data for name, data in site_files.items() if "/" not in name or name.startswith("assets/")}
         written += freshness.write_folder(out_dir / SITE, shared, site_key, {"saet": sorted(slugs.values())})
         for stale in sorted(p for p in (out_dir / SITE).iterdir() if p.is_dir() and p.name not in (*slugs.values(), "assets")):
             freshness.remove_folder(stale)  # a set not in this build: its pages go

@@ -24,7 +24,7 @@ from ..model.documents import complete_set, set_context
 from ..project import Project
 from ..render import word_tags
 from ..render.figures.drawing import Picture
-from ..render.word import _Environment
+from ..render.word import _Environment, inflation_problem
 from .validate import validate_set
 
 RULE = "skabelon"
@@ -528,12 +528,26 @@ def check_template(template: Path, kind: str, set_folder: Path, project: Project
     documents = project.schema_documents()
     schema_name = kind_info.schema_path.name
     shape = model_shape(models, schema_name, documents)
+    bomb = inflation_problem(template)  # judged from the zip directory, before a byte is unpacked
+    if bomb is not None:
+        return Result([error(here, bomb, RULE)]), ""
     try:
         parts = word_tags.read_parts(template.read_bytes())
     except Exception:  # python-docx/zipfile/lxml each raise their own kinds for a file that is no .docx
         return Result([error(here, f"{template.name} er ikke en Word-fil (.docx), der kan læses", RULE)]), ""
     problems, summary = check_parts(parts, shape, kind)
-    return Result([Finding(here, severity, f"{where}: {message}", RULE) for severity, where, message in problems]), summary
+    findings = [Finding(here, severity, f"{where}: {message}", RULE) for severity, where, message in problems]
+    if not findings:
+        # Statically right; now filled with each document, as the build will: an expression that
+        # fails or would use too much memory or time is found here, not in the build.
+        from ..render.word import TemplateProblem, render_docx
+        for name, model in models:
+            try:
+                render_docx(template, model)
+            except TemplateProblem as exc:
+                findings.append(error(here, f"{exc} (udfyldt med {name})", RULE))
+                break
+    return Result(findings), summary if not findings else ""
 
 
 def check_parts(parts: list[word_tags.Part], shape: Shape, kind: str) -> tuple[list[tuple[str, str, str]], str]:

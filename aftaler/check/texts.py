@@ -9,14 +9,22 @@ footnotes; other strings are printed exactly as typed. So, per text value of a v
 - a line that starts with "1. " or "- " right under a line of prose turns that line and the rest
   into a list in the middle of the paragraph, often after an editor re-wrapped it (warning: the
   author may mean a list, and then writes a blank line before it);
-- footnote syntax in a field that is not Markdown prints as typed (warning).
+- footnote syntax in a field that is not Markdown prints as typed (warning);
+- a link to a file on the reader's own machine (`file:`, an absolute path, a relative path that
+  climbs out of the site like `../../../../etc/passwd`) would never work for another reader and
+  could open the reader's own files from a site opened from disk: the renderers show it as text,
+  never as a link (warning, at the link);
+- a Markdown field beyond the bounds of aftaler/markdown_limits.py (length, brackets) would take
+  the parser minutes (error, at the value).
 """
 from __future__ import annotations
 
 import re
 
+from .. import markdown_limits
 from ..findings import Finding, Position, error, warning
 from ..load.source import Source
+from ..render.links import leaves_site
 
 _REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
@@ -39,12 +47,35 @@ def check_texts(source: Source, schemas) -> list[Finding]:
             stack.extend((v, path + (k,), schemas.child(node, k)) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((v, path + (i,), schemas.child(node, i)) for i, v in enumerate(value))
-        elif isinstance(value, str) and ("[^" in value or "\n" in value):
-            if schemas.is_markdown(node):
-                findings += _markdown(value, path, source)
-            elif _REFERENCE.search(value) or _DEFINITION.search(value):
+        elif isinstance(value, str) and schemas.is_markdown(node):
+            bomb = markdown_limits.problem(value)
+            if bomb is not None:
+                findings.append(error(source.position(path), bomb, "størrelse"))
+            else:
+                findings += _links(value, path, source)
+                if "[^" in value or "\n" in value:
+                    findings += _markdown(value, path, source)
+        elif isinstance(value, str) and "[^" in value:
+            if _REFERENCE.search(value) or _DEFINITION.search(value):
                 findings.append(warning(source.position(path), "fodnoter ([^…]) virker kun i tekstfelter; her "
                                         "står de som tekst, præcis som skrevet", "fodnote"))
+    return findings
+
+
+_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_LOCAL = re.compile(r"^(?:file:|[a-zA-Z]:[\\/]|[\\/])", re.IGNORECASE)
+
+
+def _links(text: str, path: tuple, source: Source) -> list[Finding]:
+    findings = []
+    if "](" not in text and "]:" not in text:
+        return findings
+    for match in _LINK.finditer(text):
+        url = match.group(1) or match.group(2)
+        if _LOCAL.match(url) or leaves_site(url):
+            findings.append(warning(nth(source, path, url), f"linket '{url}' peger på en fil på læserens egen computer "
+                                    "eller uden for sitet, så det står som tekst, ikke som link; brug en webadresse "
+                                    "(https://…) eller en side i aftalesættet", "link"))
     return findings
 
 

@@ -37,10 +37,37 @@ def check(source, aset, context) -> list[Finding]:
     for path, organ in each(source, "organisering", "organer"):
         if organ.get("under") and organ["under"] not in organs:
             findings.append(dangling(source, path + ("under",), organ["under"], organs, "et organ i organiseringen"))
+    findings += _check_diagram(source)
 
     findings += _check_indicators(source, catalogue)
     findings += _check_areas(source, aset, catalogue)
     findings += _check_staff(source, aset)
+    return findings
+
+
+MAX_WORD = 40  # letters in one word of a box in the organisation diagram; real Danish compounds have fewer than 30
+
+
+def _check_diagram(source) -> list[Finding]:
+    """What the organisation diagram cannot draw: organs stacked deeper than it has room for (a long
+    `under` chain), and a word too long for a box."""
+    from ..render.figures.orgdiagram import MAX_LEVELS, _chain  # a small pure function; no drawing
+    findings = []
+    organs = source.data["organisering"].get("organer", [])
+    parents = {o["id"]: o.get("under") for o in organs}
+    for path, organ in each(source, "organisering", "organer"):
+        if organ.get("under") and _chain(organ["id"], parents) > MAX_LEVELS:
+            findings.append(error(source.position(path + ("under",)),
+                                  f"organet '{organ['id']}' står mere end {MAX_LEVELS} led under andre organer "
+                                  "(via 'under'); organisationsdiagrammet har ikke plads til så mange niveauer", "organ"))
+            break  # one message for the chain, not one per organ below it
+    for key, what in (("organer", "organets navn"), ("zoner", "zonens navn")):
+        for path, item in each(source, "organisering", key):
+            long = next((w for w in str(item.get("navn") or "").split() if len(w) > MAX_WORD), None)
+            if long is not None:
+                findings.append(error(source.position(path + ("navn",)),
+                                      f"{what} har et ord på {len(long)} tegn ({long[:20]}…); højst {MAX_WORD} tegn "
+                                      "i ét ord, for at navnet kan stå i organisationsdiagrammet", "navn"))
     return findings
 
 

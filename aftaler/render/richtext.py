@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLinkText
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .. import markdown_limits
 from .links import SAFE_SCHEMES
 
 # Characters XML 1.0 cannot carry; lxml would raise on them.
@@ -123,7 +124,12 @@ def _inline(children, in_note: bool) -> tuple[Run, ...]:
 
 
 def parse(text: str) -> list[Block]:
-    """Parse author Markdown into blocks (body first, footnote definitions last)."""
+    """Parse author Markdown into blocks (body first, footnote definitions last).
+
+    Text beyond aftaler/markdown_limits.py (validate refuses it, but build renders while it
+    validates) is not parsed: it comes back as plain paragraphs, in linear time."""
+    if text and markdown_limits.problem(text) is not None:
+        return [Block("paragraph", (Run(part),)) for part in text.split("\n\n") if part.strip()]
     blocks: list[Block] = []
     lists: list[tuple[str, int, int]] = []  # (kind, list_id, start)
     first_in_item: list[bool] = []

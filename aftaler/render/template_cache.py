@@ -30,6 +30,14 @@ class _Cache(FileSystemBytecodeCache):
         self.load_bytecode(bucket)
         return bucket
 
+    def load_bytecode(self, bucket: Bucket) -> None:
+        # A damaged entry of any kind (cut short, bytes changed, not marshal data at all) is
+        # compiled again, never an error: marshal raises EOFError, ValueError or TypeError.
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - whatever the damage, the remedy is the same
+            bucket.reset()
+
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
             super().dump_bytecode(bucket)
@@ -57,7 +65,8 @@ def _signature(env: Environment) -> str:
                 env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
                 env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
                 env.keep_trailing_newline, sorted(env.extensions), env.is_async,
-                getattr(env.finalize, "__qualname__", env.finalize))
+                getattr(env.finalize, "__qualname__", env.finalize),
+                sorted(getattr(env, "intercepted_binops", ())), sorted(getattr(env, "intercepted_unops", ())))
     return hashlib.sha256(repr(settings).encode()).hexdigest()
 
 
@@ -73,7 +82,10 @@ def from_source(env: Environment, source: str) -> Template:
             bucket.code = env.compile(source)
             cache.set_bucket(bucket)
         code = bucket.code
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
+    try:
+        return env.template_class.from_code(env, code, env.make_globals(None), None)
+    except Exception:  # noqa: BLE001 - a damaged entry that still unmarshalled: compile again
+        return env.template_class.from_code(env, env.compile(source), env.make_globals(None), None)
 
 
 def derived_text(name: str, source: str, derive) -> str:

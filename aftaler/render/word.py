@@ -72,8 +72,43 @@ def _empty_or(filter_function):
                                             "" if value is None else filter_function(value, *args, **kwargs))
 
 
+MAX_TEMPLATE_BYTES = 20_000_000  # a template unpacked: the project's own are below 100 kB
+MAX_TEMPLATE_PARTS = 1_000
+MAX_VALUE = 1_000_000  # characters or items a template expression may build
+MAX_LOOP = 10_000      # items of range() in a template
+
+
+class _Bounded(Exception):
+    """A template expression that would exhaust the machine."""
+
+
+def _bounded_range(*args):
+    numbers = range(*args)
+    if len(numbers) > MAX_LOOP:
+        raise _Bounded(f"range() med {len(numbers):,} tal (højst {MAX_LOOP:,})".replace(",", "."))
+    return numbers
+
+
 class _Environment(SandboxedEnvironment):
-    """The sandbox every template runs in; compiles each distinct template text once."""
+    """The sandbox every template runs in; compiles each distinct template text once.
+    Repetition, concatenation, powers and range() are bounded so that no expression can
+    allocate gigabytes or loop for hours (`{{ 'x' * 10**10 }}`, `range(10**9)`)."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            if isinstance(right, (int, float)) and isinstance(left, (int, float)) and abs(right) > 64 and abs(left) > 1:
+                raise _Bounded(f"potensen {left} ** {right} er for stor")
+        elif operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_VALUE:
+                    raise _Bounded(f"en gentagelse på {len(seq) * times:,} tegn eller punkter".replace(",", ".")
+                                   + f" (højst {MAX_VALUE:,})".replace(",", "."))
+        elif operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            if len(left) + len(right) > MAX_VALUE:
+                raise _Bounded(f"en sammensætning på over {MAX_VALUE:,} tegn eller punkter".replace(",", "."))
+        return super().call_binop(context, operator, left, right)
 
     def __init__(self, undefined):
         # A loader that finds nothing: `{% include %}` or `{% import %}` in a template is an
@@ -89,6 +124,7 @@ class _Environment(SandboxedEnvironment):
             "md": _md,
             "billede": _billede,
         })
+        self.globals["range"] = _bounded_range
         # Keyed by the source text itself: a changed template is a new key. Compiling is most
         # of docxtpl's work, and a build renders the same few templates many times; between
         # runs the compiled code is kept on disk (template_cache.py).
@@ -131,15 +167,22 @@ class _Template(DocxTemplate):
 def render_docx(template_path: Path, context: dict) -> bytes:
     """Fill the template; return the .docx bytes (not yet normalised, see docx_package)."""
     blocks: list = []
+    template = _open(template_path)
+    _render(template, {**context, _BLOCKS: blocks}, _strict_environment(), template_path)
     try:
-        template = _Template(str(template_path))
-        template.init_docx()  # read the package now, so a file that is no .docx is reported as such
-    except OSError as exc:
-        raise TemplateProblem(f"skabelonen {template_path.name} kan ikke læses ({os_reason(exc)})") from exc
-    except Exception as exc:  # python-docx raises several kinds (in English) for a file that is not a package
-        raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
+        _expand_placeholders(template.docx, blocks)
+    except TemplateProblem as exc:  # say which field, and where in Word
+        places = word_tags.not_alone(word_tags.read_parts(Path(template_path).read_bytes()))
+        raise TemplateProblem(f"{exc} ({'; '.join(places[:3])})" if places else str(exc)) from exc
+    _fit_grids(template.docx)
+    word_layout.apply(template.docx)  # caption keeps, column widths, hyphens: from the text
+    return _save_uncompressed(template.docx)
+
+
+def _render(template, context: dict, env, template_path: Path) -> None:
+    """docxtpl's render, every failure of the template's own making a TemplateProblem."""
     try:
-        template.render({**context, _BLOCKS: blocks}, jinja_env=_strict_environment(), autoescape=True)
+        template.render(context, jinja_env=env, autoescape=True)
     except (jinja2.UndefinedError, jinja2.TemplateSyntaxError) as exc:  # said with its place in Word
         raise TemplateProblem(word_tags.explain(Path(template_path).read_bytes(), exc, _strict_environment())) from exc
     except jinja2.TemplateNotFound as exc:
@@ -149,14 +192,46 @@ def render_docx(template_path: Path, context: dict) -> bytes:
         raise TemplateProblem(f"skabelonen bruger noget, som sandkassen ikke tillader ({exc})") from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
+    except (_Bounded, OverflowError, MemoryError, RecursionError) as exc:
+        raise TemplateProblem(f"skabelonen {template_path.name} har et udtryk, der ville bruge for meget "
+                              f"hukommelse eller tid: {exc or type(exc).__name__}") from exc
+    except TemplateProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an expression that fails ({{ 1 / 0 }}, {{ x.upper(1) }}) is the template's
+        raise TemplateProblem(f"skabelonen {template_path.name} har et udtryk, der fejler, når det udfyldes "
+                              f"({type(exc).__name__}: {exc})") from exc
+
+
+def inflation_problem(template_path: Path) -> str | None:
+    """Why a template package cannot be opened safely (Danish), judged from the zip directory
+    alone, before a byte is unpacked: a small file can inflate to gigabytes."""
     try:
-        _expand_placeholders(template.docx, blocks)
-    except TemplateProblem as exc:  # say which field, and where in Word
-        places = word_tags.not_alone(word_tags.read_parts(Path(template_path).read_bytes()))
-        raise TemplateProblem(f"{exc} ({'; '.join(places[:3])})" if places else str(exc)) from exc
-    _fit_grids(template.docx)
-    word_layout.apply(template.docx)  # caption keeps, column widths, hyphens: from the text
-    return _save_uncompressed(template.docx)
+        with zipfile.ZipFile(template_path) as archive:
+            members = archive.infolist()
+    except OSError as exc:
+        return f"skabelonen {template_path.name} kan ikke læses ({os_reason(exc)})"
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return f"skabelonen {template_path.name} er ikke en Word-fil (.docx)"
+    total = sum(member.file_size for member in members)
+    if len(members) > MAX_TEMPLATE_PARTS or total > MAX_TEMPLATE_BYTES:
+        return (f"skabelonen {template_path.name} fylder {danish.number(total)} byte i {danish.number(len(members))} "
+                f"dele, når den pakkes ud (højst {danish.number(MAX_TEMPLATE_BYTES)} byte og "
+                f"{danish.number(MAX_TEMPLATE_PARTS)} dele); den er ikke en almindelig Word-skabelon")
+    return None
+
+
+def _open(template_path: Path) -> "_Template":
+    problem = inflation_problem(template_path)
+    if problem is not None:
+        raise TemplateProblem(problem)
+    try:
+        template = _Template(str(template_path))
+        template.init_docx()  # read the package now, so a file that is no .docx is reported as such
+    except OSError as exc:
+        raise TemplateProblem(f"skabelonen {template_path.name} kan ikke læses ({os_reason(exc)})") from exc
+    except Exception as exc:  # python-docx raises several kinds (in English) for a file that is not a package
+        raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
+    return template
 
 
 class _StoredParts:
@@ -255,8 +330,8 @@ def undeclared_names(template_path: Path, context: dict) -> list[str]:
                     missing.append(f"'{name}' (felt i {owner})")
 
     env = _Environment(Recording)  # its own: Recording reports into this call's list
-    template = _Template(str(template_path))
+    template = _open(template_path)
     top_level = template.get_undeclared_template_variables(jinja_env=env)
     missing.extend(f"'{name}'" for name in sorted(top_level) if name not in context)
-    template.render({**context, _BLOCKS: []}, jinja_env=env, autoescape=True)
+    _render(template, {**context, _BLOCKS: []}, env, template_path)
     return sorted(set(missing))

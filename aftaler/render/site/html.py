@@ -20,7 +20,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ...slugs import slug
-from ..links import SAFE_SCHEMES
+from ..links import SAFE_SCHEMES, leaves_site
 from ..template_cache import bytecode_cache
 from .markdown import _OUR_ANCHOR
 from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _Page
@@ -36,8 +36,8 @@ def _safe_href(url: str) -> bool:
     head = re.split(r"[/?#]", url, maxsplit=1)[0]
     if ":" in head:
         return head.split(":", 1)[0].lower() in SAFE_SCHEMES
-    # Browsers read "\" as "/": "/\host" and "//host" leave the site.
-    return not url.startswith("/") and "\\" not in url and "%5c" not in url.lower()
+    # Browsers read "\" as "/": "/\host" and "//host" leave the site; so does "../../…".
+    return not url.startswith("/") and "\\" not in url and "%5c" not in url.lower() and not leaves_site(url)
 
 
 @functools.cache  # one per process: Jinja keeps compiled templates in its environment

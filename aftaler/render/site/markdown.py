@@ -16,7 +16,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
-from ... import danish
+from ... import danish, markdown_limits
 from ...slugs import slug
 from ..template_cache import bytecode_cache
 from .generic import generic_markdown
@@ -59,6 +59,8 @@ def _rich(text) -> MarkdownText:
     if not text:
         return MarkdownText("")
     text = str(text).replace("\r\n", "\n").strip("\n")
+    if markdown_limits.problem(text) is not None:  # validate refuses it; never hand it to the parser
+        return MarkdownText("\n\n".join(escape_md(part) for part in text.split("\n\n") if part.strip()))
     text = _AUTHOR_ANCHOR.sub(r"\1\\\2", text)  # authors cannot forge our anchors
     # Footnote labels are per field; two fields on one page may both use [^kilde].
     prefix = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
