@@ -24,7 +24,7 @@ def heading(doc, section: str) -> None:
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Strategisk samarbejdsaftale – {{ omraadets_navn }}")
     para(doc, "Strategisk samarbejdsaftale om boligsocial indsats", style="Title")
     label_table(doc, [
         ("Områdets navn:", ["{{ omraadets_navn }}"]),
@@ -47,7 +47,9 @@ def build() -> None:
     heading(doc, "organisering")
     guidance(doc, HELP.format("organisering"))
     para(doc, "{{ organisering.tekst|md }}")
-    optional_section(doc, "organisationsdiagram", "Organisationsdiagram", "{{ organisationsdiagram|billede }}", level=2)
+    with block(doc, "if organisationsdiagram"):  # on a page of its own: the diagram fills one
+        para(doc, "Organisationsdiagram", style="Heading 2").paragraph_format.page_break_before = True
+        para(doc, "{{ organisationsdiagram|billede }}")
     with block(doc, "for o in organisering.organer"):
         para(doc, "{{ o.navn }}", style="Heading 3")
         para(doc, "{{ o.beskrivelse|md }}")

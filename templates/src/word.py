@@ -448,6 +448,10 @@ def save(doc, name: str) -> None:
     """Save with fixed zip timestamps, so regenerating an unchanged template changes no bytes."""
     _prune(doc)
     _separate_tables(doc)
+    for tr in doc.element.body.iter(qn("w:tr")):  # every row whole; the render lets a very tall one split
+        tr_pr = tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, OxmlElement("w:cantSplit"))
     buffer = io.BytesIO()
     doc.core_properties.author = doc.core_properties.last_modified_by = "aftaler"
     doc.core_properties.title = name
