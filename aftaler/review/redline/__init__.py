@@ -5,8 +5,8 @@ numbering) and OLD's content comes back only as deleted text. Blocks (paragraphs
 are aligned on their text with difflib; paired paragraphs are compared word by word, paired
 tables row by row and cell by cell; where a table gains or loses grid columns (a budget year),
 the columns are aligned too and a column that comes or goes is tracked cell by cell.
-Footnotes follow their references: a footnote whose reference stays is compared word by word, one whose reference goes or comes is deleted or
-inserted whole.
+Footnotes follow their references: a footnote whose reference stays is compared word by word,
+one whose reference goes or comes is deleted or inserted whole.
 
 `accept_all` and `reject_all` resolve every tracked change, the way Word's and LibreOffice's
 "accept all" and "reject all" do; the tests hold them against LibreOffice.
