@@ -3,9 +3,10 @@
 Both documents come from the same template, so NEW is the base (its styles, sections and
 numbering) and OLD's content comes back only as deleted text. Blocks (paragraphs and tables)
 are aligned on their text with difflib; paired paragraphs are compared word by word, paired
-tables row by row and cell by cell. Footnotes follow their references: a footnote whose
-reference stays is compared word by word, one whose reference goes or comes is deleted or
-inserted whole.
+tables row by row and cell by cell; where a table gains or loses grid columns (a budget year),
+the columns are aligned too and a column that comes or goes is tracked cell by cell.
+Footnotes follow their references: a footnote whose reference stays is compared word by word,
+one whose reference goes or comes is deleted or inserted whole.
 
 `accept_all` and `reject_all` resolve every tracked change, the way Word's and LibreOffice's
 "accept all" and "reject all" do; the tests hold them against LibreOffice.
@@ -22,6 +23,9 @@ The modules, each with one job:
                 container's last paragraph mark and LibreOffice's shifted marks
 - paragraph.py  two paired paragraphs compared word by word into w:ins/w:del
 - table.py      two paired tables compared row by row and cell by cell
+- columns.py    two tables' grid columns aligned: cells of a column that comes or goes tracked
+                (w:cellIns/w:cellDel, content as w:ins/w:del); LibreOffice 7.4 keeps such
+                cells, emptied, after accept/reject (it ignores w:cellIns/w:cellDel)
 - footnotes.py  footnotes after the body: compared or marked, then put in reference order
 - align.py      two sequences aligned: difflib, then changed stretches paired by similarity
 - marking.py    whole content marked inserted or deleted (runs, paragraph marks, rows)

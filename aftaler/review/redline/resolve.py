@@ -13,6 +13,7 @@ from .ooxml import (
     RPR,
     RUN_HOSTS,
     TBL,
+    TC,
     TR,
     TRPR,
     P,
@@ -21,6 +22,8 @@ from .ooxml import (
     _w,
 )
 from .package import _Package
+
+TCPR = _w("tcPr")
 
 
 def accept_all(docx: bytes) -> bytes:
@@ -57,6 +60,8 @@ def _resolve(root, accept: bool) -> None:
         elif tr_pr is not None:
             for mark in tr_pr.findall(keep):
                 tr_pr.remove(mark)
+    for tbl in list(root.iter(TBL)):
+        _resolve_cells(tbl, accept)
     for tbl in list(root.iter(TBL)):
         if tbl.find(TR) is None:
             tbl.getparent().remove(tbl)
@@ -106,3 +111,35 @@ def _join_next(p, drop: str) -> None:
         p.getparent().remove(p)
     elif next(p.iter(R), None) is None and p.find(f"{PPR}/{_w('sectPr')}") is None:
         p.getparent().remove(p)
+
+
+def _resolve_cells(tbl, accept: bool) -> None:
+    """Cells that come or go (w:cellIns, w:cellDel): removed or kept, and the grid columns that
+    only removed cells covered dropped with them."""
+    keep, drop = (_w("cellIns"), _w("cellDel")) if accept else (_w("cellDel"), _w("cellIns"))
+    grid = tbl.find(_w("tblGrid"))
+    change = grid.find(_w("tblGridChange")) if grid is not None else None
+    if change is not None:
+        grid.remove(change)
+    covering: dict[int, list[bool]] = {}
+    doomed = []
+    for tr in tbl.findall(TR):
+        start = 0
+        for tc in tr.findall(TC):
+            span = tc.find(f"{TCPR}/{_w('gridSpan')}")
+            width = int(span.get(_w("val"))) if span is not None else 1
+            gone = tc.find(f"{TCPR}/{drop}") is not None
+            for col in range(start, start + width):
+                covering.setdefault(col, []).append(gone)
+            start += width
+            if gone:
+                doomed.append(tc)
+            for mark in tc.findall(f"{TCPR}/{keep}"):
+                mark.getparent().remove(mark)
+    for tc in doomed:
+        tc.getparent().remove(tc)
+    if grid is not None and doomed:
+        cols = grid.findall(_w("gridCol"))
+        for col in sorted((c for c, gone in covering.items() if all(gone)), reverse=True):
+            if col < len(cols):
+                grid.remove(cols[col])

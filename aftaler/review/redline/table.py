@@ -1,11 +1,13 @@
-"""Two paired tables compared row by row and cell by cell; rows that come or go are tracked whole."""
+"""Two paired tables compared row by row and cell by cell; rows that come or go are tracked whole,
+and so are columns (see columns.py)."""
 from __future__ import annotations
 
 import copy
 import itertools
 
 from .align import PAIR_AT, _align, _similarity
-from .marking import _mark_row
+from .columns import _column_plan, _mark_cell
+from .marking import _mark_blocks, _mark_row
 from .ooxml import TBL, TC, TR, _blocks, _set_blocks, _text, _w
 from .transfer import _note_insertions, _Part
 
@@ -37,25 +39,67 @@ def _pair_table(old, new, part: _Part, diff_cell):
     if any(c.tag not in shape for c in itertools.chain(old, new) if isinstance(c.tag, str)):
         # Rows inside content controls and the like: replace the table whole.
         return _replace_table(old, new, part)
+    cols = _column_plan(old, new)  # None: the same grid, cells pair one to one
+    if cols is None:
+        keys, score = (_row_key, _row_key), _row_score
+    else:
+        keys, score = (lambda tr: cols.key(tr, "old"), lambda tr: cols.key(tr, "new")), cols.row_score
+    ops = []
+    for op, o, n in _align(old.findall(TR), new.findall(TR), keys, score):
+        if op == "pair" and cols is not None and cols.map_row(o, n) is None:
+            ops += [("del", o, None), ("ins", None, n)]  # equal text, cells of another shape
+        else:
+            ops.append((op, o, n))
     rows = []
-    for op, o, n in _align(old.findall(TR), new.findall(TR), (_row_key, _row_key), _row_score):
-        if op == "pair":
+    for op, o, n in ops:
+        if op == "pair" and cols is None:
             for old_tc, new_tc in zip(o.findall(TC), n.findall(TC)):
                 _set_blocks(new_tc, diff_cell(_blocks(old_tc), _blocks(new_tc), part))
             rows.append(n)
+        elif op == "pair":
+            rows.append(_pair_row_by_columns(o, n, cols.map_row(o, n), part, diff_cell))
         elif op == "del":
             row = copy.deepcopy(o)
+            if cols is not None:
+                cols.placeholders(row, "old", part.ctx)
             _mark_row(row, "del", part.ctx)
             part.import_old(row)
             rows.append(row)
         else:
+            if cols is not None:
+                cols.placeholders(n, "new", part.ctx)
             _mark_row(n, "ins", part.ctx)
             _note_insertions(n, part)
             rows.append(n)
     for tr in new.findall(TR):
         new.remove(tr)
     new.extend(rows)
+    if cols is not None:
+        cols.set_grid(new, part.ctx)
     return new
+
+
+def _pair_row_by_columns(old_tr, new_tr, cells: list, part: _Part, diff_cell):
+    """NEW's row with OLD's cells of removed columns back as deleted cells, the cells of added
+    columns inserted, and the cells of kept columns compared."""
+    for tc in new_tr.findall(TC):
+        new_tr.remove(tc)
+    for kind, old_tc, new_tc, _start in cells:
+        if kind == "pair":
+            _set_blocks(new_tc, diff_cell(_blocks(old_tc), _blocks(new_tc), part))
+            new_tr.append(new_tc)
+        elif kind == "ins":
+            _mark_cell(new_tc, "ins", part.ctx)
+            _mark_blocks(_blocks(new_tc), "ins", part.ctx, mark_last=False)
+            _note_insertions(new_tc, part)
+            new_tr.append(new_tc)
+        else:
+            cell = copy.deepcopy(old_tc)
+            _mark_cell(cell, "del", part.ctx)
+            _mark_blocks(_blocks(cell), "del", part.ctx, mark_last=False)
+            part.import_old(cell)
+            new_tr.append(cell)
+    return new_tr
 
 
 def _replace_table(old, new, part: _Part):

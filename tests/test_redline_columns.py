@@ -1,0 +1,144 @@
+"""The budget redline when the agreement's period is extended by a year (issue 18, item 2).
+
+OLD is agreements/amager; NEW the same set with `periode.til` one year later and a 2026 amount on
+every budget line (its financing raised by the same). The budget's table gains one grid column:
+the redline must show the same table with one inserted column (w:cellIns, its text as w:ins)
+and the changed totals tracked in their cells, not every row deleted and inserted. Backwards
+(NEW→OLD) the year is removed: one deleted column (w:cellDel).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from aftaler.review.redline import accept_all, redline, reject_all
+from conftest import ROOT, edit
+from lo_redlines import run_jobs
+from test_redline import build, story, xml
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+AUTHOR, DATE = "Forlængelse", datetime(2025, 6, 1, tzinfo=timezone.utc)
+
+
+def extend_by_a_year(folder: Path) -> None:
+    edit(folder / "samarbejdsaftale.yaml", "til: 31. december 2025}", "til: 31. december 2026}")
+    budget = folder / "budget.yaml"
+    lines, out, added = budget.read_text(encoding="utf-8").splitlines(keepends=True), [], None
+    for line in lines:
+        years = re.match(r"\s*udgifter: \{.*2025: (\d+)\}", line)
+        if years:  # 2026 as 2025
+            added = int(years.group(1))
+            line = line.replace(f"2025: {added}}}", f"2025: {added}, 2026: {added}}}")
+        elif added is not None and re.fullmatch(r"\s+\w+: \d+\s*", line):  # the first financing source
+            key, value = line.rsplit(":", 1)
+            line, added = f"{key}: {int(value) + added}\n", None
+        out.append(line)
+    budget.write_text("".join(out), encoding="utf-8")
+    # The municipal facilitation is 1,9 % of the rest of the budget, not last year's amount.
+    edit(budget, "2025: 134, 2026: 134}", "2025: 134, 2026: 141}")
+    edit(budget, "kommune_timer: 671", "kommune_timer: 678")
+
+
+@pytest.fixture(scope="module")
+def budgets(tmp_path_factory) -> tuple[bytes, bytes]:
+    root = tmp_path_factory.mktemp("forlaengelse")
+    old, new = root / "old" / "amager", root / "new" / "amager"
+    shutil.copytree(ROOT / "agreements" / "amager", old)
+    shutil.copytree(ROOT / "agreements" / "amager", new)
+    extend_by_a_year(new)
+    return build(old)["budget.docx"], build(new)["budget.docx"]
+
+
+def count(root, path: str) -> int:
+    return len(root.xpath(path, namespaces=NS))
+
+
+def budget_table(root):
+    return next(t for t in root.iter(f"{{{W}}}tbl") if "Udgiftspost" in "".join(t.itertext()))
+
+
+def cell_texts(tr) -> list[str]:
+    return ["".join(t.text or "" for t in tc.iter(f"{{{W}}}t", f"{{{W}}}delText")) for tc in tr.findall("w:tc", NS)]
+
+
+@pytest.mark.parametrize("direction", ["frem", "tilbage"])
+def test_a_year_is_one_column_not_a_new_table(budgets, direction):
+    old, new = budgets if direction == "frem" else budgets[::-1]
+    data = redline(old, new, author=AUTHOR, date=DATE)
+    root, base, target = xml(data), xml(old), xml(new)
+    assert count(root, "//w:tbl") == count(target, "//w:tbl") == count(base, "//w:tbl")
+    table = budget_table(root)
+    rows = table.findall("w:tr", NS)
+    assert len(rows) == len(budget_table(target).findall("w:tr", NS))  # no row twice
+    assert not count(table, ".//w:trPr/w:ins | .//w:trPr/w:del")     # no row replaced
+    kind = "cellIns" if direction == "frem" else "cellDel"
+    other = "cellDel" if direction == "frem" else "cellIns"
+    # One column's cells, one in every row, all in the same place: the 2026 column after 2025.
+    marked = [[k for k, tc in enumerate(tr.findall("w:tc", NS)) if tc.find(f"w:tcPr/w:{kind}", NS) is not None]
+              for tr in rows]
+    header = cell_texts(rows[0])
+    assert marked == [[header.index("2026")]] * len(rows) and header.index("2026") == header.index("2025") + 1
+    assert not count(root, f"//w:{other}")
+    assert len(table.find("w:tblGrid", NS).findall("w:gridCol", NS)) == len(header)
+    # Tracked words: the new year's cells, plus the totals that changed, each in its own cell.
+    change = "ins" if direction == "frem" else "del"
+    tracked_cells = [tc for tc in table.iter(f"{{{W}}}tc") if tc.find(f"w:tcPr/w:{kind}", NS) is None
+                     and (tc.find(f".//w:{change}", NS) is not None)]
+    columns = {header[tc.getparent().findall("w:tc", NS).index(tc)] for tc in tracked_cells}
+    assert columns <= {"Samlede udgifter", "LBF", "Boligorg. kontant", "Kommune kontant",
+                       "Kommune timer, lokaler", "Anden lokal medfinans."}, columns
+    cells = count(table, ".//w:tc")
+    assert len(tracked_cells) < cells / 5  # the totals only, not the table
+    changes = count(root, "//w:ins") + count(root, "//w:del")
+    assert changes < 3 * (len(rows) + len(tracked_cells)), changes
+    # A total: OLD's figure deleted and NEW's inserted, inside the one cell.
+    line = next(tr for tr in rows if cell_texts(tr)[0] == "Økonomistyring (1)")
+    total = line.findall("w:tc", NS)[header.index("Samlede udgifter")]
+    old_total, new_total = ("152", "190") if direction == "frem" else ("190", "152")
+    assert "".join(t.text for t in total.iter(f"{{{W}}}delText")) == old_total
+    assert "".join(t.text for t in total.iter(f"{{{W}}}t")) == new_total
+    # Our own accept and reject: NEW's and OLD's text exactly, the grid as theirs.
+    for resolved, version in ((accept_all(data), new), (reject_all(data), old)):
+        assert story(resolved) == story(version)
+        widths = [len(budget_table(xml(d)).find("w:tblGrid", NS).findall("w:gridCol", NS)) for d in (resolved, version)]
+        assert widths[0] == widths[1]
+        assert not count(xml(resolved), "//w:cellIns | //w:cellDel | //w:tblGridChange")
+
+
+def test_accept_and_reject_in_libreoffice(budgets, tmp_path):
+    """LibreOffice 7.4 reads the cells' text changes but not w:cellIns / w:cellDel: after its
+    Accept All / Reject All the tracked column's cells stay, empty. So the words must be exactly
+    NEW's / OLD's, and the only extra paragraphs are the empty ones of those cells."""
+    old, new = budgets
+    jobs, cases = [], []
+    for direction, (base, target) in (("frem", (old, new)), ("tilbage", (new, old))):
+        data = redline(base, target, author=AUTHOR, date=DATE)
+        for label, content in (("redline", data), ("base", base), ("target", target)):
+            (tmp_path / f"{direction}-{label}.docx").write_bytes(content)
+        for action in ("accept", "reject"):
+            jobs.append({"in": tmp_path / f"{direction}-redline.docx", "action": action,
+                         "out": tmp_path / "lo" / f"{direction}-{action}.docx"})
+        for label in ("base", "target"):
+            jobs.append({"in": tmp_path / f"{direction}-{label}.docx", "action": "none",
+                         "out": tmp_path / "lo" / f"{direction}-{label}.docx"})
+        cases.append((direction, data))
+    (tmp_path / "lo").mkdir()
+    results = dict(zip((Path(j["out"]).name for j in jobs), run_jobs(jobs, tmp_path)))
+    for direction, data in cases:
+        root = xml(data)
+        for action, version in (("accept", "target"), ("reject", "base")):
+            seen = results[f"{direction}-{action}.docx"]
+            assert seen["before"] > 0 and seen["after"] == 0, (direction, action, seen)
+            client = story((tmp_path / "lo" / f"{direction}-{action}.docx").read_bytes())
+            wanted = story((tmp_path / "lo" / f"{direction}-{version}.docx").read_bytes())
+            assert client[1] == wanted[1]
+            assert [t for t in client[0] if t] == [t for t in wanted[0] if t], (direction, action)
+            # The cells LibreOffice keeps: those this action removes in Word.
+            removed = ("cellDel" if action == "accept" else "cellIns")
+            left = count(root, f"//w:tc[w:tcPr/w:{removed}]/w:p")
+            assert len(client[0]) == len(wanted[0]) + left, (direction, action)
