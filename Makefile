@@ -4,7 +4,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test validate templates lock clean
+.PHONY: build test validate templates proofs lock clean
 
 # The set-up installs the versions in constraints.txt, the ones the suite passed with, so a
 # fresh machine gets what CI tested, not whatever is newest that day.
@@ -23,10 +23,18 @@ validate: $(VENV)/.installed
 test: $(VENV)/.installed
 	./scripts/system-deps.sh
 	PYTHON=$(PY) ./scripts/browser-deps.sh
+	./scripts/editor-deps.sh
 	$(PY) -m pytest
 
 templates: $(VENV)/.installed
 	$(PY) templates/make_templates.py
+
+# Page images of the examples' Word files (first pages, output/proofs/, not committed) and the
+# layout check of tests/test_layout.py per document, for a reviewer without LibreOffice.
+proofs: build
+	./scripts/system-deps.sh
+	$(PY) -m aftaler status agreements/amager -o output
+	$(PY) scripts/proofs.py
 
 # Refresh constraints.txt: the newest releases pyproject.toml's bounds allow, in a fresh venv.
 # Run `make test` afterwards and commit the file only if the suite passes.

@@ -87,6 +87,9 @@ def refused(text: str, name: bool = False) -> tuple[int, str] | None:
     if re.match(f"[{_PRIVATE}]", char):
         return match.start(), (f"tegnet {describe(char)} kan ikke vises; det kommer ofte med, når der "
                                "kopieres fra Word (fx et punkttegn) — slet det")
+    if char == "\r":
+        return match.start(), ("ugyldigt kontroltegn (U+000D) i teksten: en vognretur uden linjeskift efter; "
+                               "gem filen med almindelige linjeskift (LF eller CR LF)")
     if unicodedata.category(char) == "Cc":
         return match.start(), (f"ugyldigt kontroltegn (U+{ord(char):04X}) i teksten: {_named(char)} kan ikke stå "
                                "i en aftale (Word og Excel kan ikke gemme det); slet det")
@@ -132,12 +135,12 @@ def _escape(match) -> str:
     return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
-def file_name_problem(name: str) -> str | None:
-    """Why a file or folder name cannot be used (Danish), or None. Names come from the system
-    with undecodable bytes as lone surrogates (Python's surrogateescape)."""
+def file_name_problem(name: str, whose: str = "filens") -> str | None:
+    """Why a file or folder name cannot be used (Danish, 'filens navn …'), or None. Names come
+    from the system with undecodable bytes as lone surrogates (Python's surrogateescape)."""
     if re.search(f"[{_SURROGATE}]", name):
-        return "navnet er ikke gyldig UTF-8 (omdøb filen; æ, ø og å bliver ellers forkerte)"
+        return f"{whose} navn er ikke gyldig UTF-8 (omdøb den; æ, ø og å bliver ellers forkerte)"
     found = refused(name, name=True)
     if found is not None:
-        return "navnet: " + found[1]
+        return f"{whose} navn kan ikke bruges: {found[1]}"
     return None

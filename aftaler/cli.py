@@ -288,7 +288,7 @@ def new(kind, name, areas, fra, til, parties, parent, round_):
         path.write_text(text, encoding="utf-8")
     result = pipeline.validate([folder], project)
     reporters.text(result.findings, sys.stderr)
-    click.echo(f"Oprettet {folder}/ med {len(files)} filer. Udfyld felterne markeret UDFYLD, og kør "
+    click.echo(f"Oprettet {printable(folder)}/ med {len(files)} filer. Udfyld felterne markeret UDFYLD, og kør "
                f"'{_typed_command()} validate {folder}'.", err=True)
     sys.exit(0 if result.ok else 1)
 
@@ -342,7 +342,7 @@ def status(paths, out_dir, year, fmt):
         result = pipeline.status(sets, out_dir, _project(), year, progress=progress)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
-        click.echo(f"{len(result.written)} statusnotat(er) skrevet i {out_dir}/", err=True)
+        click.echo(f"{len(result.written)} statusnotat(er) skrevet i {printable(out_dir)}/", err=True)
     sys.exit(code)
 
 
@@ -374,8 +374,11 @@ def check_template(template, kind_name, set_path):
     project = _project()
     if kind_name not in project.kinds():
         raise click.BadParameter(f"ukendt type '{kind_name}'; kendte: {', '.join(project.kinds())}", param_hint="--kind")
-    result = run(template, kind_name, set_path, project)
-    sys.exit(_report(result, "text") if result.findings else 0)
+    result, summary = run(template, kind_name, set_path, project)
+    code = _report(result, "text") if result.findings else 0
+    if code == 0 and summary:
+        click.echo(summary + ".", err=True)
+    sys.exit(code)
 
 
 @cli.command()
@@ -513,7 +516,7 @@ def main(argv=None) -> int:
     except Exception as exc:  # a bug of ours: say so plainly; AFTALER_DEBUG=1 shows the traceback
         if os.environ.get("AFTALER_DEBUG"):
             raise
-        click.echo(f"intern fejl i aftaler: {type(exc).__name__}: {exc}\n"
+        click.echo(f"intern fejl i aftaler: {type(exc).__name__}: {printable(exc)}\n"
                    "Det er en fejl i værktøjet, ikke i aftalen. Kør igen med AFTALER_DEBUG=1 og send udskriften til udviklerne.",
                    err=True)
         return 3

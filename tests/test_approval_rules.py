@@ -131,3 +131,39 @@ def test_a_period_extension_says_what_was_not_extended(versions, capsys):
     assert "budget.yaml:" in out and "budgettet har ingen udgifter i 2026" in out
     late = [line for line in out.splitlines() if "før samarbejdsaftalens periode" in line]
     assert len(late) == 4 and all("delaftale-" in line and "forlæng også delaftalen" in line for line in late)
+
+
+def test_the_request_to_lbf_shows_the_changed_sentence_only(versions, tmp_path, monkeypatch, capsys):
+    import subprocess
+
+    from docx_reader import all_text
+    from libreoffice import convert
+
+    from aftaler.cli import main
+
+    old, new = versions
+    edit(new / "samarbejdsaftale.yaml", "Den boligsociale leder bringer input fra",
+         "Den boligsociale leder bringer hvert kvartal input fra")
+    monkeypatch.chdir(old.parent.parent)
+    assert main(["diff", "gammel/amager", "ny/amager", "-o", str(tmp_path / "ud")]) == 1
+    request = tmp_path / "ud" / "amager" / "anmodning-om-godkendelse.docx"
+    text = all_text(request)
+    assert "Den boligsociale leder bringer input fra følgegruppen" in text  # the sentence before
+    assert "Den boligsociale leder bringer hvert kvartal input fra følgegruppen" in text  # and after
+    assert "Samspil med boligorganisationerne" not in text  # not the rest of the section
+    pdf = convert(request, "pdf", tmp_path / "pdf")
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    import re
+    assert int(re.search(r"^Pages:\s+(\d+)", pages, re.M).group(1)) == 1  # one page for a one-sentence change
+
+
+@pytest.mark.parametrize("round_", ["2019-26", "2015-18"])
+def test_every_kind_of_every_round_has_an_approval_rule_and_lbf_money_goes_to_lbf(round_):
+    from aftaler.review.approval import rules
+
+    catalogue = PROJECT.catalogues()[round_]
+    found = rules(catalogue)
+    kinds = {r.document for r in found}
+    assert {"samarbejdsaftale", "delaftale", "milepaelsplan", "beredskabsplan", "kommissorium", "maalinger"} <= kinds
+    assert found[0].lbf_money and found[0].approver == "Landsbyggefonden" and found[0].document == "alle"
+    assert all(r.text and r.source for r in found)

@@ -100,16 +100,29 @@ def test_word_budget_table_read_back(tmp_path):
     assert main(["build", str(ROOT / "agreements/amager"), "-o", str(tmp_path)]) == 0
     docx = tmp_path / "amager/budget.docx"
     budget_table = next(t for t in tables(docx) if t[0][0] == "Udgiftspost")
-    assert budget_table[0][2:7] == ["2021", "2022", "2023", "2024", "2025"]
+    # The form's grouped header: the years under Projektperiode, the co-financiers under
+    # Finansiering, each split into Kontant and Timer, lokaler.
+    assert budget_table[0] == ["Udgiftspost", "Udgiftstype", "Projektperiode – udgifter", "Samlede udgifter",
+                               "Finansiering"]
+    assert budget_table[1][2:7] == ["2021", "2022", "2023", "2024", "2025"]
+    assert budget_table[2][9:13] == ["Kontant", "Timer, lokaler", "Kontant", "Timer, lokaler"]
     total = next(r for r in budget_table if r[0] == "Total")
-    assert total[2:] == ["0", "8.057", "7.735", "7.940", "7.437", "31.169", "19.000", "4.629", "0", "4.092", "537", "2.911"]
+    # Each co-financier's sum across its two columns, as on the form; the split in the row above.
+    assert total[2:] == ["0", "8.057", "7.735", "7.940", "7.437", "31.169", "19.000", "4.629", "4.629", "2.911"]
+    split = next(r for r in budget_table if r[0] == "Fordeling af medfinansiering i alt")
+    assert split[9:13] == ["4.629", "0", "4.092", "537"]
     sums = [r[7] for r in budget_table if r[0] == "Sum"]
     assert sums == ["3.361", "6.028", "6.228", "5.952", "9.540", "60"]
     summary = {r[0]: r[1] for t in tables(docx) for r in t if len(r) == 2}
     assert summary["Samlet medfinansiering"] == "12.169"
     assert summary["Medfinansiering i procent"] == "39 %"
     assert summary["Balance"] == "0" and summary["Jnr."] == "105586"
-    assert "(5) " in all_text(docx) and "maskeret" in all_text(docx)   # the derived figures are explained
+    assert "(5) Oprettelse i systemerne" in all_text(docx)
+    # Danish dates (Babel), not 01-01-2022
+    assert (summary["Start boligsocial indsats"], summary["Slut boligsocial indsats"]) == ("1. januar 2022",
+                                                                                          "31. december 2025")
+    legend = next(t for t in tables(docx) if t[0] == ["Udgiftstype", "Beskrivelse"])
+    assert [r[0].split(".")[0] for r in legend[1:]] == [str(n) for n in range(10)]
 
 
 def test_staff_shares_agree_in_budget_and_delaftale(tmp_path):

@@ -257,6 +257,10 @@ def test_party_renamed(repo, rendered, monkeypatch, tmp_path):
     # the name is shown wherever the party is: every document that shows it gets a redline
     redlined = assert_redlines(rendered, tmp_path / "ud", "baseline", "part", expected=None)
     assert "samarbejdsaftale" in redlined
+    # and the report names each of them: the changed document, and every other one as "also changed"
+    titles = {d["dokument"]: d["titel"] for d in report["saet"][0]["dokumenter"]}
+    also = report["saet"][0]["ogsaa_aendret"]
+    assert len(redlined) > 1 and sorted(also) == sorted(titles[r] for r in redlined if r != "samarbejdsaftale")
     # git's textconv (python -m aftaler.review.docx2txt) shows a redline as accepted: the new name only
     shown = subprocess.run([sys.executable, "-m", "aftaler.review.docx2txt",
                             str(tmp_path / "ud/amager/samarbejdsaftale-aendringer.docx")],
@@ -446,7 +450,7 @@ def test_json_shape(repo, monkeypatch):
     assert set(report) == {"gammel", "ny", "aendret", "opsummering", "saet"}
     assert report["gammel"].startswith("start (") and report["ny"].startswith("aktivitet (")
     [aset] = report["saet"]
-    assert set(aset) == {"navn", "dokumenter", "budget", "godkendelse"}
+    assert set(aset) == {"navn", "dokumenter", "budget", "godkendelse", "ogsaa_aendret"}
     assert {"dokument", "art", "titel", "indsatsomraade", "status", "aendringer"} <= set(aset["dokumenter"][0])
     change = next(c for d in aset["dokumenter"] for c in d["aendringer"])
     assert {"handling", "sti", "hvad", "position", "foer", "efter", "forskel", "ord", "indhold"} <= set(change)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from aftaler import characters
 from aftaler.cli import main
 from aftaler.findings import Position, error
+from aftaler.load.sets import MAX_FILES
 from aftaler.load.source import MAX_ITEMS, load
 from aftaler.reporters import REPORTERS
 from conftest import SETS
@@ -130,7 +131,7 @@ def test_invisible_characters_are_refused_in_names_and_keys(work, capsys, char):
 
 def test_an_invisible_character_in_a_key_is_refused_at_the_key(work, capsys):
     replace(work / "lille/samarbejdsaftale.yaml", "omraadets_navn:", "omraadets\u200b_navn:")
-    refused(capsys, work, "samarbejdsaftale.yaml", "omraadets\u200b", r"feltnavn")
+    refused(capsys, work, "samarbejdsaftale.yaml", "\u200b_navn", r"feltnavn")
 
 
 @pytest.mark.parametrize("char", ["\u00ad", "\u200b", "\u00a0", "\u200d"])
@@ -140,6 +141,14 @@ def test_the_same_invisible_characters_are_allowed_in_prose(work, capsys, char):
             f"tekst: En bestyrelse{char}leder indsatsen.")
     code, output = cli(capsys, "validate", "lille")
     assert code == 0, output
+
+
+@pytest.mark.parametrize("prefix", ["\ufeff", "\u200b", "\u2060"])
+def test_an_invisible_character_before_the_schema_line_is_named(work, capsys, prefix):
+    path = work / "lille/kommissorium.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + prefix.encode("utf-8") + path.read_bytes())  # after the first BOM
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and re.search(rf"første linje skal angive skemaet.*U\+{ord(prefix):04X}", output), output
 
 
 def test_text_is_normalised_to_nfc(work):
@@ -174,13 +183,30 @@ def test_a_hostile_file_name_is_refused_and_printed_escaped_one_finding_one_line
     assert code == 1, output
     if fmt == "json":
         report = json.loads(output[output.index("{"):])
-        assert any(f["fil"].endswith(name) and "navnet" in f["besked"] for f in report["fund"]), report
+        assert any(f["fil"].endswith(name) and "filens navn" in f["besked"] for f in report["fund"]), report
     else:
-        lines = [line for line in output.splitlines() if "navnet" in line]
+        lines = [line for line in output.splitlines() if "filens navn" in line]
         assert len(lines) == 1, output
         assert lines[0].startswith("::error file=" if fmt == "github" else "lille/"), lines
     forged = [line for line in output.splitlines() if line.startswith(("name.yaml", "here.yaml", "x.yaml"))]
     assert not forged, output
+
+
+@pytest.mark.parametrize("name", ["lil\x1b[31mle", "lil\nle", "lil\u202ele", "lil\u200ble"])
+def test_a_hostile_set_folder_name_is_refused(work, capsys, name):
+    shutil.move(work / "lille", work / name)
+    code, output = cli(capsys, "build", name, "-o", "ud")
+    assert code == 1 and "aftalemappens navn kan ikke bruges" in output, output
+    assert not (work / "ud").exists()
+
+
+def test_a_lone_carriage_return_is_refused_and_crlf_is_not(work, capsys):
+    path = work / "lille/kommissorium.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert cli(capsys, "validate", "lille")[0] == 0
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r", 3))
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and re.search(r"kommissorium\.yaml:1:\d+: fejl: .*vognretur uden linjeskift", output), output
 
 
 def test_a_file_name_that_is_not_utf8_is_refused_and_printed(work, capsys):
@@ -255,6 +281,20 @@ def test_a_list_longer_than_the_bound_is_refused(work, capsys):
     refused(capsys, work, "samarbejdsaftale.yaml", "- x", r"listen har .* punkter; højst", commands=("validate",))
 
 
+def test_a_section_with_more_fields_than_the_bound_is_refused(work, capsys):
+    path = work / "lille/samarbejdsaftale.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "ekstra:\n"
+                    + "".join(f"  f{i}: 1\n" for i in range(MAX_ITEMS + 1)), encoding="utf-8")
+    refused(capsys, work, "samarbejdsaftale.yaml", "f0: 1", r"afsnittet har .* felter; højst", commands=("validate",))
+
+
+def test_a_folder_with_thousands_of_yaml_files_is_refused_before_any_is_read(work, capsys):
+    for i in range(MAX_FILES + 1):
+        (work / "lille" / f"x{i}.yaml").write_text("# ikke læst\n", encoding="utf-8")
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and "mappen har over 1.000 YAML-filer" in output and "x0.yaml" not in output, output
+
+
 # 3. Silent data loss on the input side -----------------------------------------------------------
 
 @pytest.mark.parametrize("second", ["lille", "Lille"])
@@ -267,15 +307,25 @@ def test_two_sets_with_one_folder_name_are_refused_naming_both(work, capsys, sec
     assert not (work / "ud").exists()
 
 
-@pytest.mark.parametrize("name", ["status.yaml", "Status.yaml", "STATUS.yaml"])
+def test_a_set_named_site_in_any_case_is_refused(work, capsys):
+    shutil.move(work / "lille", work / "Site")
+    code, output = cli(capsys, "build", "Site", "-o", "ud")
+    assert code == 1 and "må ikke hedde 'site'" in output, output
+
+
+@pytest.mark.parametrize("name", ["status.yaml", "Status.yaml", "STATUS.yaml", "anmodning-om-godkendelse.yaml",
+                                  "budget-aendringer.yaml", "x-AENDRINGER.yaml"])
 def test_a_source_named_as_a_generated_file_is_refused(work, capsys, name):
     shutil.copy(work / "lille/budget.yaml", work / "lille" / name)
     code, output = cli(capsys, "build", "lille", "-o", "ud")
     assert code == 1 and re.search(rf"{name}: fejl: en aftale må ikke hedde", output), output
 
 
-def test_two_sources_one_case_insensitive_disk_takes_for_one_are_refused(work, capsys):
-    shutil.copy(work / "lille/budget.yaml", work / "lille/Budget.yaml")
+@pytest.mark.parametrize("first, second", [("budget.yaml", "Budget.yaml"), ("caf\u00e9.yaml", "cafe\u0301.yaml")])
+def test_two_sources_one_case_insensitive_disk_takes_for_one_are_refused(work, capsys, first, second):
+    if first != "budget.yaml":
+        shutil.copy(work / "lille/kommissorium.yaml", work / "lille" / first)
+    shutil.copy(work / "lille" / first, work / "lille" / second)
     code, output = cli(capsys, "validate", "lille")
     assert code == 1 and "giver den samme Word-fil" in output, output
 
@@ -324,6 +374,21 @@ def test_zero_itself_is_no_leading_zero(work, value):
     replace(path, "beboere: 1234", f"beboere: {value}")
     source, findings = load(path)
     assert not findings and float(source.data["kort_om_boligomraadet"]["beboere"]) == float(value)
+
+
+@pytest.mark.parametrize("file, old, number", [
+    ("maalinger.yaml", "vaerdi: 89.9", "1e30"), ("maalinger.yaml", "vaerdi: 89.9", "1e-30"),
+    ("samarbejdsaftale.yaml", "lejemaal: 244", "12345678901234567"), ("samarbejdsaftale.yaml", "beboere: 1234", "1E16"),
+])
+def test_a_number_out_of_bounds_says_so_where_a_figure_goes(work, capsys, file, old, number):
+    replace(work / "lille" / file, old, old.split(": ")[0] + ": " + number)
+    refused(capsys, work, file, number, rf"er {re.escape(number)}, som er for stort eller for småt et tal")
+
+
+def test_a_small_decimal_is_not_taken_for_a_thousands_separator(work, capsys):
+    replace(work / "lille/budget.yaml", '"2024": 16,', '"2024": 0.001,')
+    code, output = cli(capsys, "validate", "lille")
+    assert code == 1 and "skal være et helt tal, ikke 0.001" in output and "skriv 0001" not in output, output
 
 
 # 4. Checks the incremental build skips -----------------------------------------------------------
@@ -394,7 +459,11 @@ TEXT_SLOTS = [("samarbejdsaftale.yaml", "omraadets_navn: Boligsocial indsats i T
               ("samarbejdsaftale.yaml", "fra: 1. januar 2024", "fra: {}"),
               ("samarbejdsaftale.yaml", "pulje:", "{}: 1\npulje:")]
 NUMBER_SLOTS = [("samarbejdsaftale.yaml", "beboere: 1234", "beboere: {}"),
+                ("samarbejdsaftale.yaml", "lejemaal: 244", "lejemaal: {}"),
                 ("budget.yaml", '"2024": 16,', '"2024": {},'),
+                # balanced, so that a valid huge amount reaches the workbook and the figures
+                ("budget.yaml", '{"2024": 16, "2025": 16, "2026": 16, "2027": 16}\n        finansiering: {lbf: 64}',
+                 '{{"2024": {}, "2025": 0, "2026": 0, "2027": 0}}\n        finansiering: {{lbf: {}, kommune_kontant: {}}}'),
                 ("maalinger.yaml", "vaerdi: 89.9", "vaerdi: {}")]
 
 
@@ -413,7 +482,7 @@ def _double_quoted(text: str) -> str:
 
 
 def _run_both(folder: Path, capsys) -> None:
-    for args in (["validate", folder.name], ["build", folder.name, "-o", "ud"]):
+    for args in (["validate", folder.name], ["build", folder.name, "-o", "ud"], ["status", folder.name, "-o", "ud"]):
         code, output = cli(capsys, *args)
         assert code in (0, 1), output
 
@@ -449,7 +518,12 @@ def test_property_hostile_numbers_never_crash(tmp_path_factory, capsys, slot, nu
     try:
         folder = _fresh(tmp_path_factory)
         file, old, template = slot
-        replace(folder / file, old, template.format(number if isinstance(number, str) else repr(number)))
+        typed = number if isinstance(number, str) else repr(number)
+        if template.count("{}") == 3:  # the balanced budget line: twice the amount, half from LBF
+            parts = [repr(2 * number), repr(number), repr(number)] if isinstance(number, int) else [typed] * 3
+        else:
+            parts = [typed]
+        replace(folder / file, old, template.format(*parts))
         _run_both(folder, capsys)
     finally:
         os.chdir(cwd)

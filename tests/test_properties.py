@@ -14,7 +14,7 @@ first), built twice by the CLI, and then:
 
 Budget: AFTALER_HYPOTHESIS_EXAMPLES examples per base set (default 6; about 3 s per example
 for tests/sets/lille and under 1 s for the one-document sets, so roughly 40 s in all here).
-Free-text fields are found from the schemas: a string field without enum, pattern, format or
+Free-text fields are found from the schemas: a string field without enum, pattern, format, catalogue reference (x-katalog) or
 const; a Markdown field is one that refers to _faelles.schema.json#/definitions/tekst.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ import copy
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +35,11 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from aftaler import characters
+from aftaler.authoring.round_schemas import round_schema
+from aftaler.check.catalogue import set_round
 from aftaler.load.sets import find_sets, load_set
+from aftaler.load.source import NAME_KEYS
 from aftaler.cli import main
 from aftaler.findings import has_errors
 from aftaler.project import Project
@@ -71,8 +76,11 @@ class Slot:
     present: bool
 
 
-def _registry():
-    documents = Project().schema_documents()
+def _registry(folder: Path):
+    """The schemas of the set's funding round (the ids and fields of its catalogue)."""
+    project = Project()
+    catalogue, _ = set_round(load_set(folder)[0], project)
+    documents = {name: round_schema(doc, catalogue) for name, doc in project.schema_documents().items()}
     return documents, Registry().with_resources(
         (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
 
@@ -89,7 +97,7 @@ def _resolve(node, resolver):
 def _is_text(node) -> bool:
     kinds = node.get("type")
     is_string = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
-    return is_string and not any(k in node for k in ("enum", "pattern", "format", "const"))
+    return is_string and not any(k in node for k in ("enum", "pattern", "format", "const", "x-katalog"))
 
 
 def _branch(value, node, resolver):
@@ -233,7 +241,7 @@ def small_sets() -> list[Path]:
 @cache
 def base(folder: Path) -> Base:
     """The slots of a base set, checked: the set stays valid with every slot filled."""
-    documents, registry = _registry()
+    documents, registry = _registry(folder)
     files = read_set(folder)
     slots, lists = [], []
     for name, (first, data) in files.items():
@@ -273,7 +281,10 @@ WORDS = ["Boligområdet", "beboere", "Ærø", "ØSTERBRO", "ål", "indsats", "20
          "true", "1e5", "~", "- ", "> ", "# ", "UDFYLD"]
 # No control, surrogate, private-use (render_word's placeholders: see test_hostile) or unassigned
 # characters, and no line or paragraph separators: YAML itself would turn those into line breaks.
-_CHARS = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"))
+# Nor bidi overrides, which aftaler/characters.py refuses everywhere; invisible format characters
+# (Cf) stay, but not in names and ids (see _as_name).
+_CHARS = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"),
+                       exclude_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _PIECE = st.one_of(st.sampled_from(SPECIALS), st.sampled_from(WORDS), st.text(_CHARS, min_size=1, max_size=8))
 _WORD = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzæøåÆØÅ0123456789"), min_size=1, max_size=8)
 
@@ -345,7 +356,8 @@ def generated_set(draw, base_set: Base):
     plain = [s for s in slots if not s.markdown]
     rich = [s for s in slots if s.markdown]
     texts = draw(st.lists(plain_text, min_size=len(plain), max_size=len(plain),
-                          unique_by=lambda t: flat(t).casefold()))
+                          unique_by=lambda t: _read_as(_as_name(t)).casefold()))
+    texts = [_as_name(t) if s.path[-1] in NAME_KEYS else t for s, t in zip(plain, texts)]
     documents = draw(st.lists(rich_text(), min_size=len(rich), max_size=len(rich), unique_by=lambda r: r.source))
     if plain:  # one very long plain value (thousands of characters) ...
         i = draw(st.integers(0, len(plain) - 1))
@@ -366,6 +378,16 @@ def generated_set(draw, base_set: Base):
 
 
 # ------------------------------------------------------------------ the property
+
+
+def _as_name(text: str) -> str:
+    """A text without what a name or id may not hold (characters.py), written as '¤' instead."""
+    return characters.REFUSED_IN_NAME.sub("¤", text)
+
+
+def _read_as(text: str) -> str:
+    """How aftaler reads a text: NFC (characters.py), and readers see no spacing."""
+    return unicodedata.normalize("NFC", flat(text))
 
 
 def flat(text: str) -> str:
@@ -392,7 +414,7 @@ def check_nothing_lost(files: dict, expected: list, out: Path, name: str) -> Non
         stem = Path(slot.file).stem
         where = f"{slot.file}: {'.'.join(map(str, slot.path))}"
         has_template = kinds[kind_of(files[slot.file][0])].template_path is not None
-        for line in map(flat, lines):
+        for line in map(_read_as, lines):
             if has_template:
                 assert line in words[stem], f"{where} mangler i Word: {line[:200]!r}"
             assert line in pages[stem], f"{where} mangler på siden: {line[:200]!r}"
@@ -471,7 +493,7 @@ def test_a_seat_with_both_shows_the_organisation(tmp_path):
 
 def test_budget_note_text_is_shown_as_its_schema_says(tmp_path):
     """A note is plain text in the schema and shown as typed; were it Markdown, it would be rendered."""
-    documents, registry = _registry()
+    documents, registry = _registry(SETS / "lille")
     resolver = registry.resolver(base_uri="budget.schema.json")
     [slot] = [s for s in text_slots("budget.yaml", {"noter": [{"id": "n", "tekst": "x"}]},
                                     documents["budget.schema.json"], resolver) if s.path[-1] == "tekst"]

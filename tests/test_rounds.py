@@ -72,14 +72,24 @@ def test_2019_26_ids_are_refused_in_a_2015_18_set_with_a_hint(run, tmp_path):
     assert "'tryghed-og-trivsel' er ikke en gyldig værdi for «Indsatsområde»" in err
 
 
-def test_a_fixed_indicator_of_2019_26_is_no_indicator_of_2015_18(run, tmp_path):
+def test_a_section_of_another_rounds_form_is_refused_not_lost(run, tmp_path):
+    """2015-18's form has no table of fixed indicators and no vision; 2019-26's has no purpose
+    section. Text written there would print nowhere, so it is an unknown field."""
     folder = _copy(EXAMPLE, tmp_path / "saet")
-    edit(folder / "samarbejdsaftale.yaml", "# 5. Indsatsområder\n",
+    agreement = folder / "samarbejdsaftale.yaml"
+    edit(agreement, "# 5. Indsatsområder\n",
          '# 5. Indsatsområder\nmaal_og_indikatorer:\n  - indikator: restgruppen-15-29\n'
          '    baseline_boligomraade: [{vaerdi: 19.3}]\n    baseline_kommune: [{vaerdi: 13.5}]\n    baseline_aar: "2017"\n')
     code, _, err = run("validate", folder)
     assert code == 1
-    assert "'restgruppen-15-29' henviser ikke til en fast indikator i puljen 2015-18" in err
+    line = line_of(agreement, "maal_og_indikatorer:")
+    assert f"samarbejdsaftale.yaml:{line}:1: fejl: ukendt felt 'maal_og_indikatorer'" in err
+
+
+def test_the_2019_26_form_has_no_purpose_section(run, small_set):
+    edit(small_set / "samarbejdsaftale.yaml", 'pulje: "2019-26"\n', 'pulje: "2019-26"\nformaal: Et formål\n')
+    code, _, err = run("validate", small_set)
+    assert code == 1 and "fejl: ukendt felt 'formaal'" in err
 
 
 def test_an_unknown_round_is_named_with_the_rounds_there_are(run, small_set):
@@ -180,12 +190,12 @@ def test_round_schema_fills_in_the_rounds_ids_and_leaves_the_schema_alone():
     assert area["markdownEnumDescriptions"][1] == "Kriminalpræventiv indsats"
     assert for_new["properties"]["pulje"]["enum"] == ["2015-18"]
     assert "enum" not in for_new["definitions"]["maal_indikator"]["properties"]["indikator"]  # the round fixes none
-    assert "minItems" not in for_new["properties"]["maal_og_indikatorer"]
     assert "formaal" in for_new["required"] and "vision" not in for_new["required"]
+    assert "vision" not in for_new["properties"] and "maal_og_indikatorer" not in for_new["properties"]
     for_old = round_schema(agreement, old)
     assert for_old["properties"]["maal_og_indikatorer"]["minItems"] == 1
     assert for_old["properties"]["maal_og_indikatorer"]["maxItems"] == 9
-    assert "vision" in for_old["required"] and "formaal" not in for_old["required"]
+    assert "vision" in for_old["required"] and "formaal" not in for_old["properties"]
     groups = round_schema(schemas["budget.schema.json"], old)["definitions"]["gruppe"]["properties"]["gruppe"]
     assert groups["enum"][0] == "tvaergaaende" and groups["enum"][-1] == "lokal-evaluering"
     assert groups["markdownEnumDescriptions"][1] == "1. Uddannelse og livschancer"

@@ -25,6 +25,7 @@ from pathlib import Path
 import jinja2
 
 from ..project import EDITOR_SCHEMAS, Project, Repository
+from .editor_schemas import editor_schemas, pipeline_for
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,8 @@ def init_files(repository: Repository, project: Project, *, package: str | None 
 
 def editor_schema_files(project: Project) -> dict[str, bytes]:
     """The schemas for the editor, by file name: every schema of the project, the repository's
-    own included, side by side so that their $refs between files resolve."""
-    return {name: _json(document) for name, document in project.schema_documents().items()}
+    own included, with the CLI's Danish messages and list-item snippets (editor_schemas.py)."""
+    return {name: _json(document) for name, document in editor_schemas(project.schema_documents(), pipeline_for(project)).items()}
 
 
 def stale_editor_schemas(repository: Repository, project: Project) -> list[str]:

@@ -15,7 +15,8 @@ Markers:
 - `budgetgrupper`: the budget's fixed groups around the areas;
 - `udgiftstyper`: the expense types' numbers;
 - `x-katalog-formular: <kind>`: `required` becomes `formular.<kind>.paakraevet` when the round
-  gives one.
+  gives one, and the fields in `formular.<kind>.uden` (sections the round's form does not have)
+  are left out, so text written there is refused as an unknown field instead of being lost.
 """
 from __future__ import annotations
 
@@ -70,8 +71,12 @@ def _fill(node, lists: dict, catalogue: dict) -> None:
         node["markdownEnumDescriptions"] = [text for _, text in lists[marker]]
     form = node.get("x-katalog-formular")
     if isinstance(form, str):
-        required = ((catalogue.get("formular") or {}).get(form) or {}).get("paakraevet")
-        if required:
-            node["required"] = list(required)
+        fields = (catalogue.get("formular") or {}).get(form) or {}
+        if fields.get("paakraevet"):
+            node["required"] = list(fields["paakraevet"])
+        for name in fields.get("uden") or []:
+            node.get("properties", {}).pop(name, None)
+            if name in node.get("required", []):
+                node["required"] = [r for r in node["required"] if r != name]
     for value in node.values():
         _fill(value, lists, catalogue)

@@ -163,6 +163,8 @@ def _collect(aset: AgreementSet, project: Project, catalogue: dict, required: li
     chosen = [a.get("omraade") for a in (agreement.data.get("indsatsomraader") or [])] if agreement else []
     items, files, number = [], {}, 0
     for entry in required:
+        if not entry.get("dokumenttype"):  # listed by the agreement, not a file of the set (the 2015-18
+            continue                       # organisation diagram, activity sheet and measurements)
         kind = entry["dokumenttype"]
         title = kinds[kind].title if kind in kinds else kind
         if entry.get("pr_indsatsomraade"):

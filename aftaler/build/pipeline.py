@@ -98,7 +98,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     # 1. Find the sets, and which of them changed since the last build.
     folders, findings = find_sets(paths)
     findings += [error(Position(str(f)), f"et aftalesæt må ikke hedde '{SITE}' (det navn bruger sitet)", "sti")
-                 for f in folders if f.name == SITE]
+                 for f in folders if f.name.casefold() == SITE]  # 'Site' too: one folder on a case-insensitive disk
     # The checks on the files themselves (links out of the set, FIFOs, names) run for every set,
     # also those the content key says are up to date: skipping work must not skip a check.
     for folder in folders:
@@ -221,7 +221,7 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
         from ..render.status import status_site_document
         aset, documents = _models(aset, project)
         queue = _render_order(documents)
-        pages = [site_document(aset.name, doc) for doc in documents]
+        pages = [site_document(aset.name, doc, with_files=True) for doc in documents]
         status_page = status_site_document(aset, project)
         part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
                                templates=project.site_templates)
@@ -230,6 +230,8 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
             their_files, their_problems = helper.result()
             files.update(their_files)
             problems += their_problems
+        from ..render.site import DOWNLOADS  # the pages link to the documents' files: the site carries them
+        part.files.update({f"{slug}/{DOWNLOADS}/{name}": data for name, data in sorted(files.items())})
         return findings + problems, files, part
     finally:
         for helper in helpers:

@@ -9,11 +9,9 @@ from ..findings import Finding, Position, error, has_errors, warning
 from ..load.sets import AgreementSet
 from ..model.documents import set_context
 from ..project import Project
-from ..review.changes.schemas import (
-    _Schemas,  # the schemas walked beside the data (Markdown or not)
-)
 from .catalogue import required_documents, set_round
 from .schema import check as check_schema
+from .schema_tree import SchemaTree
 from .texts import check_texts
 
 PLACEHOLDER = "UDFYLD"  # what `new` writes where text is still to come
@@ -40,7 +38,7 @@ def validate_set(aset: AgreementSet, project: Project, *, for_upload: bool = Fal
         if not has_errors(problems):
             valid.append(source)
     findings.extend(unique_ids(valid))
-    schemas = _Schemas(project)
+    schemas = SchemaTree(project)
     for source in valid:
         findings.extend(check_texts(source, schemas))
     if has_errors(findings) or any(source.data is None for source in aset.sources):

@@ -151,6 +151,18 @@ def value_text(value: dict, unit: str) -> str:
     return shown + (f" ({', '.join(extras)})" if extras else "")
 
 
+def values_raw(values, unit: str) -> list[dict]:
+    """The baseline values as data, for a template that writes them its own way ("UP: 3,39"):
+    each value's fields as the author gave them (`vaerdi` the raw number), with the number as the
+    form writes it (`vaerdi_tekst`: '3,39', '19,3 %') and the whole value (`visning`)."""
+    result = []
+    for value in values or []:
+        number = value.get("vaerdi")
+        shown = "" if number is None else danish.percent(number) if unit == "procent" else danish.number(number)
+        result.append({**value, "vaerdi_tekst": shown, "visning": value_text(value, unit), "enhed": unit})
+    return result
+
+
 def values_text(values, unit: str) -> str:
     """A list of baseline values, one per line (empty for none)."""
     return "\n".join(value_text(v, unit) for v in values or [])

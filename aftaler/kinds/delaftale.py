@@ -13,6 +13,7 @@ from ._common import (
     each,
     party_name,
     period_bounds,
+    values_raw,
     values_text,
 )
 from .samarbejdsaftale import staff_shares_text
@@ -87,6 +88,8 @@ def goal_rows(delmaal) -> list[dict]:
                 "indikator": ind["indikator"],
                 "baseline": values_text(ind["baseline"], unit),
                 "anden_baseline": values_text(ind.get("anden_baseline"), unit),
+                "baseline_vaerdier": values_raw(ind["baseline"], unit),  # the same, as data
+                "anden_baseline_vaerdier": values_raw(ind.get("anden_baseline"), unit),
                 "baseline_aar": str(ind.get("baseline_aar", "")),
                 "datakilde": ind.get("datakilde", ""),
             })

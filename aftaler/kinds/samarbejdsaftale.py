@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import danish
 from ..findings import Finding, error
-from ._common import activities, area_names, check_period, dangling, each, values_text
+from ._common import activities, area_names, check_period, dangling, each, values_raw, values_text
 
 
 def check(source, aset, context) -> list[Finding]:
@@ -220,6 +220,8 @@ def indicator_rows(rows, catalogue) -> list[dict]:
                 "indikator": ind["tekst"],
                 "baseline_boligomraade": values_text(row["baseline_boligomraade"], ind["enhed"]),
                 "baseline_kommune": values_text(row.get("baseline_kommune"), ind["enhed"]),
+                "baseline_boligomraade_vaerdier": values_raw(row["baseline_boligomraade"], ind["enhed"]),
+                "baseline_kommune_vaerdier": values_raw(row.get("baseline_kommune"), ind["enhed"]),
                 "baseline_aar": str(row.get("baseline_aar", "")),
                 "datakilde": row.get("datakilde") or ind["datakilde"],
             })

@@ -16,8 +16,13 @@ from ..findings import Finding, Position, display_path, error
 from .source import Source, load, not_regular
 
 SUFFIX = ".yaml"
-# Source names whose outputs the toolkit writes itself, beside the set's Word files.
-RESERVED = {"status": "statusnotatet ('aftaler status') skrives som status.docx i sættets mappe"}
+MAX_FILES = 1_000  # documents in one set: a real set has ten or twenty
+# Source names whose Word files the toolkit writes itself, beside the set's (build's <stem>.docx):
+# `status` writes status.docx, `diff -o` anmodning-om-godkendelse.docx and <stem>-aendringer.docx.
+RESERVED = {"status": "statusnotatet ('aftaler status') skrives som status.docx i sættets mappe",
+            "anmodning-om-godkendelse": "anmodningen om godkendelse ('aftaler diff -o') skrives som "
+                                        "anmodning-om-godkendelse.docx i sættets mappe"}
+RESERVED_ENDING = "-aendringer"  # 'aftaler diff -o' writes the redline of X.yaml as X-aendringer.docx
 
 
 @dataclass
@@ -75,15 +80,20 @@ def _set_names(folders: list[Path]) -> list[Finding]:
     from different paths must not share it (one would overwrite the other's files)."""
     findings, seen = [], {}
     for folder in folders:
-        problem = characters.file_name_problem(folder.name)
+        problem = characters.file_name_problem(folder.name, "aftalemappens")
         if problem:
-            findings.append(error(Position(display_path(folder)), f"aftalemappens {problem}", "sti"))
-        first = seen.setdefault(folder.name.casefold(), folder)
+            findings.append(error(Position(display_path(folder)), problem, "sti"))
+        first = seen.setdefault(_same_on_every_disk(folder.name), folder)
         if first is not folder:
             findings.append(error(Position(display_path(folder)), f"to aftalesæt hedder '{folder.name}' "
                                   f"({display_path(first)} og {display_path(folder)}); de ville skrive i den "
                                   "samme mappe i output, og det ene ville overskrive det andet — omdøb det ene", "sti"))
     return findings
+
+
+def _same_on_every_disk(name: str) -> str:
+    """Names that Windows and macOS take for one: case aside, and NFC and NFD alike."""
+    return characters.normalize(name).casefold()
 
 
 def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
@@ -95,6 +105,9 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
         entries = sorted(folder.iterdir())
     except OSError:
         return [], []  # the folder itself is reported by find_sets
+    if sum(_yaml_like(path.name) for path in entries) > MAX_FILES:
+        return [], [error(Position(display_path(folder)), f"mappen har over {MAX_FILES:,} YAML-filer; et aftalesæt "
+                          "har få dokumenter — er det den rigtige mappe?".replace(",", "."), "sti")]
     for path in entries:
         here = Position(display_path(path))
         suffix = os.path.splitext(path.name)[1]
@@ -107,7 +120,7 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
             continue
         problem = characters.file_name_problem(path.name)
         if problem:
-            findings.append(error(here, f"filens {problem}", "fil"))
+            findings.append(error(here, problem, "fil"))
             continue
         try:
             target = path.resolve(strict=path.is_symlink())
@@ -130,10 +143,15 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
             findings.append(error(here, f"en aftale må ikke hedde '{path.name}': {RESERVED[stem.casefold()]} "
                                   "og ville overskrive dens Word-fil; omdøb filen", "fil"))
             continue
-        first = stems.setdefault(stem.casefold(), path)
+        if stem.casefold().endswith(RESERVED_ENDING):
+            findings.append(error(here, f"en aftale må ikke hedde '{path.name}': 'aftaler diff -o' skriver "
+                                  f"redlinen af {stem[: -len(RESERVED_ENDING)]}.yaml som {stem}.docx og ville "
+                                  "overskrive dens Word-fil; omdøb filen", "fil"))
+            continue
+        first = stems.setdefault(_same_on_every_disk(stem), path)
         if first is not path:
             findings.append(error(here, f"'{first.name}' og '{path.name}' giver den samme Word-fil på Windows og "
-                                  "macOS (store og små bogstaver regnes for ens); omdøb den ene", "fil"))
+                                  "macOS (store og små bogstaver, og æ, é skrevet på to måder, regnes for ens); omdøb den ene", "fil"))
             continue
         paths.append(path)
     return paths, findings

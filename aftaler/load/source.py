@@ -228,7 +228,8 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     else:
         findings.append(error(Position(source.display, 1, 1),
                               "første linje skal angive skemaet, fx "
-                              "'# yaml-language-server: $schema=../../schemas/delaftale.schema.json'", "skema-linje"))
+                              "'# yaml-language-server: $schema=../../schemas/delaftale.schema.json'"
+                              + _unseen_in(first_line), "skema-linje"))
     if findings:
         return source, findings
 
@@ -260,6 +261,12 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     # A file with a refused value is not checked further: its rules would only repeat the problem.
     source.data = None if findings else data
     return source, findings
+
+
+def _unseen_in(line: str) -> str:
+    """'; linjen indeholder U+FEFF (…), som ikke kan ses' when an invisible character spoils it."""
+    found = characters.unseen(line)
+    return f"; linjen indeholder {', '.join(found)}, som ikke kan ses — slet det" if found else ""
 
 
 class NotRegular(OSError):
@@ -341,6 +348,10 @@ def _construct(node, path: tuple, source: Source, findings: list) -> Any:
     source.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
+        if len(node.value) > MAX_ITEMS:
+            findings.append(_at(source, node.start_mark, f"afsnittet har {len(node.value):,} felter; højst "
+                                f"{MAX_ITEMS:,}".replace(",", "."), "størrelse"))
+            return result
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 findings.append(_at(source, key_node.start_mark, "en nøgle skal være en enkel tekst", "yaml"))
@@ -411,7 +422,8 @@ _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 
 def _without_zeros(value: str) -> str:
     sign = value[0] if value[0] in "+-" else ""
-    return sign + (value.lstrip("+-").lstrip("0") or "0")
+    digits = value.lstrip("+-").lstrip("0")
+    return sign + ("0" + digits if digits[:1] in ("", ".", "e", "E") else digits)
 
 
 _FLOW = re.compile(r"""[\[\]{}'"#\n]""")

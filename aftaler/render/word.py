@@ -29,7 +29,7 @@ from lxml import etree
 
 from .. import danish
 from ..findings import os_reason
-from . import richtext
+from . import richtext, word_layout, word_tags
 from .figures.drawing import Picture
 from .template_cache import bytecode_cache, derived_text, from_source
 
@@ -100,6 +100,16 @@ class _BoundedTemplate(jinja2.Template):
         return "".join(parts)
 
 
+def _empty_for_none(value):
+    return "" if value is None else value
+
+
+def _empty_or(filter_function):
+    """A filter that gives "" for an empty (null) value instead of its text for None."""
+    return functools.wraps(filter_function)(lambda value, *args, **kwargs:
+                                            "" if value is None else filter_function(value, *args, **kwargs))
+
+
 class _Environment(SandboxedEnvironment):
     """The sandbox every template runs in; compiles each distinct template text once.
     Repetition, concatenation, powers and range() are bounded so that no expression can
@@ -125,12 +135,14 @@ class _Environment(SandboxedEnvironment):
     def __init__(self, undefined):
         # A loader that finds nothing: `{% include %}` or `{% import %}` in a template is an
         # error, never a read of another file.
-        super().__init__(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None))
+        # finalize: a field left empty (null) prints as nothing, never as "None".
+        super().__init__(autoescape=True, undefined=undefined, loader=jinja2.FunctionLoader(lambda name: None),
+                         finalize=_empty_for_none)
         self.filters.update({
             "tal": danish.number,
             "procent": danish.percent,
-            "dato": danish.date_text,
-            "periode": danish.period,
+            "dato": _empty_or(danish.date_text),  # a date left empty: nothing, not "None"
+            "periode": _empty_or(danish.period),
             "md": _md,
             "billede": _billede,
         })
@@ -179,8 +191,13 @@ def render_docx(template_path: Path, context: dict) -> bytes:
     blocks: list = []
     template = _open(template_path)
     _render(template, {**context, _BLOCKS: blocks}, _strict_environment(), template_path)
-    _expand_placeholders(template.docx, blocks)
+    try:
+        _expand_placeholders(template.docx, blocks)
+    except TemplateProblem as exc:  # say which field, and where in Word
+        places = word_tags.not_alone(word_tags.read_parts(Path(template_path).read_bytes()))
+        raise TemplateProblem(f"{exc} ({'; '.join(places[:3])})" if places else str(exc)) from exc
     _fit_grids(template.docx)
+    word_layout.apply(template.docx)  # caption keeps, column widths, hyphens: from the text
     return _save_uncompressed(template.docx)
 
 
@@ -188,10 +205,8 @@ def _render(template, context: dict, env, template_path: Path) -> None:
     """docxtpl's render, every failure of the template's own making a TemplateProblem."""
     try:
         template.render(context, jinja_env=env, autoescape=True)
-    except jinja2.UndefinedError as exc:
-        raise TemplateProblem(f"skabelonen bruger et navn, som modellen ikke har: {exc.message}") from exc
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"skabelonen har et ugyldigt felt (linje {exc.lineno} i den samlede tekst): {exc.message}") from exc
+    except (jinja2.UndefinedError, jinja2.TemplateSyntaxError) as exc:  # said with its place in Word
+        raise TemplateProblem(word_tags.explain(Path(template_path).read_bytes(), exc, _strict_environment())) from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem("skabelonen må ikke hente andre skabeloner ({% include %}, {% import %} "
                               "eller {% extends %})") from exc

@@ -50,6 +50,12 @@ def run_diff(old: str, new: str | None, paths: list[Path], out_dir: Path | None,
 
     changes = compare(old_side.sets, new_side.sets, project, old_side.revision.label, new_side.revision.label)
     approvals = [item for aset in changes.sets for item in classify(aset)]
+    outputs, problems = {}, []
+    if out_dir is not None:
+        # Built before the report, so that it names every Word file a redline is written for.
+        outputs, problems = build_outputs(changes, approvals, old_side, new_side, project)
+        if has_errors(problems):
+            return _trouble(problems, fmt, stream)
     if fmt == "json":
         json.dump(diff_report.as_dict(changes, approvals), stream, ensure_ascii=False, indent=2)
         stream.write("\n")
@@ -57,8 +63,7 @@ def run_diff(old: str, new: str | None, paths: list[Path], out_dir: Path | None,
         diff_report.text(changes, approvals, stream, color=_colour(stream))
 
     if out_dir is not None:
-        outputs, problems = build_outputs(changes, approvals, old_side, new_side, project)
-        problems += write_outputs(outputs, Path(out_dir)) if not has_errors(problems) else []
+        problems += write_outputs(outputs, Path(out_dir))
         if has_errors(problems):
             return _trouble(problems, fmt, stream)
         if fmt != "json":
@@ -93,6 +98,11 @@ def build_outputs(changes: ChangeSet, approvals: list[ApprovalItem], old_side: S
             redlines, problems = _redlines(aset, old_set, new_set, old_side, new_side, project)
             outputs.update(redlines)
             findings += problems
+            reported = {d.document for d in aset.documents if d.changes}
+            titles = {d.document: d.title for d in aset.documents}
+            aset.also_changed = [titles.get(stem, stem) for stem in
+                                 sorted(name.rsplit("/", 1)[1].removesuffix("-aendringer.docx") for name in redlines)
+                                 if stem not in reported]
     outputs.update(_site_with_change_pages(changes, outputs, new_side, project))
     return outputs, findings
 

@@ -84,6 +84,36 @@ def before_after(change: Change) -> tuple[str, str]:
     return value_text(change.old), value_text(change.new)
 
 
+_SENTENCE_END = (".", "!", "?", ":")
+
+
+def changed_passages(words) -> tuple[str, str]:
+    """Only the sentences a change touches, before and after, as Markdown with the changed words
+    in bold: what LBF reads instead of a whole section. Passages apart are joined by " … "."""
+    tokens = [(piece.op, word) for piece in words for word in piece.text.split()]
+    sentence, ids = 0, []
+    for op, word in tokens:
+        ids.append(sentence)
+        if op == EQUAL and word.endswith(_SENTENCE_END):
+            sentence += 1  # only unchanged words end a sentence: an edited ending stays with its sentence
+    touched = {i for i, (op, _) in zip(ids, tokens) if op != EQUAL}
+
+    def side(skip: str, marked: str) -> str:
+        passages, current, last = [], [], None
+        for i, (op, word) in zip(ids, tokens):
+            if i not in touched or op == skip:
+                continue
+            if last is not None and i > last + 1 and current:
+                passages.append(" ".join(current))
+                current = []
+            current.append(f"**{escape_md(word)}**" if op == marked else escape_md(word))
+            last = i
+        passages.append(" ".join(current))
+        return f" {ELLIPSIS} ".join(p for p in passages if p).replace("** **", " ")
+
+    return side(INSERTED, DELETED), side(DELETED, INSERTED)
+
+
 def _shortened(words) -> list:
     """Long runs of unchanged words cut to their ends, so the change itself is what one reads."""
     result = []
@@ -161,6 +191,11 @@ def text(changes: ChangeSet, approvals: list[ApprovalItem], stream: TextIO, colo
             write("\n" + style(f"{aset.name}: Budgettets virkning (hele 1.000 kr.)", bold=True) + "\n")
             for line in _budget_lines(aset.budget, aset.names):
                 write(f"  {line}\n")
+        if aset.also_changed:
+            write("\n" + style(f"{aset.name}: Word-filer, der også ændres (de viser det ændrede fra andre dokumenter)",
+                                bold=True) + "\n")
+            for title in aset.also_changed:
+                write(f"  {title}: redline skrevet\n")
         if aset.staff:
             write("\n" + style(f"{aset.name}: Medarbejderressourcer flyttet mellem indsatsområder (hele 1.000 kr.)",
                                 bold=True) + "\n")
@@ -256,6 +291,7 @@ def as_dict(changes: ChangeSet, approvals: list[ApprovalItem]) -> dict:
             } for d in s.documents],
             "budget": _budget_dict(s.budget),
             "godkendelse": [_approval_dict(a) for a in approvals if a.set == s.name],
+            "ogsaa_aendret": s.also_changed,  # Word files with a redline (-o) and no change of their own
         } for s in changes.sets],
     }
 
@@ -448,18 +484,31 @@ def approval_request_model(aset: SetChanges, approvals: list[ApprovalItem], old_
     for item in items:
         rows = []
         for change in item.changes:
-            before, after = before_after(change)
+            if change.path[:2] == ("organisering", "medarbejdere"):
+                continue  # staff time is shown as the table of shares and salaries below
+            if change.words:
+                before, after = changed_passages(change.words)
+            else:
+                before, after = (escape_md(text) for text in before_after(change))
             diff = signed(change.difference) if change.difference is not None else {
                 ADDED: "ny", REMOVED: "udgår", MOVED: "flyttet", CHANGED: "ændret"}[change.operation]
+            if change.formatting_only:
+                diff = FORMATTING_ONLY
             rows.append({"hvad": change.label, "foer": before, "efter": after, "forskel": diff})
-        points.append({"emne": item.subject, "regel": item.rule.text, "kilde": item.rule.source, "aendringer": rows})
+        staff = [{"titel": m.title, "omraade": aset.names.get(m.area, m.area), "foer": _share(m.share_old),
+                  "efter": _share(m.share_new), "loen_foer": number(m.cost_old), "loen_efter": number(m.cost_new),
+                  "forskel": signed(m.cost_new - m.cost_old)} for m in item.staff]
+        points.append({"emne": item.subject, "regel": item.rule.text, "kilde": item.rule.source, "aendringer": rows,
+                       "medarbejdere": staff})
     lines, sums = [], []
     effect = aset.budget
-    if effect and effect.changed and any(i.budget_lines or i.budget_groups for i in items):
+    if effect and effect.changed:  # whenever money moved, LBF sees where
         names = aset.names
         lines = [{"post": l.udgiftspost, "gruppe": names.get(l.gruppe, l.gruppe), "foer": number(l.total.old),
-                  "efter": number(l.total.new), "forskel": signed(l.total.diff)}
-                 for i in items for l in i.budget_lines]
+                  "efter": number(l.total.new), "forskel": signed(l.total.diff),
+                  "detaljer": "; ".join([f"{y}: {signed(a.diff)}" for y, a in l.years.items() if a.diff]
+                                        + [f"{FINANCING_NAMES[c]}: {signed(a.diff)}" for c, a in l.financing.items() if a.diff])}
+                 for l in effect.lines]
         sums = [{"hvad": f"Udgifter {y}", "foer": number(a.old), "efter": number(a.new), "forskel": signed(a.diff)}
                 for y, a in effect.years.items() if a.diff]
         sums += [{"hvad": FINANCING_NAMES[c], "foer": number(a.old), "efter": number(a.new), "forskel": signed(a.diff)}

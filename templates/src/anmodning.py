@@ -11,7 +11,7 @@ from word import block, grid_table, guidance, label_table, loop_rows, new_docume
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Anmodning om godkendelse af ændringer – {{ omraadets_navn }}")
     para(doc, "Anmodning om godkendelse af ændringer", style="Title")
     label_table(doc, [
         ("Til:", ["Landsbyggefonden"]),
@@ -28,14 +28,25 @@ def build() -> None:
     with block(doc, "for p in punkter"):
         para(doc, "{{ loop.index }}. {{ p.emne }}", style="Heading 1")
         guidance(doc, "{{ p.regel }} ({{ p.kilde }})")
-        table = grid_table(doc, ["Ændring", "Før", "Efter", "Forskel"], [4.6, 5.0, 5.0, 2.0])
-        loop_rows(table, "for c in p.aendringer", ["{{ c.hvad }}", "{{ c.foer }}", "{{ c.efter }}", "{{ c.forskel }}"])
+        with block(doc, "if p.aendringer"):
+            guidance(doc, "Kun de sætninger, en ændring rører, vises; de ændrede ord står med fed.")
+            table = grid_table(doc, ["Ændring", "Før", "Efter", "Forskel"], [4.6, 5.0, 5.0, 2.0])
+            loop_rows(table, "for c in p.aendringer", ["{{ c.hvad }}", "{{ c.foer|md }}", "{{ c.efter|md }}",
+                                                       "{{ c.forskel }}"])
+        with block(doc, "if p.medarbejdere"):
+            para(doc, "Medarbejderressourcer flyttet mellem indsatsområder (hele 1.000 kr.)", bold=True)
+            table = grid_table(doc, ["Medarbejder", "Indsatsområde", "Andel før", "Andel efter", "Løn før", "Løn efter",
+                                     "Forskel"], [3.4, 3.6, 1.8, 1.8, 2.0, 2.0, 2.0])
+            loop_rows(table, "for m in p.medarbejdere", ["{{ m.titel }}", "{{ m.omraade }}", "{{ m.foer }}",
+                                                         "{{ m.efter }}", "{{ m.loen_foer }}", "{{ m.loen_efter }}",
+                                                         "{{ m.forskel }}"], align_right_from=2)
 
     with block(doc, "if budget.linjer"):
         para(doc, "Budgettets virkning (hele 1.000 kr.)", style="Heading 1")
-        table = grid_table(doc, ["Udgiftspost", "Gruppe", "Før", "Efter", "Forskel"], [5.0, 4.6, 2.3, 2.3, 2.4])
+        table = grid_table(doc, ["Udgiftspost", "Gruppe", "Før", "Efter", "Forskel", "Pr. år og finansiering"],
+                           [3.6, 3.0, 1.6, 1.6, 1.6, 5.2])
         loop_rows(table, "for l in budget.linjer", ["{{ l.post }}", "{{ l.gruppe }}", "{{ l.foer }}", "{{ l.efter }}",
-                                                    "{{ l.forskel }}"], align_right_from=2)
+                                                    "{{ l.forskel }}", "{{ l.detaljer }}"], align_right_from=2)
         para(doc, "")
         table = grid_table(doc, ["I alt", "Før", "Efter", "Forskel"], [9.6, 2.3, 2.3, 2.4])
         loop_rows(table, "for s in budget.summer", ["{{ s.hvad }}", "{{ s.foer }}", "{{ s.efter }}", "{{ s.forskel }}"],

@@ -6,7 +6,7 @@ from word import (attachment_front, block, grid_table, label_table, loop_rows, n
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Beredskabsplan – {{ navn }}")
     attachment_front(doc, "Beredskabsplan",
                      "Beredskabsplanen er bilag til den strategiske samarbejdsaftale og uploades på sagen i "
                      "driftsstøttesystemet. Den beskriver, hvad parterne gør i akutte eller svære situationer, hvem "

@@ -1,11 +1,11 @@
 """The Delaftale template."""
 from __future__ import annotations
 
-from word import block, grid_table, guidance, label_table, loop_rows, new_document, para, save
+from word import Bold, Bullet, Merged, block, grid_table, guidance, label_table, loop_rows, merged_cell, new_document, para, save
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("{{ titel }} – {{ navn }}")
     para(doc, "{{ titel }}", style="Title")
     guidance(doc, "Bestyrelsen for den boligsociale indsats sikrer, at delaftalen altid understøtter de overordnede mål i "
                   "den strategiske samarbejdsaftale og afspejler de aktiviteter og samarbejder, der gennemføres. "
@@ -25,12 +25,13 @@ def build() -> None:
                   "skabe. Indikatorerne gør det muligt at følge op årligt; parterne og bestyrelsen følger løbende op.")
     table = grid_table(doc, ["Delmål", "Indikator", "Baseline boligområde/ målgruppe", "Evt. anden baseline",
                              "Baseline år", "Datakilde"], [3.2, 4.2, 2.4, 2.4, 1.8, 2.6])
-    loop_rows(table, "for r in delmaalsraekker",
+    row = loop_rows(table, "for r in delmaalsraekker",
               ["{{ r.delmaal }}", "{{ r.indikator }}", "{{ r.baseline }}", "{{ r.anden_baseline }}",
                "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
+    merged_cell(row.cells[0], "r", "delmaal")
     label_table(doc, [
         ("Aktiviteter, som skal bidrage til indfrielsen af delmålene:",
-         ["{%p for a in aktiviteter %}", "{{ a.navn }}", "{%p endfor %}"]),
+         ["{%p for a in aktiviteter %}", Bullet("{{ a.navn }}"), "{%p endfor %}"]),
         ("Medarbejderressourcer for indsatsområdet:",
          ["{%p for m in medarbejderressourcer %}", "{{ m.titel }}: {{ m.fordeling_tekst }}", "{%p endfor %}"]),
         ("Sammenhæng med den kommunale indsats i boligområdet:", ["{{ sammenhaeng_kommunal|md }}"]),
@@ -45,8 +46,10 @@ def build() -> None:
             ("Formål:", ["{{ a.formaal|md }}"]),
             ("Målgruppe(r):", ["{{ a.maalgrupper|md }}"]),
             ("Indhold og praksis:", ["{{ a.indhold|md }}"]),
-            ("Ansvars- og rollefordeling:", ["{%p for r in a.ansvar %}", "{{ r.part_navn }}:", "{%p for o in r.opgaver %}",
-                                             "• {{ o }}", "{%p endfor %}", "{%p endfor %}"]),
+            ("{%tr for r in a.ansvar %}", []),
+            (Merged("Ansvars- og rollefordeling:"), [Bold("{{ r.part_navn }}:"), "{%p for o in r.opgaver %}",
+                                                     Bullet("{{ o }}"), "{%p endfor %}"]),
+            ("{%tr endfor %}", []),
         ])
         para(doc, "")
     save(doc, "delaftale.docx")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import (block, bullets, grid_table, label_table, loop_rows, new_document, optional_section, para, save,
-                  set_cell, shade_row)
+from word import (add_row, block, bullets, grid_table, keep_with_next_row, label_table, loop_rows, new_document,
+                  optional_section, para, save, set_cell, shade_row)
 
 RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("{{ navn }}")
     label_table(doc, [
         ("Til:", ["{{ til }}"]),
         ("Dato:", ["{{ dato|dato }}"]),
@@ -46,19 +46,20 @@ def build() -> None:
     table = grid_table(doc, ["1.000 kr.{% if budget.prisniveau %} – {{ budget.prisniveau }}{% endif %}",
                              "{{ budget.aar }}"], [13.1, 3.5])
     table.rows[0].cells[1].paragraphs[0].alignment = RIGHT
-    set_cell(table.add_row().cells[0], "{%tr for g in budget.grupper %}")
-    group = table.add_row()
+    set_cell(add_row(table).cells[0], "{%tr for g in budget.grupper %}")
+    group = add_row(table)
     set_cell(group.cells[0], "{{ g.navn }}:", bold=True)
-    set_cell(table.add_row().cells[0], "{%tr for l in g.linjer %}")
-    line = table.add_row()
+    keep_with_next_row(group)  # a group's heading row stays with its first line
+    set_cell(add_row(table).cells[0], "{%tr for l in g.linjer %}")
+    line = add_row(table)
     set_cell(line.cells[0], "{{ l.tekst }}")
     set_cell(line.cells[1], "{{ l.beloeb|tal }}", align=RIGHT)
-    set_cell(table.add_row().cells[0], "{%tr endfor %}")
-    sums = table.add_row()
+    set_cell(add_row(table).cells[0], "{%tr endfor %}")
+    sums = add_row(table)
     set_cell(sums.cells[0], "{{ g.navn }} i alt", bold=True)
     set_cell(sums.cells[1], "{{ g.i_alt|tal }}", bold=True, align=RIGHT)
-    set_cell(table.add_row().cells[0], "{%tr endfor %}")
-    total = table.add_row()
+    set_cell(add_row(table).cells[0], "{%tr endfor %}")
+    total = add_row(table)
     set_cell(total.cells[0], "Budget i alt", bold=True)
     set_cell(total.cells[1], "{{ budget.i_alt|tal }}", bold=True, align=RIGHT)
     shade_row(total)
@@ -71,7 +72,7 @@ def build() -> None:
                     ["{{ f.kilde }}{% if f.resten %} (dækker resten){% endif %}", "{{ f.beloeb|tal }}",
                      "{{ f.mio_tekst }}", "{{ f.note or '' }}"], align_right_from=1)
     row.cells[3].paragraphs[0].alignment = None  # the note is text, not a figure
-    total = table.add_row()
+    total = add_row(table)
     set_cell(total.cells[0], "I alt", bold=True)
     set_cell(total.cells[1], "{{ budget.finansiering_i_alt|tal }}", bold=True, align=RIGHT)
     set_cell(total.cells[2], "{{ budget.i_alt_mio_tekst }}", bold=True, align=RIGHT)

@@ -7,7 +7,7 @@ from word import attachment_front, bullets, grid_table, label_table, loop_rows, 
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("{{ titel }} – {{ navn }}")
     attachment_front(doc, "{{ titel }}",
                      "Kommissoriet er bilag til den strategiske samarbejdsaftale og uploades på sagen i "
                      "driftsstøttesystemet. Det beskriver bestyrelsens formål, sammensætning, opgaver og "

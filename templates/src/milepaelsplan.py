@@ -5,7 +5,7 @@ from word import attachment_front, grid_table, loop_rows, new_document, para, sa
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Milepælsplan – {{ navn }}")
     attachment_front(doc, "Milepælsplan",
                      "Milepælsplanen er bilag til den strategiske samarbejdsaftale og uploades på sagen i "
                      "driftsstøttesystemet. Den viser, hvad indsatsen skal have nået hvornår, og hvem der har "

@@ -2,7 +2,7 @@
 volunteer groups, the optional status table (computed status per target) and signatures."""
 from __future__ import annotations
 
-from word import (SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document,
+from word import (PARTY_NAME, SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document,
                   optional_section, para, save)
 
 
@@ -25,13 +25,13 @@ def _status(doc) -> None:
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Partnerskabsaftale – {{ navn }}")
     para(doc, "Partnerskabsaftale", style="Title")
     label_table(doc, [
         ("Aftalens navn:", ["{{ navn }}"]),
         ("Sagsnr.:", ["{{ sagsnr or '' }}"]),
         ("Aftalens parter:", ["{%p for p in parter %}",
-                              "{{ p.navn }}{% if p.forkortelse %} ({{ p.forkortelse }}){% endif %} – {{ p.type_tekst }}",
+                              PARTY_NAME + " – {{ p.type_tekst }}",
                               "{%p endfor %}"]),
         ("Aftalen gælder fra – til:", ["{{ periode_tekst }}"]),
         ("Bevilling:", ["{{ bevilling.beloeb_tekst }} for hele perioden, bevilget af {{ bevilling.fra_navn }} "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from word import (block, bullets, figure_row, grid_table, label_table, new_document, optional_section, para, save,
+from word import (Bullet, block, bullets, figure_row, grid_table, label_table, new_document, optional_section, para, save,
                   shade_row)
 
 
@@ -23,7 +23,7 @@ def _economy_table(doc) -> None:
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("{{ navn }}")
     para(doc, "{{ navn }}", style="Title")
     label_table(doc, [
         ("Sagsnr.:", ["{{ sagsnr or '' }}"]),
@@ -56,7 +56,7 @@ def build() -> None:
             ("Visitation:", ["{{ p.visitation or '' }}"]),
             ("Forventet omfang:", ["{{ p.forventet_tekst }}"]),
             ("Enhedspris:", ["{{ p.enhedspris_tekst }}"]),
-            ("Kriterier for de frivillige:", ["{%p for k in p.frivillige_kriterier %}", "• {{ k.tekst }}",
+            ("Kriterier for de frivillige:", ["{%p for k in p.frivillige_kriterier %}", Bullet("{{ k.tekst }}"),
                                               "{%p endfor %}"]),
         ])
         para(doc, "")

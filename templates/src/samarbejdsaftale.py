@@ -3,26 +3,26 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import (SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document,
-                  optional_section, para, save, set_cell)
+from word import (PARTY_NAME, SIGNATURE_LINE, Bold, Bullet, add_row, block, bullets, grid_table, guidance, label_table,
+                  lead, loop_rows, merged_cell, new_document, optional_section, para, save, set_cell)
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("Strategisk samarbejdsaftale – {{ omraadets_navn }}")
     para(doc, "Strategisk samarbejdsaftale om boligsocial indsats", style="Title")
     label_table(doc, [
         ("Områdets navn:", ["{{ omraadets_navn }}"]),
         ("Aftalens parter:", ["{%p for p in parter %}",
-                              "{{ p.navn }}{% if p.forkortelse %} ({{ p.forkortelse }}){% endif %}", "{%p endfor %}"]),
+                              PARTY_NAME, "{%p endfor %}"]),
         ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
-        ("Underskrifter:", ["{%p for p in parter %}", "{{ p.navn }}", SIGNATURE_LINE, "{%p endfor %}"]),
+        ("Underskrifter:", ["{%p for p in parter %}", Bold("{{ p.navn }}"), SIGNATURE_LINE, "{%p endfor %}"]),
         ("Aftaledokumenter:", [
             "Samarbejdsaftalen bygger på det gældende regulativ om tilskud til boligsocial indsats og "
             "Landsbyggefondens vejledning. Aftalen forpligter kommune og boligorganisationer til samarbejde og "
             "opfølgning på målene; ændringer skal godkendes af Landsbyggefonden.",
             "Til aftalen hører, og uploades på sagen i driftsstøttesystemet:",
-            "{%p for d in delaftaler %}", "– {{ d }}", "{%p endfor %}",
-            "– Et budget", "– En beredskabsplan", "– En milepælsplan",
+            "{%p for d in delaftaler %}", Bullet("{{ d }}"), "{%p endfor %}",
+            Bullet("Et budget"), Bullet("En beredskabsplan"), Bullet("En milepælsplan"),
             "Desuden et kommissorium for bestyrelsen og et indberetningsskema."]),
     ])
 
@@ -33,7 +33,7 @@ def build() -> None:
     table = grid_table(doc, ["Nr.", "Afdeling", "Boligorganisation", "Lejemål"], [1.6, 7, 5, 2.4])
     loop_rows(table, "for a in kort_om_boligomraadet.afdelinger",
               ["{{ a.nummer or '' }}", "{{ a.navn }}", "{{ a.boligorganisation_navn }}", "{{ a.lejemaal|tal }}"], align_right_from=3)
-    total = table.add_row().cells
+    total = add_row(table).cells
     set_cell(total[1], "I alt", bold=True)
     set_cell(total[3], "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
@@ -53,7 +53,11 @@ def build() -> None:
     with block(doc, "for o in organisering.organer"):
         para(doc, "{{ o.navn }}", style="Heading 3")
         para(doc, "{{ o.beskrivelse|md }}")
-        bullets(doc, "for t in o.opgaver", "{{ t }}")
+        # Its own lead, so the tasks are a list of their own, not a continuation of the
+        # description's list of participants.
+        with block(doc, "if o.opgaver"):
+            lead(doc, "Opgaver:")
+            bullets(doc, "for t in o.opgaver", "{{ t }}")
     para(doc, "Zoner", style="Heading 2")
     table = grid_table(doc, ["Zone", "Afdelinger", "Lejemål"], [4, 10, 2.4])
     loop_rows(table, "for z in organisering.zoner",
@@ -78,9 +82,10 @@ def build() -> None:
                   "følger løbende op på målene.")
     table = grid_table(doc, ["Mål", "Indikator", "Baseline boligområde", "Baseline kommune (evt. andet)",
                              "Baseline år", "Datakilde"], [3.4, 4.2, 2.4, 2.4, 1.6, 2.6])
-    loop_rows(table, "for r in indikatorraekker",
+    row = loop_rows(table, "for r in indikatorraekker",
               ["{{ r.maal }}", "{{ r.indikator }}", "{{ r.baseline_boligomraade }}", "{{ r.baseline_kommune }}",
                "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
+    merged_cell(row.cells[0], "r", "maal")
 
     para(doc, "6. Indsatsområder", style="Heading 1")
     guidance(doc, "For hvert valgt indsatsområde beskrives problemkomplekset: de centrale udfordringer, indsatsen skal "
@@ -88,7 +93,7 @@ def build() -> None:
                   "delaftale for hvert indsatsområde.")
     with block(doc, "for a in indsatsomraader"):
         para(doc, "{{ a.navn }}", style="Heading 2")
-        para(doc, "Problemkompleks for indsatsområdet", bold=True)
+        lead(doc, "Problemkompleks for indsatsområdet")
         para(doc, "{{ a.problemkompleks|md }}")
 
     para(doc, "7. Lokal evaluering", style="Heading 1")

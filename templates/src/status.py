@@ -1,8 +1,6 @@
 """The status note template: the year's follow-up on every indicator, with a chart each."""
 from __future__ import annotations
 
-from docx.oxml import OxmlElement
-
 from word import block, bullets, grid_table, guidance, loop_rows, new_document, para, save
 
 COLUMNS = ["Indikator", "Baseline", "Seneste", "Kommunen", "Mål", "Ændring", "Status"]
@@ -15,8 +13,7 @@ def indicator_group(doc, heading_style: str) -> None:
     """One goal or delmål (`g`): its table, then each indicator's status, reason and chart."""
     para(doc, "{{ g.overskrift }}", style=heading_style)
     table = grid_table(doc, COLUMNS, WIDTHS)
-    row = loop_rows(table, "for r in g.indikatorer", CELLS)
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # an indicator's row stays on one page
+    loop_rows(table, "for r in g.indikatorer", CELLS)  # an indicator's row stays on one page
     with block(doc, "for r in g.indikatorer"):
         # The name and the reason stay with the chart below them.
         para(doc, "{{ r.indikator }}", bold=True).paragraph_format.keep_with_next = True
@@ -27,7 +24,7 @@ def indicator_group(doc, heading_style: str) -> None:
 
 
 def build() -> None:
-    doc = new_document()
+    doc = new_document("{{ titel }} – {{ navn }}")
     para(doc, "{{ titel }}", style="Title")
     para(doc, "{{ navn }}", bold=True)
     para(doc, "Aftaleperiode: {{ periode_tekst }}. Målinger til og med {{ aar }}.")

@@ -32,7 +32,7 @@ from markupsafe import Markup
 from ...slugs import set_slugs
 from .html import _html_env, _layout, _markdown, _toc
 from .markdown import _breadcrumb_md, _close_fences, _markdown_env, escape_md
-from .pages import SITE_TITLE, TEMPLATES, _group_set, _Page, _set_pages, _set_summary
+from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _group_set, _Page, _set_pages, _set_summary
 from .search import _search_entries, _search_script, search_json
 
 ASSETS = ("site.css", "search.js")
@@ -48,6 +48,8 @@ class SiteDocument:
     title: str  # shown in navigation and as the page heading
     model: dict  # the kind module's model()
     files: tuple = ()  # (name, bytes) the page shows, relative to the set's folder: charts, diagrams
+    kind_title: str = ""  # the kind's own name ("Budgetark"), for the index's list of documents
+    downloads: tuple = ()  # (label, file name) of the document's own files (Word, workbook, PDF)
 
 
 @dataclass(frozen=True)
@@ -125,14 +127,29 @@ def site_documents(aset, project) -> list[SiteDocument]:
     return [site_document(aset.name, doc) for doc in document_models(aset, project)]
 
 
-def site_document(set_name: str, doc) -> SiteDocument:
-    """A model.DocumentModel as the site shows it; a kind's `site_files(model)` adds its figures."""
+def site_document(set_name: str, doc, with_files: bool = False, pdf: bool = False) -> SiteDocument:
+    """A model.DocumentModel as the site shows it; a kind's `site_files(model)` adds its figures.
+    `with_files`: the site will carry the document's own files (the build puts them in the set's
+    `filer/` folder), so the page links to them; `pdf`: a PDF of the Word file is among them."""
     extra = getattr(doc.kind.module, "site_files", None)
     files = tuple(sorted(extra(doc.model).items())) if extra else ()
-    return SiteDocument(set_name, doc.kind.name, doc.source.path.stem, doc.model.get("titel") or doc.kind.title,
-                        doc.model, files)
+    stem = doc.source.path.stem
+    return SiteDocument(set_name, doc.kind.name, stem, doc.model.get("titel") or doc.kind.title,
+                        doc.model, files, doc.kind.title, downloads(doc.kind, stem, pdf) if with_files else ())
 
 
-__all__ = ["SiteDocument", "SetSite", "render_site", "render_set_site", "assemble_site", "set_slugs",
+# What a download is called on the page, by the file's suffix.
+DOWNLOAD_LABELS = {".docx": "Word", ".xlsx": "Regneark (Excel)", ".pdf": "PDF"}
+
+
+def downloads(kind, stem: str, pdf: bool = False) -> tuple:
+    """(label, file name) of every file the build writes for the document: its Word file (when
+    the kind has a template), its extra outputs (the budget's workbook), and its PDF if made."""
+    suffixes = ([".docx"] if getattr(kind, "template_path", True) else []) \
+        + list(getattr(kind.module, "EXTRA_OUTPUTS", {}) or {}) + ([".pdf"] if pdf else [])
+    return tuple((DOWNLOAD_LABELS.get(s, s.lstrip(".")), f"{stem}{s}") for s in dict.fromkeys(suffixes))
+
+
+__all__ = ["DOWNLOADS", "SiteDocument", "SetSite", "render_site", "render_set_site", "assemble_site", "set_slugs",
            "site_documents", "escape_md",
            "_close_fences"]  # private, but the tests hold the fence closing to its promise through this name

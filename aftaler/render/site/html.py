@@ -23,7 +23,7 @@ from ...slugs import slug
 from ..links import SAFE_SCHEMES, leaves_site
 from ..template_cache import bytecode_cache
 from .markdown import _OUR_ANCHOR
-from .pages import SITE_TITLE, TEMPLATES, _Page
+from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _Page
 
 
 class _SiteMarkdown(MarkdownIt):
@@ -68,8 +68,9 @@ def _render_image(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env)
     src = str(token.attrGet("src") or "")
-    if _OUR_FIGURE.match(src):
-        return f'<img class="figur" src="{escape(src)}" alt="{escape(alt)}">'
+    if _OUR_FIGURE.match(src):  # a link to the figure itself: full size on a phone, zoomable
+        return (f'<a class="figur-link" href="{escape(src)}" title="Åbn figuren i fuld størrelse">'
+                f'<img class="figur" src="{escape(src)}" alt="{escape(alt)}"></a>')
     return str(escape(alt))
 
 
@@ -111,8 +112,10 @@ def _finish(state) -> None:
             token.meta["title"] = _inline_text(state.tokens[i + 1])
             if token.tag != "h1" and token.attrGet("id"):
                 state.tokens[i + 1].children += _permalink(str(token.attrGet("id")))
-        elif token.type == "table_open" and heading is not None:
-            token.meta["label"] = heading.attrGet("id")
+        elif token.type == "table_open":
+            if heading is not None:
+                token.meta["label"] = heading.attrGet("id")
+            _label_cells(state.tokens, i)
         elif token.type in ("th_open", "td_open") and token.attrGet("style"):
             align = str(token.attrGet("style")).split(":")[-1]
             token.attrs.pop("style")
@@ -122,6 +125,28 @@ def _finish(state) -> None:
                 child.attrSet("id", _unique(str(child.attrGet("id")), seen))
             elif child.type == "link_open":
                 child.attrSet("href", _html_href(str(child.attrGet("href"))))
+
+
+# A table this wide becomes a card per row on a phone (site.css): each cell says its column.
+WIDE_TABLE = 5
+
+
+def _label_cells(tokens: list[Token], start: int) -> None:
+    """Each body cell gets its column's heading as `data-label`, for the phone's card layout."""
+    labels, column, end = [], 0, start
+    for end in range(start, len(tokens)):
+        token = tokens[end]
+        if token.type == "table_close":
+            break
+        if token.type == "th_open":
+            labels.append(_inline_text(tokens[end + 1]))
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if column < len(labels) and labels[column]:
+                token.attrSet("data-label", labels[column])
+            column += 1
+    tokens[start].meta["wide"] = len(labels) >= WIDE_TABLE
 
 
 def _outline_level(tokens: list[Token], i: int, level: int) -> int:
@@ -161,7 +186,8 @@ def _html_href(href: str) -> str:
 def _render_table_open(self, tokens, idx, options, env) -> str:
     label = tokens[idx].meta.get("label")
     name = f'aria-labelledby="{escape(label)}"' if label else 'aria-label="Tabel"'
-    return f'<div class="table-scroll" role="region" tabindex="0" {name}>\n<table>\n'
+    wide = " wide" if tokens[idx].meta.get("wide") else ""
+    return f'<div class="table-scroll{wide}" role="region" tabindex="0" {name}>\n<table>\n'
 
 
 def _render_backref(self, tokens, idx, options, env) -> str:
@@ -210,7 +236,7 @@ def _layout(env: SandboxedEnvironment, page: _Page, body: Markup, toc: list[dict
         "root": root, "title": page.title, "body": body, "toc": toc if page.doc else [],
         "site_title": SITE_TITLE, "md_href": page.path.rsplit("/", 1)[-1] + ".md",
         "kind": page.doc.source.kind if page.doc else ("saet" if page.site_set else "forside"),
-        "public": page.context.get("public", False), "crumbs": [], "nav": [], "set_title": None, "source": None,
+        "public": page.context.get("public", False), "crumbs": [], "nav": [], "set_title": None, "source": None, "downloads": [],
     }
     if page.site_set is not None:
         site_set = page.site_set
@@ -219,6 +245,8 @@ def _layout(env: SandboxedEnvironment, page: _Page, body: Markup, toc: list[dict
         if page.doc is not None:
             context["crumbs"].append({"title": site_set.title, "href": "index.html"})
             context["source"] = f"{page.doc.source.set_name}/{page.doc.source.stem}.yaml"
+            context["downloads"] = [{"label": label, "href": f"{DOWNLOADS}/{name}", "name": name}
+                                    for label, name in page.doc.source.downloads]
         context["nav"] = [{"title": "Oversigt", "href": "index.html", "current": page.doc is None}] + [
             {"title": d.source.title, "href": f"{d.slug}.html", "current": d is page.doc} for d in site_set.docs]
     return env.get_template("page.html.j2").render(context)

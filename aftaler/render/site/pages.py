@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # only for annotations: the package imports this module
 TEMPLATES = packaged("templates") / "site"
 KIND_ORDER = ("samarbejdsaftale", "delaftale", "budget")
 SITE_TITLE = "Boligsociale aftaler"
+DOWNLOADS = "filer"  # the set's folder on the site holding its documents' Word, workbook and PDF files
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,10 @@ def _group_set(documents: list[SiteDocument], slug: str, public: bool) -> _Set:
     slugs = unique_slugs([d.stem for d in ordered], reserved={"index"})
     docs = tuple(_Doc(d, slugs[d.stem], _public_model(d.kind, d.model) if public else d.model) for d in ordered)
     agreement = next((d.model for d in ordered if d.kind == "samarbejdsaftale"), {})
-    return _Set(slug, agreement.get("omraadets_navn") or (documents[0].set_name if documents else slug), docs)
+    # A municipal set has no strategic agreement: its first document names it, not its folder.
+    first = ordered[0].model if ordered else {}
+    title = agreement.get("omraadets_navn") or first.get("navn") or first.get("titel")
+    return _Set(slug, title or (documents[0].set_name if documents else slug), docs)
 
 
 def _reading_order(docs: list[SiteDocument]):
@@ -113,9 +117,20 @@ def _landing_context(site_set: _Set, links: dict, public: bool) -> dict:
 
 def _set_summary(site_set: _Set) -> dict:
     agreement, budget = site_set.one("samarbejdsaftale"), site_set.one("budget")
+    periods = [d.model.get("periode_tekst") for d in ([agreement] if agreement else []) + list(site_set.docs)]
     return {
         "id": site_set.slug, "title": site_set.title, "href": f"{site_set.slug}/index.md",
-        "periode": agreement.model.get("periode_tekst") if agreement else None,
+        "periode": next((p for p in periods if p), None),
         "omraader": [a.get("navn") for a in agreement.model.get("indsatsomraader") or []] if agreement else [],
         "udgifter": budget.model["total"]["udgifter"] if budget else None,
+        "dokumenter": _kinds_text(site_set),
     }
+
+
+def _kinds_text(site_set: _Set) -> str:
+    """'Strategisk samarbejdsaftale, 4 delaftaler, budget …': what the set holds, in reading order."""
+    counts: dict[str, int] = {}
+    for doc in site_set.docs:
+        title = doc.source.kind_title or doc.source.title
+        counts[title] = counts.get(title, 0) + 1
+    return ", ".join(f"{title} ({n})" if n > 1 else title for title, n in counts.items())

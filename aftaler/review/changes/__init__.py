@@ -15,7 +15,6 @@ The modules, each with one job:
                 added in another paired into moves
 - matching.py   list items matched by key or as a sequence: reorderings, edited texts, item names
 - values.py     single values compared: sameness, Markdown as read, word diffs, numeric differences
-- schemas.py    the kinds' JSON Schemas beside the data: titles for labels, which strings are Markdown
 - budget.py     the budget's effect: lines, groups, years, financing sources and total, old → new
 - staff.py      the staff effect: shares of staff time and their salary moved between areas
 - changeset.py  the change set's data classes and the operation names

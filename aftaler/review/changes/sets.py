@@ -17,7 +17,7 @@ from .changeset import (
     SetChanges,
 )
 from .matching import item_name
-from .schemas import _Schemas
+from ...check.schema_tree import SchemaTree
 from .staff import staff_areas, staff_effect
 from .walk import _Walker
 
@@ -45,7 +45,7 @@ def compare_sets(old: AgreementSet | None, new: AgreementSet | None, project: Pr
     catalogue = context["catalogue"]
     models = {side: _budget_model(aset, project) for side, aset in (("old", old), ("new", new))}
     names = _names(catalogue, [a for a in (old, new) if a], [m for m in models.values() if m])
-    walker = _Walker(_Schemas(project), names)
+    walker = _Walker(SchemaTree(project), names)
 
     old_docs, new_docs = _documents(old), _documents(new)
     documents = []

@@ -15,7 +15,7 @@ from .matching import (
     _similar_pairs,
     item_name,
 )
-from .schemas import _Schemas
+from ...check.schema_tree import SchemaTree
 from .values import _difference, _empty, _plain, _same, word_diff
 
 SEPARATOR = " › "
@@ -36,7 +36,7 @@ class _Here:
 class _Walker:
     """Compares two documents value by value; remembers added and removed ids to pair moves across lists."""
 
-    def __init__(self, schemas: _Schemas, names: dict):
+    def __init__(self, schemas: SchemaTree, names: dict):
         self.schemas = schemas
         self.names = names
         self.loose: list[tuple[Change, _Here, Any, Any]] = []  # added/removed id'd items: (change, here, value, source)

@@ -1,20 +1,20 @@
-"""The kinds' JSON Schemas beside the data: titles for labels, and which strings are Markdown."""
+"""The kinds' JSON Schemas walked beside the data: titles for labels, and which strings are Markdown.
+
+Used by check/texts.py (which text is Markdown) and by review/changes (labels, Markdown-ness);
+light to import, so `validate` stays quick to start."""
 from __future__ import annotations
 
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
-
-from ...project import Project
+from ..project import Project
 
 
-class _Schemas:
+class SchemaTree:
     """The kinds' JSON Schemas, walked beside the data: titles for labels; which strings are Markdown."""
 
+    # A node is (schema, the file it is in): our $refs are 'file#/pointer' or '#/pointer', resolved
+    # here by file name (no JSON Schema library needed to walk them).
+
     def __init__(self, project: Project):
-        documents = project.schema_documents()
-        self.registry = Registry().with_resources(
-            (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
-        self.documents = documents
+        self.documents = project.schema_documents()
         self.kinds = project.kinds()
 
     def root(self, kind: str):
@@ -22,17 +22,21 @@ class _Schemas:
         if known is None:
             return None
         name = known.schema_path.name
-        return self.documents[name], self.registry.resolver(base_uri=name)
+        return self.documents[name], name
 
-    @staticmethod
-    def resolve(node):
+    def resolve(self, node):
         if node is None:
             return None
-        schema, resolver = node
-        while isinstance(schema, dict) and "$ref" in schema:
-            found = resolver.lookup(schema["$ref"])
-            schema, resolver = found.contents, found.resolver
-        return schema, resolver
+        schema, base = node
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 64:  # a loop of refs ends
+            name, _, pointer = str(schema["$ref"]).partition("#")
+            base = name or base
+            schema = self.documents.get(base)
+            for step in (part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/") if part):
+                schema = schema.get(step) if isinstance(schema, dict) else None
+            seen += 1
+        return schema, base
 
     def child(self, node, key):
         """The schema of a property (str key) or of a list's items (int key)."""

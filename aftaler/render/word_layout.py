@@ -1,0 +1,360 @@
+"""Layout rules a filled-in document needs that its template cannot know: they depend on the text.
+
+- Tables that follow each other get a paragraph between them (Word and LibreOffice would join
+  them into one table, and the first one's header row would repeat over the second).
+- The paragraph just before a table (its caption) stays with the table.
+- Column widths are planned from the content: a column gets at least the width of its longest
+  word (or number) where the other columns can give it room, in the template's proportions.
+- A word that still does not fit its column gets Danish soft hyphens (pyphen's da_DK patterns,
+  the dictionary LibreOffice uses), so a renderer breaks it with a hyphen, never without one.
+
+Widths are measured with Arial's metrics (arial_metrics.py), not with whatever font the machine
+has, so the result is the same on every machine.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from .arial_metrics import BOLD, REGULAR
+
+_W = qn("w:w")
+_CELL_MARGIN = 108 * 2  # twips: Word's default left and right cell margins (Table Grid)
+_LIST_INDENT = 360  # twips: the indent of a List Bullet/List Number paragraph
+_MIN_HYPHENATE = 6  # shorter words are not hyphenated (pyphen's own minimum pieces are 2 and 2)
+# Where a line may break inside a token without a hyphen being added: after a hyphen or a dash
+# that is already there (not after a slash: LibreOffice keeps "drift/boligselskab" whole).
+_BREAKS = re.compile(r"(?<=[-–])")
+_WORD = re.compile(r"\S+")
+_LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+")
+
+
+@functools.cache
+def _hyphenator():
+    import pyphen
+    return pyphen.Pyphen(lang="da_DK", left=2, right=3)
+
+
+def text_width(text: str, size_half_points: int, bold: bool) -> float:
+    """The width of `text` in twips at the given size (half-points, as w:sz holds it)."""
+    metrics = BOLD if bold else REGULAR
+    default = metrics["n"]
+    units = sum(metrics.get(c, default) for c in text)
+    return units * size_half_points * 10 / 1000  # 1 pt = 20 twips, size is half-points: /2 * 20
+
+
+def apply(document) -> None:
+    """Every rule above, on a rendered python-docx Document."""
+    body = document.element.body
+    separate_touching_tables(body)
+    keep_captions(body)
+    size, text_width_twips = _normal_size(document), _text_width(body)
+    for tbl in body.iter(qn("w:tbl")):
+        plan_columns(tbl, size, text_width_twips)
+        hyphenate_cells(tbl, size)
+        let_tall_rows_split(tbl, size, _text_height(body))
+    shrink_last_paragraph(body)
+
+
+def separate_touching_tables(body) -> None:
+    for tbl in list(body.iter(qn("w:tbl"))):
+        following = tbl.getnext()
+        if following is not None and following.tag == qn("w:tbl"):
+            tbl.addnext(OxmlElement("w:p"))
+
+
+def keep_captions(body) -> None:
+    """The paragraph before a table (a caption, a heading, a lead-in ending in a colon) keeps
+    with the table, so it is never the last line of a page."""
+    for tbl in body.iterchildren(qn("w:tbl")):
+        before = tbl.getprevious()
+        if before is None or before.tag != qn("w:p") or not "".join(before.itertext()).strip():
+            continue
+        ppr = before.find(qn("w:pPr"))
+        if ppr is None:
+            ppr = OxmlElement("w:pPr")
+            before.insert(0, ppr)
+        if ppr.find(qn("w:keepNext")) is None:
+            keep = OxmlElement("w:keepNext")
+            style = ppr.find(qn("w:pStyle"))
+            if style is not None:
+                style.addnext(keep)
+            else:
+                ppr.insert(0, keep)
+
+
+def shrink_last_paragraph(body) -> None:
+    """The empty paragraph a document must end with after a table, made 1 pt high: at full
+    height it can fall on a page of its own, an empty last page."""
+    last = body.find(qn("w:sectPr"))
+    last = last.getprevious() if last is not None else (body[-1] if len(body) else None)
+    if last is None or last.tag != qn("w:p") or "".join(last.itertext()).strip():
+        return
+    previous = last.getprevious()
+    if previous is None or previous.tag != qn("w:tbl"):
+        return
+    for child in list(last):
+        if child.tag != qn("w:pPr"):
+            last.remove(child)
+    ppr = last.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        last.insert(0, ppr)
+    for child in list(ppr):
+        ppr.remove(child)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "20")
+    spacing.set(qn("w:lineRule"), "exact")
+    ppr.append(spacing)
+    rpr = OxmlElement("w:rPr")
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), "2")
+    rpr.append(sz)
+    ppr.append(rpr)
+
+
+def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
+    """A row that would take more than a third of a page may break across pages (its lines keep
+    Word's widow and orphan control): moved whole, it would leave most of a page empty. Every
+    other row stays whole (the template's w:cantSplit)."""
+    if not page_height:
+        return
+    _, widths = _grid_of(tbl)
+    if not widths:
+        return
+    heights: dict = {}
+    for col, span, tc in _cells_by_column(tbl):
+        tr = tc.getparent()
+        heights[tr] = max(heights.get(tr, 0.0), _cell_height(tc, sum(widths[col:col + span]) - _CELL_MARGIN, size))
+    for tr, height in heights.items():
+        if height > page_height / 3:
+            for cant in tr.iter(qn("w:cantSplit")):
+                if cant.getparent().getparent() is tr:
+                    cant.getparent().remove(cant)
+
+
+def _cell_height(tc, available: float, size: int) -> float:
+    """A cell's estimated height in twips: each paragraph's lines at 1.15 line spacing plus its
+    space after (4 pt)."""
+    if available <= 0:
+        return 0.0
+    height = 0.0
+    for p in tc.iter(qn("w:p")):
+        width = sum(text_width("".join(t.text or "" for t in r.iterchildren(qn("w:t"))), run_size or size, bold)
+                    for r, run_size, bold, _ in _runs_of(p))
+        lines = max(1, -(-int(width * 1.1) // int(available)))  # 10 % for what wrapping wastes
+        height += lines * size * 10 * 1.15 + 80
+    return height
+
+
+def _text_height(body) -> int | None:
+    sect = body.find(qn("w:sectPr"))
+    if sect is None:
+        return None
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    try:
+        return int(size.get(qn("w:h"))) - int(margins.get(qn("w:top"))) - int(margins.get(qn("w:bottom")))
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _normal_size(document) -> int:
+    """The body text's size in half-points: the Normal style's, else the defaults', else 10 pt."""
+    styles = document.styles.element
+    for path in ('./w:style[@w:default="1"][@w:type="paragraph"]/w:rPr/w:sz', "./w:docDefaults//w:rPr/w:sz"):
+        found = styles.xpath(path)
+        if found:
+            return int(found[0].get(qn("w:val")))
+    return 20
+
+
+def _text_width(body) -> int | None:
+    sect = body.find(qn("w:sectPr"))
+    if sect is None:
+        return None
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    if size is None or margins is None:
+        return None
+    try:
+        return int(size.get(_W)) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))
+    except (TypeError, ValueError):
+        return None
+
+
+def _runs(tc):
+    """(run, size, bold, indent) of every run of a cell, nested tables left out."""
+    for p in tc.iterchildren(qn("w:p")):
+        yield from _runs_of(p)
+
+
+def _runs_of(p):
+    ppr = p.find(qn("w:pPr"))
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    is_list = (ppr is not None and ppr.find(qn("w:numPr")) is not None) or (
+        style is not None and style.get(qn("w:val"), "").startswith("List"))
+    indent = _LIST_INDENT if is_list else 0
+    for r in p.iter(qn("w:r")):
+        rpr = r.find(qn("w:rPr"))
+        size = bold = None
+        if rpr is not None:
+            sz = rpr.find(qn("w:sz"))
+            size = int(sz.get(qn("w:val"))) if sz is not None else None
+            b = rpr.find(qn("w:b"))
+            bold = b is not None and b.get(qn("w:val")) not in ("0", "false")
+        yield r, size, bool(bold), indent
+
+
+def _pieces(word: str) -> list[str]:
+    return [piece for piece in _BREAKS.split(word) if piece]
+
+
+def _hyphenatable(piece: str) -> bool:
+    """Whether a piece can take a soft hyphen: a number or a short word cannot."""
+    return any(len(m.group()) >= _MIN_HYPHENATE for m in _LETTERS.finditer(piece))
+
+
+def _longest_pieces(tc, size: int) -> tuple[float, float]:
+    """The widest piece of a cell that cannot be hyphenated (a number, "(UP)") and the widest
+    of all, with its paragraph's indent, in twips."""
+    hard = soft = 0.0
+    for r, run_size, bold, indent in _runs(tc):
+        text = "".join(t.text or "" for t in r.iterchildren(qn("w:t")))
+        for word in _WORD.findall(text):
+            for piece in _pieces(word):
+                width = text_width(piece, run_size or size, bold) + indent
+                soft = max(soft, width)
+                if not _hyphenatable(piece):
+                    hard = max(hard, width)
+    return hard, soft
+
+
+def _grid_of(tbl):
+    grid = tbl.find(qn("w:tblGrid"))
+    if grid is None:
+        return None, []
+    cols = grid.findall(qn("w:gridCol"))
+    try:
+        return grid, [int(c.get(_W)) for c in cols]
+    except (TypeError, ValueError):
+        return None, []
+
+
+def _cells_by_column(tbl):
+    """(first grid column, span, tc) of every cell of the table's own rows."""
+    for tr in tbl.iterchildren(qn("w:tr")):
+        col = 0
+        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+        if before is not None:
+            col += int(before.get(qn("w:val"), "0"))
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            n = int(span.get(qn("w:val"))) if span is not None else 1
+            yield col, n, tc
+            col += n
+
+
+def plan_columns(tbl, size: int, page_text_width: int | None) -> None:
+    """Widen columns whose longest word does not fit, taking the room from columns that have
+    some to spare, in proportion to what they can spare; the table may grow to the text width.
+    What cannot be hyphenated (numbers) is fitted first, with room taken even from columns whose
+    long words will then be hyphenated; the long words after that, from what is left."""
+    grid, widths = _grid_of(tbl)
+    if not widths or any(w <= 0 for w in widths):
+        return
+    hard, soft = [0.0] * len(widths), [0.0] * len(widths)
+    for col, span, tc in _cells_by_column(tbl):
+        if span == 1 and col < len(widths):
+            h, s = _longest_pieces(tc, size)
+            hard[col] = max(hard[col], h + _CELL_MARGIN + 20)
+            soft[col] = max(soft[col], s + _CELL_MARGIN + 20)
+    total = sum(widths)
+    limit = max(total, page_text_width or total)
+    new = _fit(widths, hard, limit)
+    new = _fit(new, [max(h, s) for h, s in zip(hard, soft)], limit, floor=hard)
+    if new == widths:
+        return
+    for col_el, width in zip(grid.findall(qn("w:gridCol")), new):
+        col_el.set(_W, str(width))
+    for col, span, tc in _cells_by_column(tbl):
+        tc_pr = tc.find(qn("w:tcPr"))
+        tc_w = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
+        if tc_w is not None and tc_w.get(qn("w:type")) in ("dxa", None):
+            tc_w.set(_W, str(sum(new[col:col + span])))
+            tc_w.set(qn("w:type"), "dxa")
+    tbl_w = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa":
+        tbl_w.set(_W, str(sum(new)))
+
+
+def _fit(widths: list[int], need: list[float], limit: int, floor: list[float] | None = None) -> list[int]:
+    """Widths where each column has what it needs as far as the others (down to `floor`, else
+    down to their own need) and the room up to `limit` allow."""
+    floor = floor or need
+    short = [max(0.0, n - w) for n, w in zip(need, widths)]
+    wanted = sum(short)
+    if not wanted:
+        return widths
+    spare = [max(0.0, w - max(f, n)) if s == 0 else 0.0 for w, f, n, s in zip(widths, floor, need, short)]
+    room = max(0, limit - sum(widths))
+    give = min(wanted, room + sum(spare))
+    take = give - min(room, give)
+    scale_take = take / sum(spare) if sum(spare) else 0.0
+    return [round(w + s * give / wanted - p * scale_take) for w, s, p in zip(widths, short, spare)]
+
+
+def hyphenate_cells(tbl, size: int) -> None:
+    """Soft hyphens in every word that is wider than its cell's text width."""
+    _, widths = _grid_of(tbl)
+    if not widths:
+        return
+    for col, span, tc in _cells_by_column(tbl):
+        available = sum(widths[col:col + span]) - _CELL_MARGIN
+        for r, run_size, bold, indent in list(_runs(tc)):
+            _hyphenate_run(r, available - indent, run_size or size, bold)
+
+
+def _hyphenate_run(r, available: float, size: int, bold: bool) -> None:
+    for t in list(r.iterchildren(qn("w:t"))):
+        text = t.text or ""
+        parts = _split_too_wide(text, available, size, bold)
+        if len(parts) == 1:
+            continue
+        # One w:t per piece with a w:softHyphen between: the text reads the same to every reader
+        # of w:t, and Word and LibreOffice break there with a visible hyphen when they need to.
+        t.text = parts[0]
+        t.set(qn("xml:space"), "preserve")
+        anchor = t
+        for part in parts[1:]:
+            soft = OxmlElement("w:softHyphen")
+            anchor.addnext(soft)
+            piece = OxmlElement("w:t")
+            piece.set(qn("xml:space"), "preserve")
+            piece.text = part
+            soft.addnext(piece)
+            anchor = piece
+
+
+def _split_too_wide(text: str, available: float, size: int, bold: bool) -> list[str]:
+    """`text` cut at the hyphenation points of every word wider than `available` twips."""
+    parts, start = [""], 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not any(text_width(p, size, bold) > available for p in _pieces(word)):
+            continue
+        points = []
+        for letters in _LETTERS.finditer(word):
+            if len(letters.group()) < _MIN_HYPHENATE:
+                continue
+            positions = _hyphenator().positions(letters.group())
+            points += [match.start() + letters.start() + p for p in positions]
+        for point in points:
+            parts[-1] += text[start:point]
+            parts.append("")
+            start = point
+    parts[-1] += text[start:]
+    return parts
