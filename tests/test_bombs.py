@@ -124,7 +124,7 @@ TEMPLATE_BOMBS = {
     "liste.docx": ("{{ [1] * 10**9 }}", b"", r"skabelonen liste\.docx har et udtryk, der ville bruge for meget"),
     "loekke.docx": ("{% for i in range(10**9) %}a{% endfor %}", b"", r"range\(\) med 1\.000\.000\.000 tal"),
     "indlejret.docx": ("{% for i in range(9999) %}{% for j in range(9999) %}{{ 'ab' * 9999 }}{% endfor %}{% endfor %}",
-                       b"", r"skabelonen indlejret\.docx"),
+                       b"", r"skabelonen indlejret\.docx .*ville fylde over 50\.000\.000 tegn"),
     "nul.docx": ("{{ 1 / 0 }}", b"", r"skabelonen nul\.docx har et udtryk, der fejler"),
     "zipbombe.docx": ("", b"\0" * 80_000_000, r"skabelonen zipbombe\.docx fylder 80\.\d{3}\.\d{3} byte"),
 }

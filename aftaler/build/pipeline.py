@@ -354,6 +354,10 @@ def status(paths: list[Path], out_dir: Path, project: Project, year: int | None 
             findings.append(error(Position(str(template)), str(exc), "skabelon"))
     if has_errors(findings):
         return Result(sorted(set(findings)))
+    blocked = unwritable(sorted(outputs))  # asked of every note first: a failed run writes none of them
+    if blocked is not None:
+        return Result(findings + [error(Position(display_path(blocked[0])), f"kan ikke skrive output ({blocked[1]}); "
+                                        "intet er skrevet", "output")], [])
     written = []
     for path, data in sorted(outputs.items()):
         try:

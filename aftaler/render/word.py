@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+import time
 import zipfile
 from pathlib import Path
 
@@ -62,16 +63,6 @@ def _billede(context, value) -> str:
     return _placeholder(context, value)
 
 
-def _empty_for_none(value):
-    return "" if value is None else value
-
-
-def _empty_or(filter_function):
-    """A filter that gives "" for an empty (null) value instead of its text for None."""
-    return functools.wraps(filter_function)(lambda value, *args, **kwargs:
-                                            "" if value is None else filter_function(value, *args, **kwargs))
-
-
 MAX_TEMPLATE_BYTES = 20_000_000  # a template unpacked: the project's own are below 100 kB
 MAX_TEMPLATE_PARTS = 1_000
 MAX_VALUE = 1_000_000  # characters or items a template expression may build
@@ -89,12 +80,43 @@ def _bounded_range(*args):
     return numbers
 
 
+MAX_OUTPUT = 50_000_000  # characters of XML one part of a template may produce
+MAX_SECONDS = 120        # a part's render; the project's own take milliseconds
+
+
+class _BoundedTemplate(jinja2.Template):
+    """A template whose render stops at MAX_OUTPUT characters or MAX_SECONDS: a loop in a
+    template could otherwise write terabytes or run for hours."""
+
+    def render(self, *args, **kwargs) -> str:
+        parts, size, deadline = [], 0, time.monotonic() + MAX_SECONDS
+        for part in self.generate(*args, **kwargs):
+            size += len(part)
+            parts.append(part)
+            if size > MAX_OUTPUT:
+                raise _Bounded(f"den udfyldte skabelon ville fylde over {danish.number(MAX_OUTPUT)} tegn")
+            if time.monotonic() > deadline:
+                raise _Bounded(f"udfyldningen tager over {MAX_SECONDS} sekunder")
+        return "".join(parts)
+
+
+def _empty_for_none(value):
+    return "" if value is None else value
+
+
+def _empty_or(filter_function):
+    """A filter that gives "" for an empty (null) value instead of its text for None."""
+    return functools.wraps(filter_function)(lambda value, *args, **kwargs:
+                                            "" if value is None else filter_function(value, *args, **kwargs))
+
+
 class _Environment(SandboxedEnvironment):
     """The sandbox every template runs in; compiles each distinct template text once.
     Repetition, concatenation, powers and range() are bounded so that no expression can
     allocate gigabytes or loop for hours (`{{ 'x' * 10**10 }}`, `range(10**9)`)."""
 
     intercepted_binops = frozenset({"*", "**", "+"})
+    template_class = _BoundedTemplate
 
     def call_binop(self, context, operator, left, right):
         if operator == "**":
@@ -194,7 +216,7 @@ def _render(template, context: dict, env, template_path: Path) -> None:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
     except (_Bounded, OverflowError, MemoryError, RecursionError) as exc:
         raise TemplateProblem(f"skabelonen {template_path.name} har et udtryk, der ville bruge for meget "
-                              f"hukommelse eller tid: {exc or type(exc).__name__}") from exc
+                              f"hukommelse eller tid: {str(exc) or 'der er ikke hukommelse nok'}") from exc
     except TemplateProblem:
         raise
     except Exception as exc:  # noqa: BLE001 - an expression that fails ({{ 1 / 0 }}, {{ x.upper(1) }}) is the template's
