@@ -57,10 +57,11 @@ def apply(document) -> None:
     separate_touching_tables(body)
     keep_captions(body)
     size, text_width_twips = _normal_size(document), _text_width(body)
+    runs: dict = {}  # paragraph -> its runs, read once for the three rules (hyphens add no runs)
     for tbl in body.iter(qn("w:tbl")):
-        plan_columns(tbl, size, text_width_twips)
-        hyphenate_cells(tbl, size)
-        let_tall_rows_split(tbl, size, _text_height(body))
+        plan_columns(tbl, size, text_width_twips, runs=runs)
+        hyphenate_cells(tbl, size, runs=runs)
+        let_tall_rows_split(tbl, size, _text_height(body), runs=runs)
     shrink_last_paragraph(body)
 
 
@@ -123,7 +124,7 @@ def shrink_last_paragraph(body) -> None:
     ppr.append(rpr)
 
 
-def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
+def let_tall_rows_split(tbl, size: int, page_height: int | None, runs: dict | None = None) -> None:
     """A row that would take more than a third of a page may break across pages (its lines keep
     Word's widow and orphan control): moved whole, it would leave most of a page empty. Every
     other row stays whole (the template's w:cantSplit)."""
@@ -135,7 +136,7 @@ def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
     heights: dict = {}
     for col, span, tc in _cells_by_column(tbl):
         tr = tc.getparent()
-        heights[tr] = max(heights.get(tr, 0.0), _cell_height(tc, sum(widths[col:col + span]) - _CELL_MARGIN, size))
+        heights[tr] = max(heights.get(tr, 0.0), _cell_height(tc, sum(widths[col:col + span]) - _CELL_MARGIN, size, runs))
     for tr, height in heights.items():
         if height > page_height / 3:
             for cant in tr.iter(qn("w:cantSplit")):
@@ -143,7 +144,7 @@ def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
                     cant.getparent().remove(cant)
 
 
-def _cell_height(tc, available: float, size: int) -> float:
+def _cell_height(tc, available: float, size: int, runs: dict | None = None) -> float:
     """A cell's estimated height in twips: each paragraph's lines at 1.15 line spacing plus its
     space after (4 pt)."""
     if available <= 0:
@@ -151,7 +152,7 @@ def _cell_height(tc, available: float, size: int) -> float:
     height = 0.0
     for p in tc.iter(_P):
         width = sum(text_width("".join(t.text or "" for t in r.iterchildren(_T)), run_size or size, bold)
-                    for r, run_size, bold, _ in _runs_of(p))
+                    for r, run_size, bold, _ in _runs_of(p, runs))
         lines = max(1, -(-int(width * 1.1) // int(available)))  # 10 % for what wrapping wastes
         height += lines * size * 10 * 1.15 + 80
     return height
@@ -191,13 +192,23 @@ def _text_width(body) -> int | None:
         return None
 
 
-def _runs(tc):
+def _runs(tc, runs: dict | None = None):
     """(run, size, bold, indent) of every run of a cell, nested tables left out."""
     for p in tc.iterchildren(_P):
-        yield from _runs_of(p)
+        yield from _runs_of(p, runs)
 
 
-def _runs_of(p):
+def _runs_of(p, runs: dict | None = None):
+    """A paragraph's runs; with `runs`, read once and kept there."""
+    if runs is None:
+        return _read_runs(p)
+    found = runs.get(p)
+    if found is None:
+        found = runs[p] = list(_read_runs(p))
+    return found
+
+
+def _read_runs(p):
     ppr = p.find(_PPR)
     style = ppr.find(_PSTYLE) if ppr is not None else None
     is_list = (ppr is not None and ppr.find(_NUMPR) is not None) or (
@@ -223,11 +234,11 @@ def _hyphenatable(piece: str) -> bool:
     return any(len(m.group()) >= _MIN_HYPHENATE for m in _LETTERS.finditer(piece))
 
 
-def _longest_pieces(tc, size: int) -> tuple[float, float]:
+def _longest_pieces(tc, size: int, runs: dict | None = None) -> tuple[float, float]:
     """The widest piece of a cell that cannot be hyphenated (a number, "(UP)") and the widest
     of all, with its paragraph's indent, in twips."""
     hard = soft = 0.0
-    for r, run_size, bold, indent in _runs(tc):
+    for r, run_size, bold, indent in _runs(tc, runs):
         text = "".join(t.text or "" for t in r.iterchildren(_T))
         for word in _WORD.findall(text):
             for piece in _pieces(word):
@@ -263,7 +274,7 @@ def _cells_by_column(tbl):
             col += n
 
 
-def plan_columns(tbl, size: int, page_text_width: int | None) -> None:
+def plan_columns(tbl, size: int, page_text_width: int | None, runs: dict | None = None) -> None:
     """Widen columns whose longest word does not fit, taking the room from columns that have
     some to spare, in proportion to what they can spare; the table may grow to the text width.
     What cannot be hyphenated (numbers) is fitted first, with room taken even from columns whose
@@ -274,7 +285,7 @@ def plan_columns(tbl, size: int, page_text_width: int | None) -> None:
     hard, soft = [0.0] * len(widths), [0.0] * len(widths)
     for col, span, tc in _cells_by_column(tbl):
         if span == 1 and col < len(widths):
-            h, s = _longest_pieces(tc, size)
+            h, s = _longest_pieces(tc, size, runs)
             hard[col] = max(hard[col], h + _CELL_MARGIN + 20)
             soft[col] = max(soft[col], s + _CELL_MARGIN + 20)
     total = sum(widths)
@@ -312,14 +323,14 @@ def _fit(widths: list[int], need: list[float], limit: int, floor: list[float] | 
     return [round(w + s * give / wanted - p * scale_take) for w, s, p in zip(widths, short, spare)]
 
 
-def hyphenate_cells(tbl, size: int) -> None:
+def hyphenate_cells(tbl, size: int, runs: dict | None = None) -> None:
     """Soft hyphens in every word that is wider than its cell's text width."""
     _, widths = _grid_of(tbl)
     if not widths:
         return
     for col, span, tc in _cells_by_column(tbl):
         available = sum(widths[col:col + span]) - _CELL_MARGIN
-        for r, run_size, bold, indent in list(_runs(tc)):
+        for r, run_size, bold, indent in list(_runs(tc, runs)):
             _hyphenate_run(r, available - indent, run_size or size, bold)
 
 
