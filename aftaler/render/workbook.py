@@ -342,8 +342,15 @@ def _check_formula(cols, row) -> str:
 
 
 def _box(ws, row, cols) -> None:
+    done: dict = {}  # style before -> after: openpyxl hashes the Border on every assignment
     for c in range(1, cols.check + 1):
-        ws.cell(row, c).border = _BOX
+        cell = ws.cell(row, c)
+        before = cell._style.tobytes() if cell._style else None
+        if before in done:
+            cell._style = copy.copy(done[before])
+        else:
+            cell.border = _BOX
+            done[before] = copy.copy(cell._style)
 
 
 def _write_totals(sheet: _Sheet, total: dict, cols, row, sum_rows) -> int:
