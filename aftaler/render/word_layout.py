@@ -14,6 +14,7 @@ has, so the result is the same on every machine.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from docx.oxml import OxmlElement
@@ -22,6 +23,11 @@ from docx.oxml.ns import qn
 from .arial_metrics import BOLD, REGULAR
 
 _W = qn("w:w")
+# Tags and attributes of the hot loops, resolved once (qn is a dictionary look-up and a format).
+_P, _R, _T, _PPR, _RPR, _PSTYLE, _NUMPR, _SZ, _B, _VAL = (
+    qn(t) for t in ("w:p", "w:r", "w:t", "w:pPr", "w:rPr", "w:pStyle", "w:numPr", "w:sz", "w:b", "w:val"))
+_TR, _TC, _TCPR, _GRIDSPAN, _TRPR, _GRIDBEFORE = (
+    qn(t) for t in ("w:tr", "w:tc", "w:tcPr", "w:gridSpan", "w:trPr", "w:gridBefore"))
 _CELL_MARGIN = 108 * 2  # twips: Word's default left and right cell margins (Table Grid)
 _LIST_INDENT = 360  # twips: the indent of a List Bullet/List Number paragraph
 _MIN_HYPHENATE = 6  # shorter words are not hyphenated (pyphen's own minimum pieces are 2 and 2)
@@ -41,8 +47,7 @@ def _hyphenator():
 def text_width(text: str, size_half_points: int, bold: bool) -> float:
     """The width of `text` in twips at the given size (half-points, as w:sz holds it)."""
     metrics = BOLD if bold else REGULAR
-    default = metrics["n"]
-    units = sum(metrics.get(c, default) for c in text)
+    units = sum(map(metrics.get, text, itertools.repeat(metrics["n"])))
     return units * size_half_points * 10 / 1000  # 1 pt = 20 twips, size is half-points: /2 * 20
 
 
@@ -52,10 +57,11 @@ def apply(document) -> None:
     separate_touching_tables(body)
     keep_captions(body)
     size, text_width_twips = _normal_size(document), _text_width(body)
+    runs: dict = {}  # paragraph -> its runs, read once for the three rules (hyphens add no runs)
     for tbl in body.iter(qn("w:tbl")):
-        plan_columns(tbl, size, text_width_twips)
-        hyphenate_cells(tbl, size)
-        let_tall_rows_split(tbl, size, _text_height(body))
+        plan_columns(tbl, size, text_width_twips, runs=runs)
+        hyphenate_cells(tbl, size, runs=runs)
+        let_tall_rows_split(tbl, size, _text_height(body), runs=runs)
     shrink_last_paragraph(body)
 
 
@@ -118,7 +124,7 @@ def shrink_last_paragraph(body) -> None:
     ppr.append(rpr)
 
 
-def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
+def let_tall_rows_split(tbl, size: int, page_height: int | None, runs: dict | None = None) -> None:
     """A row that would take more than a third of a page may break across pages (its lines keep
     Word's widow and orphan control): moved whole, it would leave most of a page empty. Every
     other row stays whole (the template's w:cantSplit)."""
@@ -130,7 +136,7 @@ def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
     heights: dict = {}
     for col, span, tc in _cells_by_column(tbl):
         tr = tc.getparent()
-        heights[tr] = max(heights.get(tr, 0.0), _cell_height(tc, sum(widths[col:col + span]) - _CELL_MARGIN, size))
+        heights[tr] = max(heights.get(tr, 0.0), _cell_height(tc, sum(widths[col:col + span]) - _CELL_MARGIN, size, runs))
     for tr, height in heights.items():
         if height > page_height / 3:
             for cant in tr.iter(qn("w:cantSplit")):
@@ -138,15 +144,15 @@ def let_tall_rows_split(tbl, size: int, page_height: int | None) -> None:
                     cant.getparent().remove(cant)
 
 
-def _cell_height(tc, available: float, size: int) -> float:
+def _cell_height(tc, available: float, size: int, runs: dict | None = None) -> float:
     """A cell's estimated height in twips: each paragraph's lines at 1.15 line spacing plus its
     space after (4 pt)."""
     if available <= 0:
         return 0.0
     height = 0.0
-    for p in tc.iter(qn("w:p")):
-        width = sum(text_width("".join(t.text or "" for t in r.iterchildren(qn("w:t"))), run_size or size, bold)
-                    for r, run_size, bold, _ in _runs_of(p))
+    for p in tc.iter(_P):
+        width = sum(text_width("".join(t.text or "" for t in r.iterchildren(_T)), run_size or size, bold)
+                    for r, run_size, bold, _ in _runs_of(p, runs))
         lines = max(1, -(-int(width * 1.1) // int(available)))  # 10 % for what wrapping wastes
         height += lines * size * 10 * 1.15 + 80
     return height
@@ -186,26 +192,36 @@ def _text_width(body) -> int | None:
         return None
 
 
-def _runs(tc):
+def _runs(tc, runs: dict | None = None):
     """(run, size, bold, indent) of every run of a cell, nested tables left out."""
-    for p in tc.iterchildren(qn("w:p")):
-        yield from _runs_of(p)
+    for p in tc.iterchildren(_P):
+        yield from _runs_of(p, runs)
 
 
-def _runs_of(p):
-    ppr = p.find(qn("w:pPr"))
-    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-    is_list = (ppr is not None and ppr.find(qn("w:numPr")) is not None) or (
-        style is not None and style.get(qn("w:val"), "").startswith("List"))
+def _runs_of(p, runs: dict | None = None):
+    """A paragraph's runs; with `runs`, read once and kept there."""
+    if runs is None:
+        return _read_runs(p)
+    found = runs.get(p)
+    if found is None:
+        found = runs[p] = list(_read_runs(p))
+    return found
+
+
+def _read_runs(p):
+    ppr = p.find(_PPR)
+    style = ppr.find(_PSTYLE) if ppr is not None else None
+    is_list = (ppr is not None and ppr.find(_NUMPR) is not None) or (
+        style is not None and style.get(_VAL, "").startswith("List"))
     indent = _LIST_INDENT if is_list else 0
-    for r in p.iter(qn("w:r")):
-        rpr = r.find(qn("w:rPr"))
+    for r in p.iter(_R):
+        rpr = r.find(_RPR)
         size = bold = None
         if rpr is not None:
-            sz = rpr.find(qn("w:sz"))
-            size = int(sz.get(qn("w:val"))) if sz is not None else None
-            b = rpr.find(qn("w:b"))
-            bold = b is not None and b.get(qn("w:val")) not in ("0", "false")
+            sz = rpr.find(_SZ)
+            size = int(sz.get(_VAL)) if sz is not None else None
+            b = rpr.find(_B)
+            bold = b is not None and b.get(_VAL) not in ("0", "false")
         yield r, size, bool(bold), indent
 
 
@@ -218,12 +234,12 @@ def _hyphenatable(piece: str) -> bool:
     return any(len(m.group()) >= _MIN_HYPHENATE for m in _LETTERS.finditer(piece))
 
 
-def _longest_pieces(tc, size: int) -> tuple[float, float]:
+def _longest_pieces(tc, size: int, runs: dict | None = None) -> tuple[float, float]:
     """The widest piece of a cell that cannot be hyphenated (a number, "(UP)") and the widest
     of all, with its paragraph's indent, in twips."""
     hard = soft = 0.0
-    for r, run_size, bold, indent in _runs(tc):
-        text = "".join(t.text or "" for t in r.iterchildren(qn("w:t")))
+    for r, run_size, bold, indent in _runs(tc, runs):
+        text = "".join(t.text or "" for t in r.iterchildren(_T))
         for word in _WORD.findall(text):
             for piece in _pieces(word):
                 width = text_width(piece, run_size or size, bold) + indent
@@ -246,19 +262,19 @@ def _grid_of(tbl):
 
 def _cells_by_column(tbl):
     """(first grid column, span, tc) of every cell of the table's own rows."""
-    for tr in tbl.iterchildren(qn("w:tr")):
+    for tr in tbl.iterchildren(_TR):
         col = 0
-        before = tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+        before = tr.find(f"{_TRPR}/{_GRIDBEFORE}")
         if before is not None:
-            col += int(before.get(qn("w:val"), "0"))
-        for tc in tr.iterchildren(qn("w:tc")):
-            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-            n = int(span.get(qn("w:val"))) if span is not None else 1
+            col += int(before.get(_VAL, "0"))
+        for tc in tr.iterchildren(_TC):
+            span = tc.find(f"{_TCPR}/{_GRIDSPAN}")
+            n = int(span.get(_VAL)) if span is not None else 1
             yield col, n, tc
             col += n
 
 
-def plan_columns(tbl, size: int, page_text_width: int | None) -> None:
+def plan_columns(tbl, size: int, page_text_width: int | None, runs: dict | None = None) -> None:
     """Widen columns whose longest word does not fit, taking the room from columns that have
     some to spare, in proportion to what they can spare; the table may grow to the text width.
     What cannot be hyphenated (numbers) is fitted first, with room taken even from columns whose
@@ -269,7 +285,7 @@ def plan_columns(tbl, size: int, page_text_width: int | None) -> None:
     hard, soft = [0.0] * len(widths), [0.0] * len(widths)
     for col, span, tc in _cells_by_column(tbl):
         if span == 1 and col < len(widths):
-            h, s = _longest_pieces(tc, size)
+            h, s = _longest_pieces(tc, size, runs)
             hard[col] = max(hard[col], h + _CELL_MARGIN + 20)
             soft[col] = max(soft[col], s + _CELL_MARGIN + 20)
     total = sum(widths)
@@ -307,19 +323,19 @@ def _fit(widths: list[int], need: list[float], limit: int, floor: list[float] | 
     return [round(w + s * give / wanted - p * scale_take) for w, s, p in zip(widths, short, spare)]
 
 
-def hyphenate_cells(tbl, size: int) -> None:
+def hyphenate_cells(tbl, size: int, runs: dict | None = None) -> None:
     """Soft hyphens in every word that is wider than its cell's text width."""
     _, widths = _grid_of(tbl)
     if not widths:
         return
     for col, span, tc in _cells_by_column(tbl):
         available = sum(widths[col:col + span]) - _CELL_MARGIN
-        for r, run_size, bold, indent in list(_runs(tc)):
+        for r, run_size, bold, indent in list(_runs(tc, runs)):
             _hyphenate_run(r, available - indent, run_size or size, bold)
 
 
 def _hyphenate_run(r, available: float, size: int, bold: bool) -> None:
-    for t in list(r.iterchildren(qn("w:t"))):
+    for t in list(r.iterchildren(_T)):
         text = t.text or ""
         parts = _split_too_wide(text, available, size, bold)
         if len(parts) == 1:
@@ -341,6 +357,8 @@ def _hyphenate_run(r, available: float, size: int, bold: bool) -> None:
 
 def _split_too_wide(text: str, available: float, size: int, bold: bool) -> list[str]:
     """`text` cut at the hyphenation points of every word wider than `available` twips."""
+    if text_width(text, size, bold) <= available:
+        return [text]  # no piece of it is wider than all of it (widths are never negative)
     parts, start = [""], 0
     for match in _WORD.finditer(text):
         word = match.group()

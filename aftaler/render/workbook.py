@@ -9,6 +9,7 @@ same bytes.
 """
 from __future__ import annotations
 
+import copy
 import io
 import math
 import zipfile
@@ -84,6 +85,23 @@ class _Sheet:
     def __init__(self, ws):
         self.ws = ws
         self.cached: dict[str, int | float] = {}  # coordinate -> the formula's result
+        self._styles: dict = {}  # (style before, font, format, alignment) -> (font, alignment, style after)
+
+    def _style(self, cell, font: Font, number_format: str | None, alignment: Alignment | None) -> None:
+        """Font, number format and alignment as openpyxl's assignments set them, done once per
+        combination and copied after: each assignment hashes the whole style object. The key holds
+        the objects' ids, and the entry the objects themselves, so an id is not reused."""
+        key = (cell._style.tobytes() if cell._style else None, id(font), number_format, id(alignment))
+        found = self._styles.get(key)
+        if found is None:
+            cell.font = font
+            if number_format is not None:
+                cell.number_format = number_format
+            if alignment is not None:
+                cell.alignment = alignment
+            self._styles[key] = (font, alignment, copy.copy(cell._style))
+        else:
+            cell._style = copy.copy(found[2])
 
     def text(self, row: int, col: int, value, font: Font = _FONT, alignment: Alignment | None = None):
         """Author or label text, always stored as a string: openpyxl alone would make "=…" a
@@ -94,16 +112,14 @@ class _Sheet:
         cell = self.ws.cell(row, col)
         cell.value = value
         cell.data_type = "s"
-        cell.font = font
-        if alignment is not None:
-            cell.alignment = alignment
+        self._style(cell, font, None, alignment)
         if value.startswith(_FORMULA_START):
             cell.quotePrefix = True
         return cell
 
     def number(self, row: int, col: int, value, number_format: str = AMOUNT):
         cell = self.ws.cell(row, col, value)
-        cell.font, cell.number_format, cell.alignment = _FONT, number_format, _TOP
+        self._style(cell, _FONT, number_format, _TOP)
         return cell
 
     def date(self, row: int, col: int, value: date):
@@ -115,7 +131,7 @@ class _Sheet:
     def formula(self, row: int, col: int, formula: str, result, number_format: str = AMOUNT, font: Font = _FONT):
         cell = self.ws.cell(row, col, formula)
         assert cell.data_type == "f", formula
-        cell.font, cell.number_format, cell.alignment = font, number_format, _TOP
+        self._style(cell, font, number_format, _TOP)
         self.cached[cell.coordinate] = result
         return cell
 
@@ -326,8 +342,15 @@ def _check_formula(cols, row) -> str:
 
 
 def _box(ws, row, cols) -> None:
+    done: dict = {}  # style before -> after: openpyxl hashes the Border on every assignment
     for c in range(1, cols.check + 1):
-        ws.cell(row, c).border = _BOX
+        cell = ws.cell(row, c)
+        before = cell._style.tobytes() if cell._style else None
+        if before in done:
+            cell._style = copy.copy(done[before])
+        else:
+            cell.border = _BOX
+            done[before] = copy.copy(cell._style)
 
 
 def _write_totals(sheet: _Sheet, total: dict, cols, row, sum_rows) -> int:
