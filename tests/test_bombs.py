@@ -4,6 +4,7 @@ leaves the output tree as it was."""
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import re
 import resource
@@ -158,9 +159,16 @@ def test_a_damaged_template_cache_is_derived_again(tmp_path):
     assert run(["build", str(SMALL), "-o", str(first)], tmp_path, env)[0] == 0
     entries = sorted(p for p in cache.iterdir() if p.is_file())
     assert entries
+    compiled = [entry for entry in entries if entry.suffix == ".cache"]
+    assert compiled
     for i, entry in enumerate(entries):  # every kind of damage: cut short, emptied, garbage, a wrong header
         data = entry.read_bytes()
-        entry.write_bytes([data[: len(data) // 2], b"", os.urandom(64), data[:8] + os.urandom(len(data))][i % 4])
+        # Jinja's entries: a header and the source's checksum, then marshalled code (a code object
+        # starts with 0xE3); damage after an intact header is what Jinja itself does not catch.
+        code = data.find(b"\xe3") if entry in compiled else len(data) // 2
+        entry.write_bytes([data[:code] + marshal.dumps(5), data[:code] + marshal.dumps(compile("1/0", "x", "exec")),
+                           data[:code], data[:code] + os.urandom(64), data[: code + (len(data) - code) // 2],
+                           b"", os.urandom(64), data[:8] + os.urandom(len(data))][i % 8])
     second = tmp_path / "ud2"
     code, output = run(["build", str(SMALL), "-o", str(second)], tmp_path, env)
     assert code == 0, output

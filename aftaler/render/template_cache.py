@@ -10,10 +10,12 @@ docxtpl's clean-up of a Word template's XML, which comes before compiling, is ke
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
 import secrets
+import types
 from pathlib import Path
 
 import jinja2
@@ -30,19 +32,35 @@ class _Cache(FileSystemBytecodeCache):
         self.load_bytecode(bucket)
         return bucket
 
+    # Each entry carries the sha256 of its own bytes: a damaged entry of any kind (cut short,
+    # bytes changed, valid marshal data that is no template's code) is compiled again, never run.
     def load_bytecode(self, bucket: Bucket) -> None:
-        # A damaged entry of any kind (cut short, bytes changed, not marshal data at all) is
-        # compiled again, never an error: marshal raises EOFError, ValueError or TypeError.
         try:
-            super().load_bytecode(bucket)
+            with open(self._get_cache_filename(bucket), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        digest, body = data[:32], data[32:]
+        if hashlib.sha256(body).digest() != digest:
+            return
+        try:
+            bucket.bytecode_from_string(body)
         except Exception:  # noqa: BLE001 - whatever the damage, the remedy is the same
+            bucket.reset()
+        if not isinstance(bucket.code, types.CodeType):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
+        body = bucket.bytecode_to_string()
+        path = self._get_cache_filename(bucket)
+        temporary = f"{path}.{secrets.token_hex(6)}.tmp"
+        try:  # written whole and renamed: two builds at once never read half an entry
+            with open(temporary, "wb") as handle:
+                handle.write(hashlib.sha256(body).digest() + body)
+            os.replace(temporary, path)
         except OSError:
-            pass  # a cache that cannot be written is a slower build, not a failed one
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)  # a cache that cannot be written is a slower build, not a failed one
 
 
 @functools.cache  # one per process
