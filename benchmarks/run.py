@@ -207,6 +207,7 @@ def growth(work: Path, counts: list[int], pandoc: Measure) -> str:
     """Build, validation and no-op time and peak memory for growing numbers of full-size sets."""
     lines = ["| sæt | fuldt build | × pandoc | kun validering | × pandoc | uden ændringer | × pandoc | største proces |",
              "|---|---|---|---|---|---|---|---|"]
+    print("\n".join(lines), flush=True)
     for count in counts:
         sets = work / f"vaekst-{count}"
         generate(count, sets, EXAMPLE)
