@@ -87,18 +87,19 @@ def unfinished(sources) -> list[Finding]:
     """A warning for every value still marked UDFYLD, so an author sees what is left to write."""
     findings = []
     for source in sources:
-        for path, value in _strings(source.data, ()):
+        for path, value in strings(source.data):
             if value.strip().startswith(PLACEHOLDER):
                 findings.append(warning(source.position(path), f"ikke udfyldt endnu: {'.'.join(map(str, path))}", "udfyld"))
     return findings
 
 
-def _strings(data, path):
+def strings(data, path=()):
+    """Every text value of a document with its path (keys and list positions)."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _strings(value, path + (key,))
+            yield from strings(value, path + (key,))
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from _strings(value, path + (i,))
+            yield from strings(value, path + (i,))
     elif isinstance(data, str):
         yield path, data

@@ -22,6 +22,7 @@ from lxml import etree
 from ..findings import Finding, Position, error, has_errors, warning
 from ..load.sets import AgreementSet, load_set
 from ..project import Project
+from ..check.validate import strings
 from .docx2txt import W, document_text
 
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
@@ -153,7 +154,7 @@ def _origins(aset: AgreementSet) -> list[tuple[str, Position]]:
     from .changes import plain_value
     found = []
     for source in aset.sources:
-        for path, value in _strings(source.data, ()):
+        for path, value in strings(source.data):
             words = _norm(plain_value(value))
             if _distinctive(words):
                 found.append((words, source.position(path)))
@@ -173,17 +174,6 @@ def _origin(line: str, origins) -> Position | None:
 def _distinctive(words: str) -> bool:
     """Long enough that finding it in a line says where the line comes from (not "Delmål", "ja")."""
     return len(words) >= 15 and words.count(" ") >= 2
-
-
-def _strings(node, path):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, path + (i,))
-    elif isinstance(node, str):
-        yield path, node
 
 
 def _norm(text: str) -> str:
