@@ -480,7 +480,8 @@ def test_working_tree_against_a_tag(small_repo, monkeypatch, tmp_path):
     redline = (tmp_path / "ud/lille/samarbejdsaftale-aendringer.docx").read_bytes()
     assert {m.get(f"{{{W}}}author") for m in tracked(redline)} == {AUTHORS["start"][0]}
     # a folder after a revision is a PATH of the working tree, not a second version
-    code, again = diff(small_repo, monkeypatch, "start", "aftaler/lille", paths=[])
+    # (with an output folder too: `ogsaa_aendret` names the redlines -o writes)
+    code, again = diff(small_repo, monkeypatch, "start", "aftaler/lille", tmp_path / "ud2", paths=[])
     assert code == 1 and json.loads(again)["saet"] == report["saet"]
     # unchanged working tree: nothing to report
     git(small_repo, "checkout", "--", ".")
