@@ -275,12 +275,17 @@ def test_no_examples_the_server_would_show_as_object_object():
 
 
 def test_editor_schemas_accept_and_refuse_what_the_source_schemas_do(tmp_path):
-    """The transforms change words, not rules: every example validates under the editor's schemas,
-    and each broken file of CASES is refused by them at the same place as by the CLI's schemas."""
+    """The transforms change words, not rules: every example (of either round) validates under the
+    editor's schemas, and each broken file of CASES is refused by them at the same place as by the
+    CLI's schemas for its round."""
     from aftaler.check.schema import make_validator
     from aftaler.load.source import load
 
-    source_documents = PROJECT.schema_documents()
+    from aftaler.authoring.round_schemas import round_schema
+
+    # the CLI checks a set against its round's schemas (the catalogue's ids filled in); lille is 2019-26
+    source_documents = {name: round_schema(doc, PROJECT.catalogues()["2019-26"])
+                        for name, doc in PROJECT.schema_documents().items()}
     editor_documents = {name: json.loads(data) for name, data in editor_schema_files(PROJECT).items()}
 
     def error_paths(documents, path: Path) -> set:
@@ -298,3 +303,26 @@ def test_editor_schemas_accept_and_refuse_what_the_source_schemas_do(tmp_path):
         path.write_text((SETS / "lille" / name).read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
         source_paths = error_paths(source_documents, path)
         assert source_paths and error_paths(editor_documents, path) == source_paths, case
+
+
+def test_the_editor_offers_the_ids_of_every_round_and_says_whose():
+    """One editor schema serves sets of both rounds: an area id of either is offered, and the id
+    only one round has says which round in its description."""
+    editor = {name: json.loads(data) for name, data in editor_schema_files(PROJECT).items()}
+    rounds = PROJECT.catalogues()
+    offered: dict = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("x-katalog") == "indsatsomraader" and "enum" in node:
+                offered.update(zip(node["enum"], node["markdownEnumDescriptions"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(editor["delaftale.schema.json"])
+    for round_id, catalogue in rounds.items():
+        for area in catalogue["indsatsomraader"]:
+            assert area["id"] in offered
+            assert f"pulje {round_id}" in offered[area["id"]]  # the two rounds share no area

@@ -6,7 +6,7 @@ required and unknown-field errors. One schema node has one `errorMessage` for al
 so `required` and `additionalProperties` move into `allOf` parts, each with its own message.
 $refs are inlined first, so that every field's message names the heading the CLI names.
 
-Each transform takes a schema (and all source documents, for $refs) and returns a new schema;
+Each transform takes a schema (and all documents as the steps before left them, for $refs) and returns a new schema;
 another step (say, per-round enums) is one more function in PIPELINE.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 from typing import Callable
 
 from ..check import messages
+from .round_schemas import every_round_schema
 
 Transform = Callable[[dict, str, dict], dict]  # (schema, its file name, all documents) -> schema
 PLACEHOLDER = "UDFYLD"
@@ -160,14 +161,21 @@ PIPELINE: list[Transform] = [inline_refs, drop_array_examples, list_item_snippet
 def pipeline_for(project) -> list[Transform]:
     """The transforms for a project's editor schemas. A step that needs the project's data (say,
     the catalogue's ids per funding round) is made here from it, e.g. a functools.partial."""
-    return list(PIPELINE)
+    catalogues = project.catalogues()
+    if not catalogues:
+        return list(PIPELINE)
+
+    def every_round_ids(schema: dict, name: str, documents: dict) -> dict:
+        return every_round_schema(schema, catalogues)
+
+    # before inline_refs: the $ref'd files (_faelles) get their ids with the rest
+    return [every_round_ids, *PIPELINE]
 
 
 def editor_schemas(documents: dict[str, dict], pipeline: list[Transform] = PIPELINE) -> dict[str, dict]:
-    """Every source schema by file name, as the editor should read it."""
-    result = {}
-    for name, schema in documents.items():
-        for transform in pipeline:
-            schema = transform(schema, name, documents)
-        result[name] = schema
-    return result
+    """Every source schema by file name, as the editor should read it. Each step runs over all
+    files before the next, so a step sees the files as the steps before it left them (inline_refs
+    inlines the ids an earlier step filled into _faelles)."""
+    for transform in pipeline:
+        documents = {name: transform(schema, name, documents) for name, schema in documents.items()}
+    return documents

@@ -54,7 +54,33 @@ def round_schema(schema: dict, catalogue: dict) -> dict:
     return result
 
 
-def _fill(node, lists: dict, catalogue: dict) -> None:
+def every_round_schema(schema: dict, catalogues: dict[str, dict]) -> dict:
+    """`schema` with the ids of every round as `enum`, for the editor: one editor schema serves the
+    sets of all rounds, so a value is offered when some round has it (the text says which round
+    when not all do). The round's required fields and left-out sections are the CLI's to check:
+    they differ between rounds, and the editor must not refuse a set of another round."""
+    result = copy.deepcopy(schema)
+    _fill(result, merged_choices(catalogues), None)
+    return result
+
+
+def merged_choices(catalogues: dict[str, dict]) -> dict[str, list[tuple[object, str]]]:
+    """Each marker's values over all rounds, newest round first."""
+    rounds = sorted(catalogues, reverse=True)
+    per_round = {r: choices(catalogues[r]) for r in rounds}
+    merged: dict[str, list[tuple[object, str]]] = {}
+    for marker in (per_round[rounds[0]] if rounds else {}):
+        seen: dict[object, tuple[str, list[str]]] = {}
+        for r in rounds:
+            for value, text in per_round[r].get(marker, []):
+                seen.setdefault(value, (text, []))[1].append(r)
+        merged[marker] = [(value, text if len(found) == len(rounds) or marker == "pulje"
+                           else f"{text} (pulje {', '.join(sorted(found))})")
+                          for value, (text, found) in seen.items()]
+    return merged
+
+
+def _fill(node, lists: dict, catalogue: dict | None) -> None:
     if isinstance(node, list):
         for item in node:
             _fill(item, lists, catalogue)
@@ -62,7 +88,7 @@ def _fill(node, lists: dict, catalogue: dict) -> None:
     if not isinstance(node, dict):
         return
     marker = node.get("x-katalog")
-    if marker == "faste-indikatorer":
+    if marker == "faste-indikatorer" and catalogue is not None:
         count = len(lists["indikatorer"])
         if count:
             node["minItems"], node["maxItems"] = 1, count
@@ -70,7 +96,7 @@ def _fill(node, lists: dict, catalogue: dict) -> None:
         node["enum"] = [value for value, _ in lists[marker]]
         node["markdownEnumDescriptions"] = [text for _, text in lists[marker]]
     form = node.get("x-katalog-formular")
-    if isinstance(form, str):
+    if isinstance(form, str) and catalogue is not None:
         fields = (catalogue.get("formular") or {}).get(form) or {}
         if fields.get("paakraevet"):
             node["required"] = list(fields["paakraevet"])
