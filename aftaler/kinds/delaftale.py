@@ -43,9 +43,19 @@ def check(source, aset, context) -> list[Finding]:
     parties = {p["id"] for p in source.data["parter"]} | {HELHEDSPLANEN}
     for path, activity in each(source, "aktiviteter"):
         for i, role in enumerate(activity["ansvar"]):
-            if role["part"] not in parties:
+            if role.get("part") and role.get("ansvarlig"):
+                findings.append(error(source.position(path + ("ansvar", i, "ansvarlig")),
+                                      "skriv enten 'part' (en af delaftalens parter) eller 'ansvarlig' (en anden), "
+                                      "ikke begge", "ansvar"))
+            elif role.get("part") and role["part"] not in parties:
                 findings.append(dangling(source, path + ("ansvar", i, "part"), role["part"], parties,
                                          "en af delaftalens parter (eller 'helhedsplanen')"))
+    for path, goal in each(source, "delmaal"):
+        if not goal.get("indikatorer"):
+            # allowed, so no one invents an indicator; but the form asks for a way to follow up
+            findings.append(warning(source.position(path + ("delmaal",)),
+                                    f"delmålet «{goal['delmaal']}» har ingen indikatorer; tilføj mindst én, så "
+                                    "delmålet kan følges op", "indikatorer"))
     return findings
 
 
@@ -68,19 +78,48 @@ def model(source, aset, context) -> dict:
         "indsatsomraade_navn": areas[area],
         "titel": f"Delaftale for indsatsområdet {areas[area]}",
         "periode_tekst": danish.period(data["periode"]),
-        "parter": [dict(p, visningsnavn=party_name(p)) for p in data["parter"]],
+        # the optional texts are always there, empty when not written (templates run StrictUndefined)
+        "formaal": data.get("formaal", ""),
+        "aktiviteter_indledning": data.get("aktiviteter_indledning", ""),
+        "medarbejderressourcer_tekst": data.get("medarbejderressourcer_tekst", ""),
+        "parter": [party_model(p) for p in data["parter"]],
         "delmaalsraekker": goal_rows(data["delmaal"]),
-        "aktiviteter": [dict(a, ansvar=[dict(r, part_navn=parties[r["part"]]) for r in a["ansvar"]])
+        "aktiviteter": [dict(a, ansvar=[dict(r, part_navn=parties[r["part"]] if r.get("part") else r["ansvarlig"])
+                                        for r in a["ansvar"]])
                         for a in data["aktiviteter"]],
         "medarbejderressourcer": staff,
     }
 
 
+def party_model(party: dict) -> dict:
+    """A party as the templates show it: its name, every contact person in the order written
+    (`kontaktperson`, then `kontaktpersoner`) and its units, each with the same."""
+    people = ([party["kontaktperson"]] if party.get("kontaktperson") else []) + list(party.get("kontaktpersoner") or [])
+    units = [dict(u, tekst=u.get("tekst", ""), kontakter=list(u.get("kontaktpersoner") or []),
+                  kontakt_tekst=contacts_text(u.get("kontaktpersoner") or []))
+             for u in party.get("enheder") or []]
+    return dict(party, visningsnavn=party_name(party), kontakter=people, kontakt_tekst=contacts_text(people),
+                enheder=units, beskrivelse=party.get("beskrivelse", ""))
+
+
+def contacts_text(people: list[dict]) -> str:
+    """'Anna Hansen, Formand, anna@example.dk; Bo Jensen, tlf. 12 34 56 78' (the form's one line)."""
+    return "; ".join(
+        p["navn"] + "".join(f", {p[k]}" for k in ("titel", "email") if p.get(k))
+        + (f", tlf. {p['telefon']}" if p.get("telefon") else "")
+        for p in people)
+
+
 def goal_rows(delmaal) -> list[dict]:
-    """The Delmål table: one row per indicator, the delmål written on its first row only."""
+    """The Delmål table: one row per indicator, the delmål written on its first row only; a
+    delmål without indicators gets a row of its own with the other cells empty."""
     rows = []
     for goal in delmaal:
-        for i, ind in enumerate(goal["indikatorer"]):
+        if not goal.get("indikatorer"):
+            rows.append({"id": goal["id"], "delmaal": goal["delmaal"], "indikator": "", "baseline": "",
+                         "anden_baseline": "", "baseline_vaerdier": [], "anden_baseline_vaerdier": [],
+                         "baseline_aar": "", "datakilde": ""})
+        for i, ind in enumerate(goal.get("indikatorer") or []):
             unit = ind.get("enhed", "tal")
             rows.append({
                 "id": ind["id"],

@@ -37,7 +37,7 @@ def known_indicators(aset, catalogue) -> dict[str, dict]:
             }
     for delaftale in aset.of_kind("delaftale"):
         for goal in delaftale.data["delmaal"]:
-            for ind in goal["indikatorer"]:
+            for ind in goal.get("indikatorer") or []:
                 result[ind["id"]] = {
                     "id": ind["id"], "tekst": ind["indikator"], "enhed": ind.get("enhed") or "tal", "retning": None,
                     "baseline": ind.get("baseline") or [], "kommune": ind.get("anden_baseline") or [],

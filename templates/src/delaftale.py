@@ -1,7 +1,21 @@
 """The Delaftale template."""
 from __future__ import annotations
 
-from word import Bold, Bullet, Merged, block, grid_table, guidance, label_table, loop_rows, merged_cell, new_document, para, save
+from word import (
+    Bold,
+    Bullet,
+    Merged,
+    block,
+    grid_table,
+    guidance,
+    label_table,
+    loop_rows,
+    merged_cell,
+    new_document,
+    optional_row,
+    para,
+    save,
+)
 
 
 def build() -> None:
@@ -14,11 +28,14 @@ def build() -> None:
         ("Navn på den boligsociale indsats, som delaftalen vedrører:", ["{{ navn }}"]),
         ("Delaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
         ("Delaftalens parter:", ["{%p for p in parter %}",
-                                 "{{ p.visningsnavn }}{% if p.kontaktperson %} v. {{ p.kontaktperson.navn }}"
-                                 "{% if p.kontaktperson.titel %}, {{ p.kontaktperson.titel }}{% endif %}"
-                                 "{% if p.kontaktperson.email %}, {{ p.kontaktperson.email }}{% endif %}"
-                                 "{% if p.kontaktperson.telefon %}, tlf. {{ p.kontaktperson.telefon }}{% endif %}{% endif %}",
+                                 "{{ p.visningsnavn }}{% if p.kontakt_tekst %} v. {{ p.kontakt_tekst }}{% endif %}",
+                                 "{%p for e in p.enheder %}",
+                                 Bullet("{{ e.navn }}{% if e.kontakt_tekst %} v. {{ e.kontakt_tekst }}{% endif %}"),
+                                 "{%p if e.tekst %}", "{{ e.tekst|md }}", "{%p endif %}",
+                                 "{%p endfor %}",
+                                 "{%p if p.beskrivelse %}", "{{ p.beskrivelse|md }}", "{%p endif %}",
                                  "{%p endfor %}"]),
+        *optional_row("Formål med delaftalen:", "formaal"),
     ])
     para(doc, "Delmål og indikatorer for indsatsområdet", style="Heading 1")
     guidance(doc, "Delmål er skridt på vejen mod de overordnede mål og beskriver de konkrete succeser, aktiviteterne skal "
@@ -31,9 +48,11 @@ def build() -> None:
     merged_cell(row.cells[0], "r", "delmaal")
     label_table(doc, [
         ("Aktiviteter, som skal bidrage til indfrielsen af delmålene:",
-         ["{%p for a in aktiviteter %}", Bullet("{{ a.navn }}"), "{%p endfor %}"]),
+         ["{%p if aktiviteter_indledning %}", "{{ aktiviteter_indledning|md }}", "{%p endif %}",
+          "{%p for a in aktiviteter %}", Bullet("{{ a.navn }}"), "{%p endfor %}"]),
         ("Medarbejderressourcer for indsatsområdet:",
-         ["{%p for m in medarbejderressourcer %}", "{{ m.titel }}: {{ m.fordeling_tekst }}", "{%p endfor %}"]),
+         ["{%p if medarbejderressourcer_tekst %}", "{{ medarbejderressourcer_tekst|md }}", "{%p endif %}",
+          "{%p for m in medarbejderressourcer %}", "{{ m.titel }}: {{ m.fordeling_tekst }}", "{%p endfor %}"]),
         ("Sammenhæng med den kommunale indsats i boligområdet:", ["{{ sammenhaeng_kommunal|md }}"]),
         ("Revision af delaftalen:", [
             "Reviderede delaftaler sendes ikke til Landsbyggefonden, men fonden kan til enhver tid rekvirere dem.",
