@@ -70,6 +70,9 @@ def rich(small_set, monkeypatch):
         f.write(EXTRA + INTRO)
     edit(path, "aktiviteter:\n", NO_INDICATORS + "aktiviteter:\n")
     edit(path, ROLE, LABEL)
+    edit(path, "    delmaal: Flere unge kommer i job\n", "    delmaal: Flere unge kommer i job\n    fodnote: Målet er sat af styregruppen.\n")
+    edit(path, "        indikator: Andel unge i job efter forløb\n",
+         "        indikator: Andel unge i job efter forløb\n        fodnote: Opgjort ved forløbets afslutning & *ikke* før.\n")
     return small_set
 
 
@@ -105,8 +108,9 @@ def test_every_new_field_reaches_the_word_file_in_the_forms_order(rich, tmp_path
     assert all(p >= 0 for p in places), [w for w, p in zip(wanted, places) if p < 0]
     assert places == sorted(places), "out of order: " + ", ".join(
         w for w, a, b in zip(wanted[1:], places, places[1:]) if b < a)
-    # the party's footnote is a real Word footnote
-    assert "Aftalt på styregruppemødet i marts." in footnotes(docx)
+    # footnotes in a party's text and in the delmål table's cells are real Word footnotes, in order
+    assert footnotes(docx) == ["Aftalt på styregruppemødet i marts.", "Målet er sat af styregruppen.",
+                               "Opgjort ved forløbets afslutning & *ikke* før."]
 
 
 def test_every_new_field_reaches_the_site(rich, tmp_path):
@@ -118,8 +122,10 @@ def test_every_new_field_reaches_the_site(rich, tmp_path):
                    "Aftalt på styregruppemødet i marts.", "Formål med delaftalen",
                    "Delaftalen samler arbejdet med unges vej til job i Testby.", "Flere unge kommer i praktik",
                    "Begge aktiviteter bygger på erfaringer fra den forrige plan.",
-                   "Caféen bemandes af en jobkonsulent på fuld tid.", "Boligorganisationernes ejendomsdrift"]:
+                   "Caféen bemandes af en jobkonsulent på fuld tid.", "Boligorganisationernes ejendomsdrift",
+                   "Målet er sat af styregruppen.", "Opgjort ved forløbets afslutning &amp; *ikke* før."]:
         assert wanted in html, wanted
+    assert html.count("Opgjort ved forløbets afslutning") == 1 and "[^" not in html
 
 
 def test_a_delmaal_without_indicators_is_a_warning_at_its_place(rich, capsys):

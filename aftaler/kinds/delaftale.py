@@ -116,7 +116,8 @@ def goal_rows(delmaal) -> list[dict]:
     rows = []
     for goal in delmaal:
         if not goal.get("indikatorer"):
-            rows.append({"id": goal["id"], "delmaal": goal["delmaal"], "indikator": "", "baseline": "",
+            rows.append({"id": goal["id"], "delmaal": goal["delmaal"], "delmaal_fodnote": goal.get("fodnote", ""),
+                         "indikator": "", "fodnote": "", "baseline": "",
                          "anden_baseline": "", "baseline_vaerdier": [], "anden_baseline_vaerdier": [],
                          "baseline_aar": "", "datakilde": ""})
         for i, ind in enumerate(goal.get("indikatorer") or []):
@@ -124,7 +125,9 @@ def goal_rows(delmaal) -> list[dict]:
             rows.append({
                 "id": ind["id"],
                 "delmaal": goal["delmaal"] if i == 0 else "",
+                "delmaal_fodnote": goal.get("fodnote", "") if i == 0 else "",
                 "indikator": ind["indikator"],
+                "fodnote": ind.get("fodnote", ""),
                 "baseline": values_text(ind["baseline"], unit),
                 "anden_baseline": values_text(ind.get("anden_baseline"), unit),
                 "baseline_vaerdier": values_raw(ind["baseline"], unit),  # the same, as data

@@ -57,6 +57,17 @@ def _md(context, value) -> str:
 
 
 @jinja2.pass_context
+def _fodnote(context, value, note) -> str:
+    """`{{ tekst|fodnote(note) }}`: a plain value (a table cell) with a real Word footnote after
+    it; without a note, the value as it is."""
+    from .site.markdown import escape_md  # CommonMark escaping: the text stays the text
+    text = "" if value is None else str(value)
+    if not note:
+        return text
+    return _placeholder(context, f"{escape_md(text)}[^1]\n\n[^1]: {escape_md(note)}")
+
+
+@jinja2.pass_context
 def _billede(context, value) -> str:
     if not isinstance(value, Picture):
         raise TemplateProblem("filteret |billede kan kun bruges på et billede fra modellen")
@@ -144,6 +155,7 @@ class _Environment(SandboxedEnvironment):
             "dato": _empty_or(danish.date_text),  # a date left empty: nothing, not "None"
             "periode": _empty_or(danish.period),
             "md": _md,
+            "fodnote": _fodnote,
             "billede": _billede,
         })
         self.globals["range"] = _bounded_range

@@ -43,9 +43,9 @@ def build() -> None:
     table = grid_table(doc, ["Delmål", "Indikator", "Baseline boligområde/ målgruppe", "Evt. anden baseline",
                              "Baseline år", "Datakilde"], [3.2, 4.2, 2.4, 2.4, 1.8, 2.6])
     row = loop_rows(table, "for r in delmaalsraekker",
-              ["{{ r.delmaal }}", "{{ r.indikator }}", "{{ r.baseline }}", "{{ r.anden_baseline }}",
+              ["{{ r.delmaal }}", "{{ r.indikator|fodnote(r.fodnote) }}", "{{ r.baseline }}", "{{ r.anden_baseline }}",
                "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
-    merged_cell(row.cells[0], "r", "delmaal")
+    merged_cell(row.cells[0], "r", "delmaal", note="delmaal_fodnote")
     label_table(doc, [
         ("Aktiviteter, som skal bidrage til indfrielsen af delmålene:",
          ["{%p if aktiviteter_indledning %}", "{{ aktiviteter_indledning|md }}", "{%p endif %}",

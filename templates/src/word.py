@@ -468,12 +468,13 @@ def save(doc, name: str) -> None:
                          compress_type=zipfile.ZIP_DEFLATED)
 
 
-def merged_cell(cell, loop_var: str, field: str) -> None:
+def merged_cell(cell, loop_var: str, field: str, note: str | None = None) -> None:
     """A cell of a `{%tr for %}` row merged with the one above where `field` is empty: the
     models give a goal on its first row only, and the indicator tables show it once beside all
-    its indicators, as the form does. (Two goals of the same text stay two cells.)"""
+    its indicators, as the form does. (Two goals of the same text stay two cells.) `note`: the
+    row's field with the cell's footnote (see the `fodnote` filter)."""
     value = f"{loop_var}.{field}"
-    set_cell(cell, f"{{{{ {value} }}}}")
+    set_cell(cell, f"{{{{ {value}|fodnote({loop_var}.{note}) }}}}" if note else f"{{{{ {value} }}}}")
     merge = OxmlElement("w:vMerge")
     merge.set(qn("w:val"), f"{{% if loop.first or {value} %}}restart{{% else %}}continue{{% endif %}}")
     cell._tc.get_or_add_tcPr().append(merge)
