@@ -1,0 +1,108 @@
+"""Every passage of a real agreement has a place (issue 16): the map in tests/seed_places/ says,
+line by line, which field of the round's schemas holds each passage of a seed agreement in
+../shared/seeds/ (read at run time; the seed's words are not copied into the project). The test
+fails when a line has no place or two, or when a place is not a field of the schemas: a field
+renamed, removed or never made."""
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from aftaler.authoring.round_schemas import round_schema
+from aftaler.project import Project
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+MAPS = sorted((ROOT / "tests" / "seed_places").glob("*.yaml"))
+MARKDOWN = "_faelles.schema.json#/definitions/tekst"
+KEYWORDS = ("formular", "beregnet", "tom")
+
+
+def _places(entry) -> list[str]:
+    return entry["sted"] if isinstance(entry["sted"], list) else [entry["sted"]]
+
+
+def _lines(spec) -> range:
+    first, _, last = str(spec).partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def _resolve(documents: dict, name: str, path: str):
+    """The schema node at `path` ("parter.navn": lists are gone through) in the kind's schema,
+    and whether it is Markdown."""
+    steps = path.split(".")
+    node, here = documents[name], name
+    markdown = False
+
+    def deref(node, here):
+        nonlocal markdown
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node and seen < 20:
+            ref = node["$ref"]
+            file, _, pointer = ref.partition("#")
+            target_file = file or here
+            markdown = markdown or f"{target_file}#{pointer}" == MARKDOWN
+            target = documents[target_file]
+            for part in [p for p in pointer.split("/") if p]:
+                target = target[part]
+            node, here, seen = target, target_file, seen + 1
+        return node, here
+
+    for step in steps:
+        markdown = False
+        node, here = deref(node, here)
+        branches = [node] + [b for k in ("anyOf", "oneOf", "allOf") for b in node.get(k) or []]
+        found = None
+        for branch in branches:
+            branch, branch_here = deref(branch, here)
+            while isinstance(branch.get("items"), dict):  # a list: its items' fields
+                branch, branch_here = deref(branch["items"], branch_here)
+            if step in (branch.get("properties") or {}):
+                found = (branch["properties"][step], branch_here)
+                break
+        if found is None:
+            return None, False
+        node, here = found
+    node, here = deref(node, here)
+    return node, markdown
+
+
+@pytest.mark.parametrize("map_file", MAPS, ids=[m.stem for m in MAPS])
+def test_every_line_of_the_real_agreement_has_one_place_in_the_schemas(map_file):
+    spec = yaml.safe_load(map_file.read_text(encoding="utf-8"))
+    seed = SEEDS / spec["kilde"]
+    if not seed.is_file():
+        pytest.skip(f"{seed} findes ikke (the seeds are beside the checkout, in ../shared/seeds/)")
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    count = len(lines) - (lines[-1] == "")
+
+    placed: dict[int, int] = {}
+    for entry in spec["passager"]:
+        for n in _lines(entry["linjer"]):
+            placed[n] = placed.get(n, 0) + 1
+    assert [n for n in range(1, count + 1) if n not in placed] == [], "lines without a place"
+    assert [n for n, times in placed.items() if times > 1] == [], "lines placed twice"
+    assert max(placed) == count, "places beyond the end of the seed"
+
+    project = Project()
+    documents = {name: round_schema(doc, project.catalogues()[spec["pulje"]])
+                 for name, doc in project.schema_documents().items()}
+    wrong = []
+    for entry in spec["passager"]:
+        for place in _places(entry):
+            if place in KEYWORDS:
+                continue
+            words = place.split()
+            footnote = words[0] == "fodnote"
+            kind, path = words[1:] if footnote else words
+            node, markdown = _resolve(documents, f"{kind}.schema.json", path)
+            if node is None:
+                wrong.append(f"linje {entry['linjer']}: {place} er ikke et felt")
+            elif footnote and not markdown:
+                wrong.append(f"linje {entry['linjer']}: {place} kan ikke rumme fodnoter (ikke Markdown)")
+    assert wrong == [], "\n".join(wrong)
+
+    # What share of the agreement is the authors' own content (a field), not the form's text
+    in_fields = sum(1 for e in spec["passager"] for n in _lines(e["linjer"])
+                    if any(p not in KEYWORDS for p in _places(e)))
+    assert in_fields > count / 2, f"only {in_fields} of {count} lines in fields"
