@@ -66,10 +66,34 @@ def cell_texts(tr) -> list[str]:
     return ["".join(t.text or "" for t in tc.iter(f"{{{W}}}t", f"{{{W}}}delText")) for tc in tr.findall("w:tc", NS)]
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the budget's grouped header ('Projektperiode – udgifter' spans "
-                   "the year columns, issue 17) is a cell across kept and added columns, so columns.py falls back to "
-                   "replacing the table; the column insertion works for tables without such a span")
-@pytest.mark.parametrize("direction", ["frem", "tilbage"])
+def span_of(tc) -> int:
+    span = tc.find("w:tcPr/w:gridSpan", NS)
+    return int(span.get(f"{{{W}}}val")) if span is not None else 1
+
+
+def grid_cells(tr) -> list:
+    """(first grid column, span, cell) for each cell of a row."""
+    out, start = [], 0
+    for tc in tr.findall("w:tc", NS):
+        out.append((start, span_of(tc), tc))
+        start += span_of(tc)
+    return out
+
+
+def grid_header(rows) -> list[str]:
+    """Each grid column's heading: its own (one-column) cell with text in the first three rows."""
+    header: dict[int, str] = {}
+    for tr in rows[:3]:
+        for start, span, tc in grid_cells(tr):
+            text = "".join(t.text or "" for t in tc.iter(f"{{{W}}}t", f"{{{W}}}delText")).strip()
+            if span == 1 and text and start not in header:
+                header[start] = text
+    return [header.get(k, "") for k in range(max(header) + 1)]
+
+
+@pytest.mark.parametrize("direction", ["frem", pytest.param("tilbage", marks=pytest.mark.xfail(
+    strict=True, reason="known gap: a removed year narrows the grouped header 'Projektperiode – udgifter', which "
+                        "a tracked change cannot express; columns.py falls back to replacing the table"))])
 def test_a_year_is_one_column_not_a_new_table(budgets, direction):
     old, new = budgets if direction == "frem" else budgets[::-1]
     data = redline(old, new, author=AUTHOR, date=DATE)
@@ -81,27 +105,36 @@ def test_a_year_is_one_column_not_a_new_table(budgets, direction):
     assert not count(table, ".//w:trPr/w:ins | .//w:trPr/w:del")     # no row replaced
     kind = "cellIns" if direction == "frem" else "cellDel"
     other = "cellDel" if direction == "frem" else "cellIns"
-    # One column's cells, one in every row, all in the same place: the 2026 column after 2025.
-    marked = [[k for k, tc in enumerate(tr.findall("w:tc", NS)) if tc.find(f"w:tcPr/w:{kind}", NS) is not None]
-              for tr in rows]
-    header = cell_texts(rows[0])
-    assert marked == [[header.index("2026")]] * len(rows) and header.index("2026") == header.index("2025") + 1
+    header = grid_header(rows)
+    year = header.index("2026")
+    assert header[year - 1] == "2025" and len(table.find("w:tblGrid", NS).findall("w:gridCol", NS)) == len(header)
+    # One column's cells, one in every row at the 2026 grid column, except where a cell spans the
+    # years (the grouped header "Projektperiode – udgifter"): widened by one, its former span kept
+    # as a tracked property change.
+    for tr in rows:
+        cells = grid_cells(tr)
+        marked = [start for start, span, tc in cells if tc.find(f"w:tcPr/w:{kind}", NS) is not None]
+        spanning = [(start, span, tc) for start, span, tc in cells if tc.find("w:tcPr/w:tcPrChange", NS) is not None]
+        if spanning:
+            [(start, span, tc)] = spanning
+            former = int(tc.find("w:tcPr/w:tcPrChange/w:tcPr/w:gridSpan", NS).get(f"{{{W}}}val"))
+            assert direction == "frem" and former == span - 1 and marked == [] and start < year < start + span
+        else:
+            assert marked == [year], cell_texts(tr)
     assert not count(root, f"//w:{other}")
-    assert len(table.find("w:tblGrid", NS).findall("w:gridCol", NS)) == len(header)
     # Tracked words: the new year's cells, plus the totals that changed, each in its own cell.
     change = "ins" if direction == "frem" else "del"
-    tracked_cells = [tc for tc in table.iter(f"{{{W}}}tc") if tc.find(f"w:tcPr/w:{kind}", NS) is None
-                     and (tc.find(f".//w:{change}", NS) is not None)]
-    columns = {header[tc.getparent().findall("w:tc", NS).index(tc)] for tc in tracked_cells}
-    assert columns <= {"Samlede udgifter", "LBF", "Boligorg. kontant", "Kommune kontant",
-                       "Kommune timer, lokaler", "Anden lokal medfinans."}, columns
+    tracked_cells = [(start, tc) for tr in rows for start, span, tc in grid_cells(tr)
+                     if tc.find(f"w:tcPr/w:{kind}", NS) is None and tc.find(f".//w:{change}", NS) is not None]
+    columns = {header[start] for start, tc in tracked_cells}
+    assert columns <= {"Samlede udgifter", "LBF", "Kontant", "Timer, lokaler", "Evt. anden lokal medfinans."}, columns
     cells = count(table, ".//w:tc")
     assert len(tracked_cells) < cells / 5  # the totals only, not the table
     changes = count(root, "//w:ins") + count(root, "//w:del")
     assert changes < 3 * (len(rows) + len(tracked_cells)), changes
     # A total: OLD's figure deleted and NEW's inserted, inside the one cell.
     line = next(tr for tr in rows if cell_texts(tr)[0] == "Økonomistyring (1)")
-    total = line.findall("w:tc", NS)[header.index("Samlede udgifter")]
+    total = next(tc for start, span, tc in grid_cells(line) if start == header.index("Samlede udgifter"))
     old_total, new_total = ("152", "190") if direction == "frem" else ("190", "152")
     assert "".join(t.text for t in total.iter(f"{{{W}}}delText")) == old_total
     assert "".join(t.text for t in total.iter(f"{{{W}}}t")) == new_total
@@ -110,7 +143,11 @@ def test_a_year_is_one_column_not_a_new_table(budgets, direction):
         assert story(resolved) == story(version)
         widths = [len(budget_table(xml(d)).find("w:tblGrid", NS).findall("w:gridCol", NS)) for d in (resolved, version)]
         assert widths[0] == widths[1]
-        assert not count(xml(resolved), "//w:cellIns | //w:cellDel | //w:tblGridChange")
+        # every row's cells, spans included, as the version's (a widened header's span restored)
+        shapes = [[[span for _s, span, _tc in grid_cells(tr)] for tr in budget_table(xml(d)).findall("w:tr", NS)]
+                  for d in (resolved, version)]
+        assert shapes[0] == shapes[1]
+        assert not count(xml(resolved), "//w:cellIns | //w:cellDel | //w:tblGridChange | //w:tcPrChange")
 
 
 def test_accept_and_reject_in_libreoffice(budgets, tmp_path):

@@ -2,9 +2,13 @@
 columns aligned, so that a column that comes or goes is tracked cell by cell (w:cellIns /
 w:cellDel, its content as w:ins / w:del) and the rest of each row is compared cell by cell.
 
-Used only where every cell keeps to one kind of column (a cell spanning both a kept and an added
-column cannot be tracked cell by cell) and rows have no gridBefore/gridAfter; otherwise
-table.py falls back to replacing the rows that differ in shape.
+A cell spanning kept columns and an added one, such as the budget's "Projektperiode – udgifter"
+over the year columns, is the same cell widened: it is paired with its counterpart by the kept
+columns it covers, and its former span is tracked as a w:tcPrChange (Reject restores it). A cell
+narrowed by a removed column cannot be tracked so (a change cannot say "narrower once accepted";
+replacing just its row beside merged header cells made LibreOffice 7.4 crash on Accept All), so
+such tables, like rows with gridBefore/gridAfter, make table.py fall back to replacing the rows
+that differ in shape.
 """
 from __future__ import annotations
 
@@ -38,15 +42,19 @@ def _widths(tbl) -> list[str]:
     return [] if grid is None else [g.get(_w("w"), "0") for g in grid.findall(_w("gridCol"))]
 
 
+HEADER_ROWS = 3  # a grouped header ("Finansiering" over "LBF", "Kontant" …) is at most this deep
+
+
 def _column_texts(tbl, width: int) -> tuple[list[str], list[str]]:
-    """Each grid column's text row by row, and its header (the first row's cell)."""
+    """Each grid column's text row by row, and its header: the first cell of its own (not a
+    group's spanning one) with text in the table's first rows."""
     cols: list[list[str]] = [[] for _ in range(width)]
     header = [""] * width
     for r, tr in enumerate(tbl.findall(TR)):
         for start, span, tc in _cells(tr):
             if span == 1 and start < width:
                 cols[start].append(_text(tc))
-                if r == 0:
+                if r < HEADER_ROWS and not header[start]:
                     header[start] = _text(tc).strip()
     return ["\x1f".join(c) for c in cols], header
 
@@ -80,9 +88,14 @@ class _Columns:
                 return False
             for start, span, _tc in _cells(tr):
                 kinds = {self.kind(u) for u in self.hull(start, span, side)}
-                if kinds not in ({"pair"}, {own}):
+                widened = side == "new" and kinds == {"pair", own}
+                if kinds not in ({"pair"}, {own}) and not widened:
                     return False
         return True
+
+    def kept(self, start: int, span: int, side: str) -> tuple:
+        """The kept (paired) union columns a cell covers: what identifies it on both sides."""
+        return tuple(u for u in self.hull(start, span, side) if self.kind(u) == "pair")
 
     def key(self, tr, side: str) -> str:
         """A row's text in the columns both tables have."""
@@ -98,14 +111,15 @@ class _Columns:
             if self.kind(hull[0]) == "del":
                 out.append(("del", tc, None, hull[0]))
             else:
-                kept[(hull[0], len(hull))] = tc
+                kept[self.kept(start, span, "old")] = tc
         paired = 0
         for start, span, tc in _cells(new_tr):
             hull = self.hull(start, span, "new")
             if self.kind(hull[0]) == "ins":
                 out.append(("ins", None, tc, hull[0]))
-            elif (hull[0], len(hull)) in kept:
-                out.append(("pair", kept.pop((hull[0], len(hull))), tc, hull[0]))
+            elif self.kept(start, span, "new") in kept:
+                old_tc = kept.pop(self.kept(start, span, "new"))
+                out.append(("pair", old_tc, tc, hull[0]))
                 paired += 1
             else:
                 return None
@@ -207,6 +221,24 @@ def _empty_cell(model, width: str):
                 rpr.remove(mark)
         p.append(ppr)
     return cell
+
+
+def track_span(old_tc, new_tc, ctx) -> None:
+    """A paired cell widened over an added column: OLD's cell properties kept as a
+    w:tcPrChange, so Reject restores its span."""
+    if _span(old_tc) >= _span(new_tc):
+        return
+    props = new_tc.find(TCPR)
+    if props is None:
+        props = etree.Element(TCPR)
+        new_tc.insert(0, props)
+    change = ctx.revision("tcPrChange")
+    former = copy.deepcopy(old_tc.find(TCPR)) if old_tc.find(TCPR) is not None else etree.Element(TCPR)
+    for child in former:
+        if child.tag in (_w("cellIns"), _w("cellDel"), _w("cellMerge"), _w("tcPrChange")):
+            former.remove(child)
+    change.append(former)
+    props.append(change)
 
 
 def _mark_cell(tc, kind: str, ctx) -> None:

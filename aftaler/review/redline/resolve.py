@@ -117,6 +117,10 @@ def _resolve_cells(tbl, accept: bool) -> None:
     """Cells that come or go (w:cellIns, w:cellDel): removed or kept, and the grid columns that
     only removed cells covered dropped with them."""
     keep, drop = (_w("cellIns"), _w("cellDel")) if accept else (_w("cellDel"), _w("cellIns"))
+    # A row with a widened or narrowed cell (its former span in w:tcPrChange) does not decide
+    # which grid columns go: its cells are not where the other rows' are. Its spans are settled after.
+    changes = tbl.findall(f"{TR}/{TC}/{TCPR}/{_w('tcPrChange')}")
+    resized_rows = {change.getparent().getparent().getparent() for change in changes}
     grid = tbl.find(_w("tblGrid"))
     change = grid.find(_w("tblGridChange")) if grid is not None else None
     if change is not None:
@@ -130,7 +134,8 @@ def _resolve_cells(tbl, accept: bool) -> None:
             width = int(span.get(_w("val"))) if span is not None else 1
             gone = tc.find(f"{TCPR}/{drop}") is not None
             for col in range(start, start + width):
-                covering.setdefault(col, []).append(gone)
+                if tr not in resized_rows:
+                    covering.setdefault(col, []).append(gone)
             start += width
             if gone:
                 doomed.append(tc)
@@ -143,3 +148,11 @@ def _resolve_cells(tbl, accept: bool) -> None:
         for col in sorted((c for c, gone in covering.items() if all(gone)), reverse=True):
             if col < len(cols):
                 grid.remove(cols[col])
+    for change in changes:  # Accept keeps the new span; Reject brings back the former properties
+        props = change.getparent()
+        former = change.find(TCPR)
+        props.remove(change)
+        if not accept and former is not None:
+            for c in list(props):
+                props.remove(c)
+            props.extend(list(former))

@@ -6,7 +6,7 @@ import copy
 import itertools
 
 from .align import PAIR_AT, _align, _similarity
-from .columns import _column_plan, _mark_cell
+from .columns import _column_plan, _mark_cell, track_span
 from .marking import _mark_blocks, _mark_row
 from .ooxml import TBL, TC, TR, _blocks, _set_blocks, _text, _w
 from .transfer import _note_insertions, _Part
@@ -87,6 +87,7 @@ def _pair_row_by_columns(old_tr, new_tr, cells: list, part: _Part, diff_cell):
     for kind, old_tc, new_tc, _start in cells:
         if kind == "pair":
             _set_blocks(new_tc, diff_cell(_blocks(old_tc), _blocks(new_tc), part))
+            track_span(old_tc, new_tc, part.ctx)
             new_tr.append(new_tc)
         elif kind == "ins":
             _mark_cell(new_tc, "ins", part.ctx)
