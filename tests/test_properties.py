@@ -58,6 +58,7 @@ MARKDOWN_REF = "definitions/tekst"
 # Fields kept as the base set has them, and why. (kind, dotted path pattern, reason)
 KEEP = [
     ("puljeudmoentning", r"puljer\.\d+\.forventet\.enhed", "all pools must count in the same unit"),
+    ("delaftale", r"aktiviteter\.\d+\.ansvar\.\d+\.ansvarlig", "the other way to name a role than 'part': not both"),
 ]
 # Optional fields that only qualify another one (the schema requires that one with it): added only where it is there.
 QUALIFIES = {"antal_enhed": "antal"}

@@ -95,8 +95,8 @@ def party_model(party: dict) -> dict:
     """A party as the templates show it: its name, every contact person in the order written
     (`kontaktperson`, then `kontaktpersoner`) and its units, each with the same."""
     people = ([party["kontaktperson"]] if party.get("kontaktperson") else []) + list(party.get("kontaktpersoner") or [])
-    units = [dict(u, tekst=u.get("tekst", ""), kontakter=list(u.get("kontaktpersoner") or []),
-                  kontakt_tekst=contacts_text(u.get("kontaktpersoner") or []))
+    # a unit keeps its schema's fields only (check-template knows a list item by its schema)
+    units = [dict(u, tekst=u.get("tekst", ""), kontaktpersoner=list(u.get("kontaktpersoner") or []))
              for u in party.get("enheder") or []]
     return dict(party, visningsnavn=party_name(party), kontakter=people, kontakt_tekst=contacts_text(people),
                 enheder=units, beskrivelse=party.get("beskrivelse", ""))

@@ -30,7 +30,10 @@ def build() -> None:
         ("Delaftalens parter:", ["{%p for p in parter %}",
                                  "{{ p.visningsnavn }}{% if p.kontakt_tekst %} v. {{ p.kontakt_tekst }}{% endif %}",
                                  "{%p for e in p.enheder %}",
-                                 Bullet("{{ e.navn }}{% if e.kontakt_tekst %} v. {{ e.kontakt_tekst }}{% endif %}"),
+                                 Bullet("{{ e.navn }}{% for c in e.kontaktpersoner %}{{ ' v. ' if loop.first else '; ' }}"
+                                        "{{ c.navn }}{% if c.titel %}, {{ c.titel }}{% endif %}"
+                                        "{% if c.email %}, {{ c.email }}{% endif %}"
+                                        "{% if c.telefon %}, tlf. {{ c.telefon }}{% endif %}{% endfor %}"),
                                  "{%p if e.tekst %}", "{{ e.tekst|md }}", "{%p endif %}",
                                  "{%p endfor %}",
                                  "{%p if p.beskrivelse %}", "{{ p.beskrivelse|md }}", "{%p endif %}",
