@@ -11,6 +11,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -142,6 +143,21 @@ def test_template_bombs_are_refused_in_time(tmp_path, name):
     code, output = run(["build", str(SMALL), "-o", str(out), "--skabelon", f"kommissorium={template}"], tmp_path)
     assert code == 1 and re.search(message, output), output
     assert not out.exists()
+
+
+def test_loops_that_write_nothing_are_stopped_in_time(tmp_path):
+    """Three nested loops with an empty body never give the render a piece of output to check
+    the clock at (10^12 turns: hours); the alarm stops them at the limit (here 2 s)."""
+    loops = "{% for i in range(9999) %}{% for j in range(9999) %}{% for k in range(9999) %}{% endfor %}{% endfor %}{% endfor %}"
+    template = _template(tmp_path, "tomme.docx", loops)
+    env = {"AFTALER_MAX_SEKUNDER": "2"}
+    started = time.monotonic()
+    code, output = run(["check-template", str(template), "--kind", "kommissorium", "--saet", str(SMALL)], tmp_path, env)
+    assert code == 1 and re.search(r"tager over 2 sekunder", output), output
+    out = tmp_path / "ud"
+    code, output = run(["build", str(SMALL), "-o", str(out), "--skabelon", f"kommissorium={template}"], tmp_path, env)
+    assert code == 1 and re.search(r"tager over 2 sekunder", output), output
+    assert not out.exists() and time.monotonic() - started < 60
 
 
 def test_a_file_that_is_not_a_docx_is_refused_as_a_template(tmp_path):

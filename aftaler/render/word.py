@@ -11,8 +11,12 @@ per process, keyed by the template's own text, so an edited template is never se
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import os
+import signal
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -95,20 +99,55 @@ MAX_OUTPUT = 50_000_000  # characters of XML one part of a template may produce
 MAX_SECONDS = 120        # a part's render; the project's own take milliseconds
 
 
+def _max_seconds() -> float:
+    """MAX_SECONDS, or AFTALER_MAX_SEKUNDER (a positive number) where a user (or a test) sets it."""
+    try:
+        value = float(os.environ.get("AFTALER_MAX_SEKUNDER", MAX_SECONDS))
+    except ValueError:
+        return MAX_SECONDS
+    return value if 0 < value < 10**6 else MAX_SECONDS
+
+
 class _BoundedTemplate(jinja2.Template):
     """A template whose render stops at MAX_OUTPUT characters or MAX_SECONDS: a loop in a
-    template could otherwise write terabytes or run for hours."""
+    template could otherwise write terabytes or run for hours. Time is checked as output comes
+    and, in a main thread, by an alarm too: loops that write nothing never yield output
+    (`{% for a in range(9999) %}{% for b in range(9999) %}…{% endfor %}{% endfor %}`)."""
 
     def render(self, *args, **kwargs) -> str:
-        parts, size, deadline = [], 0, time.monotonic() + MAX_SECONDS
-        for part in self.generate(*args, **kwargs):
-            size += len(part)
-            parts.append(part)
-            if size > MAX_OUTPUT:
-                raise _Bounded(f"den udfyldte skabelon ville fylde over {danish.number(MAX_OUTPUT)} tegn")
-            if time.monotonic() > deadline:
-                raise _Bounded(f"udfyldningen tager over {MAX_SECONDS} sekunder")
-        return "".join(parts)
+        seconds = _max_seconds()
+        with _alarm(seconds):
+            parts, size, deadline = [], 0, time.monotonic() + seconds
+            for part in self.generate(*args, **kwargs):
+                size += len(part)
+                parts.append(part)
+                if size > MAX_OUTPUT:
+                    raise _Bounded(f"den udfyldte skabelon ville fylde over {danish.number(MAX_OUTPUT)} tegn")
+                if time.monotonic() > deadline:
+                    raise _Bounded(f"udfyldningen tager over {danish.number(seconds)} sekunder")
+            return "".join(parts)
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float):
+    """SIGALRM after `seconds`, raising _Bounded in the render; only where a signal can be had
+    (the main thread of a POSIX process, with no alarm of someone else's running)."""
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+    if not usable:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise _Bounded(f"udfyldningen tager over {danish.number(seconds)} sekunder")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _empty_for_none(value):
