@@ -193,6 +193,10 @@ def test_every_new_field_reaches_word_in_its_place(run, filled, tmp_path):
     assert "Aftalt mellem kommunen og boligselskabet." in notes
     headings = {p.text: p.style.name for p in docx.Document(str(word)).paragraphs}
     assert headings["Overordnet organisering"] == "Heading 2" and headings["Zone 2"] == "Heading 3"
+    # the shipped template uses every new field as the model has it
+    code, out, err = run("check-template", ROOT / "templates" / "samarbejdsaftale.docx", "--kind", "samarbejdsaftale",
+                         "--saet", filled)
+    assert code == 0 and "Skabelonen passer" in out + err, err
 
 
 def test_every_new_field_reaches_the_site(run, filled, tmp_path):
@@ -290,6 +294,9 @@ def test_the_2015_18_form_prints_the_new_fields_too(run, tmp_path):
     for shown in ("Att.: Socialforvaltningen", "Rådhuspladsen 1", "Carl Carlsen, Konsulent", "Aftalt i 2017.",
                   "Ledelsen", "Medarbejderne arbejder i begge afdelinger.", "ca. 608 lejemål"):
         assert shown in text, shown
+    code, out, err = run("check-template", ROOT / "templates" / "samarbejdsaftale_2015_18.docx", "--kind",
+                         "samarbejdsaftale", "--saet", folder)
+    assert code == 0 and "Skabelonen passer" in out + err, err
     section = text[text.rindex("2. Organisering"):text.rindex("3. Kort om boligområdet")]
     assert section.index("Ledelsen") < section.index("Bestyrelsen består af") < section.index("Medarbejderne arbejder")
 

@@ -340,13 +340,14 @@ def _vision(vision):
 
 def _order(organisering, zoner: list[dict]) -> list[dict]:
     """`organisering.afsnit` resolved: each item with its `art` (tekst, organ, zone) and the organ
-    or zone itself, so a template prints section 3 in the author's order."""
+    or zone itself (`organet`, `zonen`, beside the ids as written), so a template prints section 3
+    in the author's order."""
     organs = {o["id"]: o for o in organisering.get("organer") or []}
     zones = {z["id"]: z for z in zoner}
     result = []
     for item in organisering.get("afsnit") or []:
         art = "organ" if item.get("organ") else "zone" if item.get("zone") else "tekst"
-        result.append(dict(item, art=art, organ=organs.get(item.get("organ")), zone=zones.get(item.get("zone"))))
+        result.append(dict(item, art=art, organet=organs.get(item.get("organ")), zonen=zones.get(item.get("zone"))))
     return result
 
 

@@ -34,12 +34,12 @@ def organisation_order(doc) -> None:
             with block(doc, "if s.overskrift"):
                 para(doc, "{{ s.overskrift }}", style="Heading 2")
             para(doc, "{{ s.tekst|md }}")
-        with block(doc, "if s.art == 'organ'"):
-            organ_block(doc, "s.organ")
-        with block(doc, "if s.art == 'zone'"):
-            para(doc, "{{ s.zone.navn }}", style="Heading 3")
-            para(doc, "{{ s.zone.omfang_tekst }}: {{ s.zone.afdelinger_tekst }}.")
-            para(doc, "{{ s.zone.beskrivelse|md }}")
+        with block(doc, "if s.organet"):
+            organ_block(doc, "s.organet")
+        with block(doc, "if s.zonen"):
+            para(doc, "{{ s.zonen.navn }}", style="Heading 3")
+            para(doc, "{{ s.zonen.omfang_tekst }}: {{ s.zonen.afdelinger_tekst }}.")
+            para(doc, "{{ s.zonen.beskrivelse|md }}")
 
 
 def build() -> None:

@@ -52,7 +52,8 @@ def build() -> None:
     with block(doc, "if organisationsdiagram"):  # on a page of its own: the diagram fills one
         para(doc, "Organisationsdiagram", style="Heading 2").paragraph_format.page_break_before = True
         para(doc, "{{ organisationsdiagram|billede }}")
-    # With organisering.afsnit the author decides the order of texts, organs and zones.
+    # With organisering.afsnit the author decides the order of texts, organs and zones (the only
+    # way zones reach this form's Word file: its own layout has no place for them).
     para(doc, "{%p if organisering.afsnit %}")
     organisation_order(doc)
     para(doc, "{%p else %}")
@@ -60,14 +61,6 @@ def build() -> None:
         para(doc, "{{ o.navn }}", style="Heading 3")
         para(doc, "{{ o.beskrivelse|md }}")
         bullets(doc, "for t in o.opgaver", "{{ t }}")
-    with block(doc, "if organisering.zoner"):  # the form has no place of its own for zones
-        para(doc, "Zoner", style="Heading 2")
-        table = grid_table(doc, ["Zone", "Afdelinger", "Lejemål"], [4, 10, 2.4])
-        loop_rows(table, "for z in organisering.zoner",
-                  ["{{ z.navn }}", "{{ z.afdelinger_tekst }}", "{{ z.lejemaal_tekst }}"], align_right_from=2)
-        with block(doc, "for z in organisering.zoner"):
-            para(doc, "{% if z.beskrivelse %}{{ z.navn }}{% endif %}", bold=True)
-            para(doc, "{{ z.beskrivelse|md }}")
     para(doc, "{%p endif %}")
     with block(doc, "if organisering.medarbejdere"):
         para(doc, "Medarbejdere", style="Heading 2")
