@@ -192,7 +192,9 @@ def _explain(err, source: Source, validator) -> list[Finding]:
         if best is not None and (best.validator not in ("anyOf", "oneOf", "required") or meant):
             found = _explain(best, source, validator)
             same_value = list(best.absolute_path) == list(err.absolute_path)
-            others = _other_forms(err, best) if best.validator == "type" and same_value else ""
+            number = isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool)
+            # the other forms help one who wrote a word or a list; one who wrote 1.056 meant a number
+            others = _other_forms(err, best) if best.validator == "type" and same_value and not number else ""
             return [dataclasses.replace(f, message=f.message + others) for f in found] if others else found
         names = sorted({e.validator_value[0] for e in err.context if e.validator == "required" and e.validator_value})
         if names:
