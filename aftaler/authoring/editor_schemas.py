@@ -116,6 +116,8 @@ def danish_messages(schema: dict, name: str, documents: dict) -> dict:
                 out[key] = [{**branch, "errorMessage": messages.one_of_required(field, names)} for branch in value]
             elif key in _SUBSCHEMA_LISTS and isinstance(value, list):
                 out[key] = [walk(v, title, branch=True) for v in value]
+                if key in ("anyOf", "oneOf"):
+                    out[key] = [_type_as_list(b) for b in out[key]]
             elif key in _SUBSCHEMA_ONE and isinstance(value, dict):
                 out[key] = walk(value, title)
             else:
@@ -146,6 +148,16 @@ def danish_messages(schema: dict, name: str, documents: dict) -> dict:
         return out
 
     return walk(schema, "")
+
+
+def _type_as_list(branch):
+    """An alternative's `type: integer` as `type: [integer]`, which means the same. When no
+    alternative fits, yaml-language-server joins the alternatives' type errors into one English
+    'Incorrect type. Expected "integer | …"' and drops their errorMessage — but only for a type
+    given as one name; a list keeps the first alternative's Danish message, as the CLI words it."""
+    if isinstance(branch, dict) and isinstance(branch.get("type"), str):
+        return {**branch, "type": [branch["type"]]}
+    return branch
 
 
 def _only_required(branches) -> bool:

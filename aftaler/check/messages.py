@@ -35,6 +35,12 @@ def one_of_required(field: str, names: list[str]) -> str:
     return f"{field} skal have et af felterne {shown}"
 
 
+def only_one_of(field: str, names: list[str]) -> str:
+    """A section with more than one of the fields it takes exactly one of (oneOf of `required`)."""
+    quoted = [f"'{n}'" for n in names]
+    return f"{field} må kun have ét af felterne {', '.join(quoted[:-1])} og {quoted[-1]}; del dem i hvert sit punkt"
+
+
 def unknown_field(field: str, key: str | None = None, suggestion: str = "", allowed: list[str] | None = None) -> str:
     """A key the schema does not know. The editor marks the key itself, so it names what is allowed."""
     if key is not None:

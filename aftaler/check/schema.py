@@ -5,6 +5,7 @@ translating jsonschema's English text), and placed with the source's positions.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import json
@@ -182,15 +183,29 @@ def _explain(err, source: Source, validator) -> list[Finding]:
     at = source.position(path)
 
     if kind in ("anyOf", "oneOf") and err.context:
-        # Report the alternative that got furthest, which is the one the author meant.
+        # Report the alternative that got furthest, which is the one the author meant: first of
+        # all the one of the value's own type ({ca: 2.300} meant the section with 'ca', not the
+        # whole number beside it).
         from jsonschema.exceptions import best_match
-        best = best_match(err.context)
-        if best is not None and best.validator not in ("anyOf", "oneOf", "required"):
-            return _explain(best, source, validator)
+        meant = _meant_branch(err)
+        best = best_match(meant or err.context)
+        if best is not None and (best.validator not in ("anyOf", "oneOf", "required") or meant):
+            found = _explain(best, source, validator)
+            same_value = list(best.absolute_path) == list(err.absolute_path)
+            number = isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool)
+            # the other forms help one who wrote a word or a list; one who wrote 1.056 meant a number
+            others = _other_forms(err, best) if best.validator == "type" and same_value and not number else ""
+            return [dataclasses.replace(f, message=f.message + others) for f in found] if others else found
         names = sorted({e.validator_value[0] for e in err.context if e.validator == "required" and e.validator_value})
         if names:
             return [error(at, messages.one_of_required(field, names), "skema")]
         return [error(at, f"{field} har ikke en gyldig form", "skema")]
+    if kind == "oneOf" and isinstance(err.instance, dict):
+        # Every alternative fits: more than one of the fields it wants one of.
+        names = sorted(n for b in err.validator_value if isinstance(b, dict) for n in b.get("required", [])[:1]
+                       if n in err.instance)
+        if len(names) > 1:
+            return [error(at, messages.only_one_of(field, names), "skema")]
     if kind == "required":
         missing = [name for name in err.validator_value if isinstance(value, dict) and name not in value]
         title = _property_title(err.schema, missing[0]) if missing else ""
@@ -258,6 +273,59 @@ def _explain(err, source: Source, validator) -> list[Finding]:
     if kind == "propertyNames":
         return [error(at, f"{field}: feltnavnet '{value}' er ikke tilladt her", "skema")]
     return [error(at, f"{field} er ugyldig ({kind})", "skema")]
+
+
+_JSON_TYPES = {"integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+               "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+               "string": lambda v: isinstance(v, str), "object": lambda v: isinstance(v, dict),
+               "array": lambda v: isinstance(v, list), "boolean": lambda v: isinstance(v, bool),
+               "null": lambda v: v is None}
+
+
+def _fits(branch, value) -> bool:
+    """Whether an alternative of an anyOf/oneOf is meant for a value like this one: its type is the
+    value's, or it lists a value close to it ('Ikke oplyst' for 'ikke oplyst')."""
+    if not isinstance(branch, dict):
+        return False
+    if "type" in branch:
+        wanted = branch["type"] if isinstance(branch["type"], list) else [branch["type"]]
+        return any(_JSON_TYPES.get(t, lambda v: False)(value) for t in wanted)
+    if isinstance(value, str) and isinstance(branch.get("enum"), list):
+        return bool(_suggest(value, [str(o) for o in branch["enum"]]))
+    return False
+
+
+def _meant_branch(err) -> list:
+    """The errors of the alternatives meant for the value (see _fits), or [] when none is."""
+    branches = err.validator_value if isinstance(err.validator_value, list) else []
+    meant = {i for i, b in enumerate(branches) if _fits(b, err.instance)}
+    return [e for e in err.context if e.relative_schema_path and e.relative_schema_path[0] in meant]
+
+
+def _form(branch) -> str | None:
+    """An alternative as an author writes it: 'et helt tal', "'ikke oplyst'", '{ca: …}'."""
+    if not isinstance(branch, dict) or "$ref" in branch:
+        return None
+    if isinstance(branch.get("enum"), list) and "type" not in branch:
+        return " eller ".join(f"'{o}'" for o in branch["enum"])
+    if branch.get("type") == "object" and branch.get("required"):
+        return "{" + ", ".join(f"{name}: …" for name in branch["required"]) + "}"
+    if isinstance(branch.get("type"), str) and branch["type"] != "null":
+        return messages.TYPE_NAMES.get(branch["type"])
+    return None
+
+
+def _other_forms(err, best) -> str:
+    """'; andre mulige former: {ca: …} eller 'ikke oplyst'' — the alternatives besides the one
+    the message is about, when each can be said (not for a reference or an empty value)."""
+    branches = err.validator_value if isinstance(err.validator_value, list) else []
+    while best.parent is not None and best.parent is not err:  # the alternative it is in
+        best = best.parent
+    chosen = best.relative_schema_path[0] if best.relative_schema_path else None
+    forms = [_form(b) for i, b in enumerate(branches) if i != chosen]
+    if not forms or None in forms:
+        return ""
+    return "; andre mulige former: " + " eller ".join(forms)
 
 
 # A number the loader kept as text because it is out of bounds (see load/source.py's _scalar).

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import danish
-from ..findings import Finding, error
+from ..findings import Finding, error, warning
 from ._common import activities, area_names, check_period, dangling, each, values_raw, values_text
 
 
@@ -38,6 +38,8 @@ def check(source, aset, context) -> list[Finding]:
         if organ.get("under") and organ["under"] not in organs:
             findings.append(dangling(source, path + ("under",), organ["under"], organs, "et organ i organiseringen"))
     findings += _check_diagram(source)
+    findings += _check_order(source)
+    findings += _check_counts(source)
 
     findings += _check_indicators(source, catalogue)
     findings += _check_areas(source, aset, catalogue)
@@ -68,6 +70,61 @@ def _check_diagram(source) -> list[Finding]:
                 findings.append(error(source.position(path + ("navn",)),
                                       f"{what} har et ord på {len(long)} tegn ({long[:20]}…); højst {MAX_WORD} tegn "
                                       "i ét ord, for at navnet kan stå i organisationsdiagrammet", "navn"))
+    return findings
+
+
+def _check_order(source) -> list[Finding]:
+    """`organisering.afsnit`, when given, decides the order of section 3 instead of text, organs,
+    zones: each item names an organ or zone that exists, and every organ and zone stands there
+    exactly once (one left out would be missing from the documents, one twice printed twice)."""
+    organisering = source.data["organisering"]
+    if not organisering.get("afsnit"):
+        return []
+    known = {"organ": [o["id"] for o in organisering.get("organer") or []],
+             "zone": [z["id"] for z in organisering.get("zoner") or []]}
+    words = {"organ": ("organet", "et organ under organisering.organer"),
+             "zone": ("zonen", "en zone under organisering.zoner")}
+    findings, placed = [], {}
+    for path, item in each(source, "organisering", "afsnit"):
+        for key in ("organ", "zone"):
+            ident = item.get(key)
+            if ident is None:
+                continue
+            if ident not in known[key]:
+                findings.append(dangling(source, path + (key,), ident, known[key], words[key][1]))
+            elif (key, ident) in placed:
+                findings.append(error(source.position(path + (key,)),
+                                      f"{words[key][0]} '{ident}' står allerede i organisering.afsnit (punkt "
+                                      f"{placed[key, ident] + 1}); hvert organ og hver zone står der én gang", "afsnit"))
+            else:
+                placed[key, ident] = path[-1]
+    missing = [f"{words[key][0]} '{ident}'" for key in ("organ", "zone") for ident in known[key]
+               if (key, ident) not in placed]
+    if missing:
+        listed = ", ".join(missing[:-1]) + " og " + missing[-1] if len(missing) > 1 else missing[0]
+        findings.append(error(source.position(("organisering", "afsnit"), key=True),
+                              f"organisering.afsnit mangler {listed}: når afsnit bestemmer rækkefølgen i afsnit 3, "
+                              "skal hvert organ og hver zone stå der én gang, ellers kommer de ikke med i dokumenterne",
+                              "afsnit"))
+    return findings
+
+
+def _check_counts(source) -> list[Finding]:
+    """A lejemål count that is not given leaves the totals it is part of (in all, per zone)
+    without a figure: said at the count, since the documents then give the sum of the others."""
+    zones = {}
+    for zone in source.data["organisering"].get("zoner") or []:
+        for member in zone["afdelinger"]:
+            zones.setdefault(member, zone["navn"])
+    findings = []
+    for path, afdeling in each(source, "kort_om_boligomraadet", "afdelinger"):
+        if afdeling["lejemaal"] != danish.NOT_GIVEN:
+            continue
+        totals = "lejemål i alt" + (f" og i zonen '{zones[afdeling['id']]}'" if afdeling["id"] in zones else "")
+        findings.append(warning(source.position(path + ("lejemaal",)),
+                                f"antal lejemål er ikke oplyst for afdelingen '{afdeling['navn']}', så {totals} kan "
+                                "ikke lægges sammen: dokumenterne viser summen af de oplyste afdelinger og skriver, "
+                                "hvor mange der ikke er oplyst", "antal"))
     return findings
 
 
@@ -151,13 +208,18 @@ def model(source, aset, context) -> dict:
     parties = {p["id"]: p for p in data["parter"]}
     areas = area_names(catalogue)
 
-    afdelinger = [dict(a, boligorganisation_navn=_short(parties[a["boligorganisation"]]))
-                  for a in data["kort_om_boligomraadet"]["afdelinger"]]
+    kort = data["kort_om_boligomraadet"]
+    # Counts are printed as written (`*_tekst`); the plain figure is there only when it is exact,
+    # so a template's `|tal` prints nothing rather than a figure the author did not give.
+    afdelinger = [dict(a, boligorganisation_navn=_short(parties[a["boligorganisation"]]),
+                       lejemaal=danish.exact_count(a["lejemaal"]), lejemaal_tekst=danish.count(a["lejemaal"]))
+                  for a in kort["afdelinger"]]
+    given = {a["id"]: a["lejemaal"] for a in kort["afdelinger"]}
     by_id = {a["id"]: a for a in afdelinger}
-    zoner = [dict(z, afdelinger=[by_id[i] for i in z["afdelinger"]],
-                  lejemaal=sum(by_id[i]["lejemaal"] for i in z["afdelinger"]),
-                  antal_afdelinger=len(z["afdelinger"]))
-             for z in data["organisering"].get("zoner", [])]
+    zoner = [_zone(z, by_id, given) for z in data["organisering"].get("zoner", [])]
+    total = danish.count_total(list(given.values()))
+    scope = [_items(len(afdelinger), "afdeling", "afdelinger"), danish.count_phrase(total, "lejemål"),
+             danish.count_phrase(kort["beboere"], "beboere")]
 
     activity_names = activities(aset)
     medarbejdere = [dict(m, fordeling_tekst=staff_shares_text(m, activity_names, areas))
@@ -166,12 +228,17 @@ def model(source, aset, context) -> dict:
     return {
         **data,
         "periode_tekst": danish.period(data["periode"]),
-        "parter": list(data["parter"]),
+        "parter": [_party(p) for p in data["parter"]],
         "boligorganisationer": [p for p in data["parter"] if p["type"] == "boligorganisation"],
         "kort_om_boligomraadet": dict(
-            data["kort_om_boligomraadet"], afdelinger=afdelinger,
-            lejemaal_i_alt=sum(a["lejemaal"] for a in afdelinger), antal_afdelinger=len(afdelinger)),
-        "organisering": dict(data["organisering"], zoner=zoner, medarbejdere=medarbejdere),
+            kort, afdelinger=afdelinger, lejemaal_i_alt=total["vaerdi"], lejemaal_i_alt_tekst=total["tekst"],
+            antal_afdelinger=len(afdelinger), beboere=danish.exact_count(kort["beboere"]),
+            beboere_tekst=danish.count(kort["beboere"]),
+            # "19 afdelinger, 4.135 lejemål og 9.027 beboere", the parts for other sentences
+            omfang_dele=scope, omfang_tekst=f"{scope[0]}, {scope[1]} og {scope[2]}"),
+        "vision": _vision(data.get("vision")),
+        "organisering": dict(data["organisering"], zoner=zoner, medarbejdere=medarbejdere,
+                             afsnit=_order(data["organisering"], zoner)),
         "organisationsdiagram": org_picture(data),  # drawn from the data above, never by hand
         "organisationsdiagram_svg": org_svg(data),  # the same diagram for the site
         "indikatorraekker": indicator_rows(data["maal_og_indikatorer"], catalogue),
@@ -239,6 +306,53 @@ def staff_shares_text(person, activity_names, area_names) -> str:
             name = f"delaftalen {area_names.get(share['indsatsomraade'], share['indsatsomraade'])}"
         parts.append(f"{danish.percent(share['andel'])} {name}")
     return ", ".join(parts)
+
+
+def _party(party) -> dict:
+    """A party with its postal address as lines (each printed on a line of its own)."""
+    lines = [line.strip() for line in (party.get("adresse") or "").splitlines() if line.strip()]
+    return dict(party, adresse_linjer=lines, adresse_tekst="\n".join(lines))
+
+
+def _zone(zone, afdelinger: dict, given: dict) -> dict:
+    """A zone with its afdelinger and their lejemål summed (as count_total says it)."""
+    total = danish.count_total([given[i] for i in zone["afdelinger"]])
+    members = [afdelinger[i] for i in zone["afdelinger"]]
+    return dict(zone, afdelinger=members, lejemaal=total["vaerdi"], lejemaal_tekst=total["tekst"],
+                antal_afdelinger=len(members), afdelinger_tekst=", ".join(a["navn"] for a in members),
+                omfang_tekst=f"{_items(len(members), 'afdeling', 'afdelinger')}, {danish.count_phrase(total, 'lejemål')}")
+
+
+def _vision(vision):
+    """Target groups with their heading: 'Unge uden job (375 i helhedsplanens område)', or only the
+    count, or nothing when a group has neither name nor count."""
+    if not vision:
+        return vision
+    groups = []
+    for group in vision.get("maalgrupper") or []:
+        count = danish.count(group.get("antal")) if group.get("antal") is not None else ""
+        brackets = " ".join(x for x in (count, group.get("antal_tekst") or "") if x)
+        heading = " ".join(x for x in (group.get("navn") or "", f"({brackets})" if brackets else "") if x)
+        groups.append(dict(group, antal=danish.exact_count(group.get("antal")), parentes_tekst=brackets,
+                           overskrift=heading))
+    return dict(vision, maalgrupper=groups)
+
+
+def _order(organisering, zoner: list[dict]) -> list[dict]:
+    """`organisering.afsnit` resolved: each item with its `art` (tekst, organ, zone) and the organ
+    or zone itself (`organet`, `zonen`, beside the ids as written), so a template prints section 3
+    in the author's order."""
+    organs = {o["id"]: o for o in organisering.get("organer") or []}
+    zones = {z["id"]: z for z in zoner}
+    result = []
+    for item in organisering.get("afsnit") or []:
+        art = "organ" if item.get("organ") else "zone" if item.get("zone") else "tekst"
+        result.append(dict(item, art=art, organet=organs.get(item.get("organ")), zonen=zones.get(item.get("zone"))))
+    return result
+
+
+def _items(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _short(party) -> str:

@@ -6,6 +6,41 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from word import (PARTY_NAME, SIGNATURE_LINE, Bold, Bullet, add_row, block, bullets, grid_table, guidance, label_table,
                   lead, loop_rows, merged_cell, new_document, optional_section, para, save, set_cell)
 
+# What the form's "Aftalens parter" may say of a party besides its name, each line left out when
+# empty; shared with the 2015-18 form's template.
+CONTACT = ("Kontaktperson: {{ k.navn }}{% if k.titel %}, {{ k.titel }}{% endif %}{% if k.email %}, {{ k.email }}{% endif %}"
+           "{% if k.telefon %}, tlf. {{ k.telefon }}{% endif %}")
+PARTY_DETAILS = ["{%p if p.att %}", "Att.: {{ p.att }}", "{%p endif %}",
+                 "{%p if p.adresse_tekst %}", "{{ p.adresse_tekst }}", "{%p endif %}",  # a line break per line
+                 "{%p for k in p.kontaktpersoner %}", CONTACT, "{%p endfor %}",
+                 "{%p if p.beskrivelse %}", "{{ p.beskrivelse|md }}", "{%p endif %}"]
+
+
+def organ_block(doc, organ: str) -> None:
+    """An organ of section 3: its name, description and tasks."""
+    para(doc, f"{{{{ {organ}.navn }}}}", style="Heading 3")
+    para(doc, f"{{{{ {organ}.beskrivelse|md }}}}")
+    # Its own lead, so the tasks are a list of their own, not a continuation of the
+    # description's list of participants.
+    with block(doc, f"if {organ}.opgaver"):
+        lead(doc, "Opgaver:")
+        bullets(doc, f"for t in {organ}.opgaver", "{{ t }}")
+
+
+def organisation_order(doc) -> None:
+    """Section 3 in the order of `organisering.afsnit`: texts (with a heading), organs and zones."""
+    with block(doc, "for s in organisering.afsnit"):
+        with block(doc, "if s.art == 'tekst'"):
+            with block(doc, "if s.overskrift"):
+                para(doc, "{{ s.overskrift }}", style="Heading 2")
+            para(doc, "{{ s.tekst|md }}")
+        with block(doc, "if s.organet"):
+            organ_block(doc, "s.organet")
+        with block(doc, "if s.zonen"):
+            para(doc, "{{ s.zonen.navn }}", style="Heading 3")
+            para(doc, "{{ s.zonen.omfang_tekst }}: {{ s.zonen.afdelinger_tekst }}.")
+            para(doc, "{{ s.zonen.beskrivelse|md }}")
+
 
 def build() -> None:
     doc = new_document("Strategisk samarbejdsaftale – {{ omraadets_navn }}")
@@ -13,7 +48,7 @@ def build() -> None:
     label_table(doc, [
         ("Områdets navn:", ["{{ omraadets_navn }}"]),
         ("Aftalens parter:", ["{%p for p in parter %}",
-                              PARTY_NAME, "{%p endfor %}"]),
+                              PARTY_NAME, *PARTY_DETAILS, "{%p endfor %}"]),
         ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
         ("Underskrifter:", ["{%p for p in parter %}", Bold("{{ p.navn }}"), SIGNATURE_LINE, "{%p endfor %}"]),
         ("Aftaledokumenter:", [
@@ -28,20 +63,22 @@ def build() -> None:
 
     para(doc, "1. Kort om boligområdet", style="Heading 1")
     para(doc, "{{ kort_om_boligomraadet.tekst|md }}")
-    para(doc, "Boligafdelinger i den boligsociale indsats ({{ kort_om_boligomraadet.antal_afdelinger }} afdelinger, "
-              "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }} lejemål og {{ kort_om_boligomraadet.beboere|tal }} beboere):")
+    # Counts as the author wrote them ("ca. 2.300", "ikke oplyst"), totals that say what they lack.
+    para(doc, "Boligafdelinger i den boligsociale indsats ({{ kort_om_boligomraadet.omfang_tekst }}):")
     table = grid_table(doc, ["Nr.", "Afdeling", "Boligorganisation", "Lejemål"], [1.6, 7, 5, 2.4])
     loop_rows(table, "for a in kort_om_boligomraadet.afdelinger",
-              ["{{ a.nummer or '' }}", "{{ a.navn }}", "{{ a.boligorganisation_navn }}", "{{ a.lejemaal|tal }}"], align_right_from=3)
+              ["{{ a.nummer or '' }}", "{{ a.navn }}", "{{ a.boligorganisation_navn }}", "{{ a.lejemaal_tekst }}"],
+              align_right_from=3)
     total = add_row(table).cells
     set_cell(total[1], "I alt", bold=True)
-    set_cell(total[3], "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    set_cell(total[3], "{{ kort_om_boligomraadet.lejemaal_i_alt_tekst }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     para(doc, "2. Vision for boligområdet", style="Heading 1")
     para(doc, "{{ vision.tekst|md }}")
     para(doc, "Primære målgrupper:", bold=True)
     with block(doc, "for m in vision.maalgrupper"):
-        para(doc, "{{ m.navn }}{% if m.antal %} ({{ m.antal|tal }}){% endif %}", bold=True)
+        with block(doc, "if m.overskrift"):  # a group may have only its description
+            para(doc, "{{ m.overskrift }}", bold=True)
         para(doc, "{{ m.beskrivelse|md }}")
 
     para(doc, "3. Organisering", style="Heading 1")
@@ -50,22 +87,21 @@ def build() -> None:
                   "organisationsdiagram og et kommissorium for bestyrelsen.")
     para(doc, "{{ organisering.tekst|md }}")
     optional_section(doc, "organisationsdiagram", "Organisationsdiagram", "{{ organisationsdiagram|billede }}", level=2)
+    # With organisering.afsnit the author decides the order of texts, organs and zones; without
+    # it, organs and then zones, as the form has them.
+    para(doc, "{%p if organisering.afsnit %}")
+    organisation_order(doc)
+    para(doc, "{%p else %}")
     with block(doc, "for o in organisering.organer"):
-        para(doc, "{{ o.navn }}", style="Heading 3")
-        para(doc, "{{ o.beskrivelse|md }}")
-        # Its own lead, so the tasks are a list of their own, not a continuation of the
-        # description's list of participants.
-        with block(doc, "if o.opgaver"):
-            lead(doc, "Opgaver:")
-            bullets(doc, "for t in o.opgaver", "{{ t }}")
+        organ_block(doc, "o")
     para(doc, "Zoner", style="Heading 2")
     table = grid_table(doc, ["Zone", "Afdelinger", "Lejemål"], [4, 10, 2.4])
-    loop_rows(table, "for z in organisering.zoner",
-              ["{{ z.navn }}", "{% for a in z.afdelinger %}{{ a.navn }}{% if not loop.last %}, {% endif %}{% endfor %}",
-               "{{ z.lejemaal|tal }}"], align_right_from=2)
+    loop_rows(table, "for z in organisering.zoner", ["{{ z.navn }}", "{{ z.afdelinger_tekst }}", "{{ z.lejemaal_tekst }}"],
+              align_right_from=2)
     with block(doc, "for z in organisering.zoner"):
         para(doc, "{% if z.beskrivelse %}{{ z.navn }}{% endif %}", bold=True)
         para(doc, "{{ z.beskrivelse|md }}")
+    para(doc, "{%p endif %}")
     para(doc, "Medarbejdere", style="Heading 2")
     table = grid_table(doc, ["Stilling", "Tidsfordeling"], [6, 10.4])
     loop_rows(table, "for m in organisering.medarbejdere", ["{{ m.titel }}", "{{ m.fordeling_tekst }}"])

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from word import (SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document,
-                  optional_section, para, save, set_cell)
+from samarbejdsaftale import PARTY_DETAILS, organ_block, organisation_order
+from word import (SIGNATURE_LINE, block, bullets, grid_table, guidance, label_table, loop_rows, new_document, para, save,
+                  set_cell)
 
 TITLE = "formular.afsnit.{}"
 HELP = "{{% if formular.vejledning.{0} %}}{{{{ formular.vejledning.{0} }}}}{{% endif %}}"
@@ -29,7 +30,8 @@ def build() -> None:
     label_table(doc, [
         ("Områdets navn:", ["{{ omraadets_navn }}"]),
         ("Aftalens parter:", ["{%p for p in parter %}",
-                              "{{ p.navn }}{% if p.forkortelse %} ({{ p.forkortelse }}){% endif %}", "{%p endfor %}"]),
+                              "{{ p.navn }}{% if p.forkortelse %} ({{ p.forkortelse }}){% endif %}", *PARTY_DETAILS,
+                              "{%p endfor %}"]),
         ("Samarbejdsaftalen gælder fra – til:", ["{{ periode_tekst }}"]),
         ("Støttes af:", ["{{ pulje_navn }}"]),
         ("Underskrifter:", ["{%p for p in parter %}", "{{ p.navn }}", SIGNATURE_LINE, "{%p endfor %}"]),
@@ -50,10 +52,16 @@ def build() -> None:
     with block(doc, "if organisationsdiagram"):  # on a page of its own: the diagram fills one
         para(doc, "Organisationsdiagram", style="Heading 2").paragraph_format.page_break_before = True
         para(doc, "{{ organisationsdiagram|billede }}")
+    # With organisering.afsnit the author decides the order of texts, organs and zones (the only
+    # way zones reach this form's Word file: its own layout has no place for them).
+    para(doc, "{%p if organisering.afsnit %}")
+    organisation_order(doc)
+    para(doc, "{%p else %}")
     with block(doc, "for o in organisering.organer"):
         para(doc, "{{ o.navn }}", style="Heading 3")
         para(doc, "{{ o.beskrivelse|md }}")
         bullets(doc, "for t in o.opgaver", "{{ t }}")
+    para(doc, "{%p endif %}")
     with block(doc, "if organisering.medarbejdere"):
         para(doc, "Medarbejdere", style="Heading 2")
     table = grid_table(doc, ["Stilling", "Tidsfordeling"], [6, 10.4])
@@ -61,14 +69,13 @@ def build() -> None:
 
     heading(doc, "kort_om_boligomraadet")
     para(doc, "{{ kort_om_boligomraadet.tekst|md }}")
-    para(doc, "Boligafdelinger i den boligsociale indsats ({{ kort_om_boligomraadet.antal_afdelinger }} afdelinger, "
-              "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }} lejemål og {{ kort_om_boligomraadet.beboere|tal }} beboere):")
+    para(doc, "Boligafdelinger i den boligsociale indsats ({{ kort_om_boligomraadet.omfang_tekst }}):")
     table = grid_table(doc, ["Nr.", "Afdeling", "Boligorganisation", "Lejemål"], [1.6, 7, 5, 2.4])
     loop_rows(table, "for a in kort_om_boligomraadet.afdelinger",
-              ["{{ a.nummer or '' }}", "{{ a.navn }}", "{{ a.boligorganisation_navn }}", "{{ a.lejemaal|tal }}"], align_right_from=3)
+              ["{{ a.nummer or '' }}", "{{ a.navn }}", "{{ a.boligorganisation_navn }}", "{{ a.lejemaal_tekst }}"], align_right_from=3)
     total = table.add_row().cells
     set_cell(total[1], "I alt", bold=True)
-    set_cell(total[3], "{{ kort_om_boligomraadet.lejemaal_i_alt|tal }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    set_cell(total[3], "{{ kort_om_boligomraadet.lejemaal_i_alt_tekst }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     heading(doc, "samspil")
     para(doc, "{{ samspil.tekst|md }}")

@@ -112,9 +112,10 @@ def _team(people: list[dict]) -> Node | None:
 
 def _zone(zone: dict, afdelinger: dict) -> Node:
     members = [afdelinger[i] for i in zone["afdelinger"] if i in afdelinger]
-    tenancies = sum(a.get("lejemaal") or 0 for a in members)
+    # "ca. 2.388 lejemål", "1.640 lejemål i 4 af dem (ikke oplyst for 1)": never a sum it does not have
+    tenancies = danish.count_phrase(danish.count_total([a.get("lejemaal") for a in members]), "lejemål")
     names = ", ".join(a["navn"].replace(" ", "\u00a0") for a in members)
-    return Node(zone["id"], zone["navn"], "zone", [f"{danish.number(tenancies)} lejemål", names])
+    return Node(zone["id"], zone["navn"], "zone", [tenancies, names])
 
 
 def _attach(node: Node, parent: Node | None, roots: list[Node]) -> None:
