@@ -48,20 +48,21 @@ def _resolve(documents: dict, name: str, path: str):
             node, here, seen = target, target_file, seen + 1
         return node, here
 
-    for step in steps:
-        markdown = False
+    def candidates(node, here, depth=0):
+        """The node and what it may be: its alternatives, a list's items (and theirs)."""
         node, here = deref(node, here)
-        branches = [node] + [b for k in ("anyOf", "oneOf", "allOf") for b in node.get(k) or []]
-        found = None
-        for branch in branches:
-            branch, branch_here = deref(branch, here)
-            while isinstance(branch.get("items"), dict):  # a list: its items' fields
-                branch, branch_here = deref(branch["items"], branch_here)
-            if step in (branch.get("properties") or {}):
-                found = (branch["properties"][step], branch_here)
-                break
+        yield node, here
+        if depth < 6:
+            for sub in [b for k in ("anyOf", "oneOf", "allOf") for b in node.get(k) or []] + (
+                    [node["items"]] if isinstance(node.get("items"), dict) else []):
+                yield from candidates(sub, here, depth + 1)
+
+    for step in steps:
+        found = next(((branch["properties"][step], branch_here) for branch, branch_here in candidates(node, here)
+                      if step in (branch.get("properties") or {})), None)
         if found is None:
             return None, False
+        markdown = False
         node, here = found
     node, here = deref(node, here)
     return node, markdown

@@ -242,6 +242,7 @@ def model(source, aset, context) -> dict:
         "organisationsdiagram": org_picture(data),  # drawn from the data above, never by hand
         "organisationsdiagram_svg": org_svg(data),  # the same diagram for the site
         "indikatorraekker": indicator_rows(data["maal_og_indikatorer"], catalogue),
+        "maal_og_indikatorer_note": data.get("maal_og_indikatorer_note", ""),
         "indsatsomraader": [dict(a, navn=areas[a["omraade"]]) for a in data["indsatsomraader"]],
         "delaftaler": [f"Delaftale for indsatsområdet {areas[a['omraade']]}" for a in data["indsatsomraader"]],
         # The round's form, for a template of its own layout: section titles, fixed guidance, documents.

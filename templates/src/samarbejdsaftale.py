@@ -122,6 +122,9 @@ def build() -> None:
               ["{{ r.maal }}", "{{ r.indikator }}", "{{ r.baseline_boligomraade }}", "{{ r.baseline_kommune }}",
                "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
     merged_cell(row.cells[0], "r", "maal")
+    para(doc, "{%p if maal_og_indikatorer_note %}")
+    para(doc, "{{ maal_og_indikatorer_note|md }}")
+    para(doc, "{%p endif %}")
 
     para(doc, "6. Indsatsområder", style="Heading 1")
     guidance(doc, "For hvert valgt indsatsområde beskrives problemkomplekset: de centrale udfordringer, indsatsen skal "
