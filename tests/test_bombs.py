@@ -107,6 +107,22 @@ def test_a_deep_chain_of_organs_is_refused_not_a_recursion_error(tmp_path):
     assert code == 1 and re.search(r"fejl: organet 'led-13' står mere end 12 led under andre organer", output), output
 
 
+def test_organs_under_each_other_in_a_loop_are_refused_at_the_first(tmp_path):
+    """a under b under c under a: no organ at the top, so no diagram the author chose; refused once
+    for the loop, at its first organ's 'under', not drawn cut at some point."""
+    folder = small_set(tmp_path)
+    loop = "".join(f"    - id: led-{i}\n      navn: Led {i}\n      type: forum\n      beskrivelse: Et led.\n"
+                   f"      under: led-{i % 3 + 1}\n" for i in range(1, 4))
+    edit(folder / "samarbejdsaftale.yaml", "        - Følge op på mål\n  zoner:", "        - Følge op på mål\n" + loop + "  zoner:")
+    code, output = run(["validate", str(folder)], tmp_path)
+    messages = re.findall(r"samarbejdsaftale\.yaml:(\d+):\d+: fejl: (organet .*)", output)
+    assert code == 1 and len(messages) == 1, output
+    line, message = messages[0]
+    assert message.startswith("organet 'led-1' står under sig selv via 'under' (led-1 → led-2 → led-3 → led-1)")
+    text = (folder / "samarbejdsaftale.yaml").read_text(encoding="utf-8").splitlines()
+    assert text[int(line) - 1].strip() == "under: led-2"
+
+
 def _template(tmp_path: Path, name: str, expression: str = "", extra: bytes = b"") -> Path:
     source = ROOT / "templates" / "kommissorium.docx"
     target = tmp_path / name

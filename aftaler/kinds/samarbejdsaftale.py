@@ -57,8 +57,18 @@ def _check_diagram(source) -> list[Finding]:
     findings = []
     organs = source.data["organisering"].get("organer", [])
     parents = {o["id"]: o.get("under") for o in organs}
+    loops = _loops(parents)
+    in_loop = {ident for loop in loops for ident in loop}
+    first = {loop[0]: loop for loop in loops}
     for path, organ in each(source, "organisering", "organer"):
-        if organ.get("under") and _chain(organ["id"], parents) > MAX_LEVELS:
+        if organ["id"] in first:
+            # a loop has no top: the diagram would cut it somewhere the author did not choose
+            loop = first.pop(organ["id"])
+            findings.append(error(source.position(path + ("under",)),
+                                  f"organet '{organ['id']}' står under sig selv via 'under' "
+                                  f"({' → '.join([*loop, loop[0]])}); ét af dem skal stå øverst", "organ"))
+    for path, organ in each(source, "organisering", "organer"):
+        if organ.get("under") and organ["id"] not in in_loop and _chain(organ["id"], parents) > MAX_LEVELS:
             findings.append(error(source.position(path + ("under",)),
                                   f"organet '{organ['id']}' står mere end {MAX_LEVELS} led under andre organer "
                                   "(via 'under'); organisationsdiagrammet har ikke plads til så mange niveauer", "organ"))
@@ -71,6 +81,26 @@ def _check_diagram(source) -> list[Finding]:
                                       f"{what} har et ord på {len(long)} tegn ({long[:20]}…); højst {MAX_WORD} tegn "
                                       "i ét ord, for at navnet kan stå i organisationsdiagrammet", "navn"))
     return findings
+
+
+def _loops(parents: dict) -> list[list[str]]:
+    """Every `under` loop, each from its organ that comes first in `parents` (file order): each
+    organ is walked once (linear in the organs, however long the chains)."""
+    order = {ident: i for i, ident in enumerate(parents)}
+    done: set = set()
+    loops = []
+    for start in parents:
+        path, on_path, at = [], set(), start
+        while at in parents and at not in done and at not in on_path:
+            path.append(at)
+            on_path.add(at)
+            at = parents[at]
+        if at in on_path:  # came back to this walk: the loop is the path from `at` on
+            loop = path[path.index(at):]
+            top = min(range(len(loop)), key=lambda k: order[loop[k]])
+            loops.append(loop[top:] + loop[:top])
+        done.update(path)
+    return loops
 
 
 def _check_order(source) -> list[Finding]:
