@@ -64,6 +64,21 @@ def test_a_small_move_between_years_is_put_to_the_board(versions):
     assert routed(old, new) == {"delaftale-beskaeftigelse": ("bydelsbestyrelse-forelaeggelse", 10, 0)}
 
 
+def test_a_note_goes_to_the_documents_of_the_lines_that_mark_it(versions):
+    """A budget note explains its lines: a note of an area's line is that delaftale's to present;
+    a note of a cross-cutting line stays with the strategic agreement."""
+    old, new = versions
+    budget = (new / "budget.yaml").read_text(encoding="utf-8")
+    area_note = "  - id: note-aktivitetsmidler-uddannelse\n    tekst: >-\n      "
+    shared_note = "  - id: note-oekonomistyring\n    tekst: >-\n      "
+    assert area_note in budget and shared_note in budget
+    edit(new / "budget.yaml", area_note, area_note + "Rettet: ")
+    assert routed(old, new) == {"delaftale-uddannelse-og-livschancer": ("bydelsbestyrelse-forelaeggelse", 0, 0)}
+    edit(new / "budget.yaml", shared_note, shared_note + "Rettet: ")
+    assert routed(old, new) == {"delaftale-uddannelse-og-livschancer": ("bydelsbestyrelse-forelaeggelse", 0, 0),
+                                "samarbejdsaftale": ("lbf-godkendelse", 0, 0)}
+
+
 def test_staff_shares_moved_between_areas_go_to_both_delaftaler(versions):
     old, new = versions
     edit(new / "samarbejdsaftale.yaml", "        - {aktivitet: fritidsjob-for-alle, andel: 75}\n"

@@ -98,8 +98,8 @@ def classify(changes: SetChanges) -> list[ApprovalItem]:
     for doc in changes.documents:
         for change in (c for c in doc.changes if c.content):
             if doc.kind == BUDGET:
-                owner = _budget_owner(change.path, group_owner)
-                item_for(*owner).changes.append(change)
+                for owner in _budget_owners(change.path, group_owner, doc.data):
+                    item_for(*owner).changes.append(change)
             elif doc.kind == SAMARBEJDSAFTALE and change.path[:2] == STAFF and changes.staff_areas.get(_staff_id(change)):
                 # Staff time is printed in each delaftale's Medarbejderressourcer: theirs to approve.
                 for area in changes.staff_areas[_staff_id(change)]:
@@ -157,6 +157,19 @@ def _budget_owner(path: tuple, group_owner: dict) -> tuple[str, str | None]:
     if len(path) >= 2 and path[0] == "grupper":
         return _group_owner(path[1], group_owner)
     return SAMARBEJDSAFTALE, None
+
+
+def _budget_owners(path: tuple, group_owner: dict, budget: dict) -> list[tuple[str, str | None]]:
+    """The documents a budget change belongs to. A note explains the lines that mark it, so its
+    change goes to their groups' documents (an area's note to its delaftale); a note no line marks,
+    and the budget's settings, to the strategic agreement."""
+    if len(path) >= 2 and path[0] == "noter":
+        marked = [group.get("gruppe") for group in budget.get("grupper") or [] for line in group.get("linjer") or []
+                  if str(path[1]) in {str(n) for n in line.get("noter") or []}]
+        owners = list(dict.fromkeys(_group_owner(g, group_owner) for g in marked if g))
+        if owners:
+            return owners
+    return [_budget_owner(path, group_owner)]
 
 
 def _group_owner(group: str, group_owner: dict) -> tuple[str, str | None]:
