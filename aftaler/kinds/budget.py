@@ -82,12 +82,19 @@ def _readable(text) -> str:
     return plain_text(parse(text))
 
 
+def _opens_with_paragraph(text) -> bool:
+    """Whether the text starts with a paragraph (a label or an anchor put before it stays in it)."""
+    if _plain(text):
+        return True
+    from ..render.richtext import opens_with_paragraph
+    return opens_with_paragraph(str(text).strip("\n"))
+
+
 def _with_mark(mark, text) -> str:
     """A note's Markdown with its mark first: in its first paragraph, or as a paragraph of its own
     when the note opens with a list, a heading or the like."""
-    from ..render.richtext import opens_with_paragraph
     text = str(text or "").strip("\n")
-    if opens_with_paragraph(text):
+    if _opens_with_paragraph(text):
         return f"({mark}) {text.lstrip()}"
     return f"({mark})\n\n{text}"
 
@@ -346,6 +353,8 @@ def model(source, aset, context) -> dict:
             rich = markdown and not _plain(text)
             notes.append({"nr": mark, "tekst": text, "markdown": rich,
                           "tekst_md": _with_mark(mark, text) if rich else None,
+                          # what a template prints when the note is not Markdown: the text as typed
+                          "tekst_enkel": "" if rich else text,
                           "tekst_ren": _readable(text) if rich else text})
         return numbered[key]
 
@@ -424,6 +433,7 @@ def _text_row(line: dict, n_years: int) -> dict:
     sum (and whatever reads the lines) goes on as if it were not there."""
     return {
         "id": line["id"], "tekstlinje": True, "tekst": line["tekst"], "tekst_ren": _readable(line["tekst"]),
+        "aabner_med_afsnit": _opens_with_paragraph(line["tekst"]),
         "udgiftspost": "", "udgiftstype": None, "udgiftstype_tekst": "", "beskrivelse": "", "kolonne_2": "",
         "noter": [], "noter_tekst": "", "udgifter": [0] * n_years, "total": 0,
         "finansiering": {c: 0 for c in FINANCING},

@@ -121,7 +121,7 @@ def build() -> None:
         para(doc, "{%p if n.markdown %}")
         para(doc, "{{ n.tekst_md|md }}")
         para(doc, "{%p else %}")
-        para(doc, "({{ n.nr }}) {{ n.tekst }}")
+        para(doc, "({{ n.nr }}) {{ n.tekst_enkel }}")
         para(doc, "{%p endif %}")
     para(doc, "Udgiftstyper", style="Heading 2")
     guidance(doc, "Udgiftstypen angives for hver udgiftspost under Tværgående administrationsudgifter.")
