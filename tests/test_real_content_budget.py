@@ -351,3 +351,16 @@ def test_text_row_rules(case, real_set, tmp_path, capsys):
         message = "«Budgetlinje» (grupper.1.linjer.1) skal have et af felterne 'tekst' eller 'udgiftspost'"
     err = _errors(real_set, tmp_path, capsys)
     assert re.search(re.escape(where) + ".*" + re.escape(message), err), err
+
+
+def test_a_note_no_line_uses_is_a_warning_and_the_totals_are_still_checked(real_set, capsys):
+    path = real_set / "budget.yaml"
+    edit(path, "noter: [note-loen, 17b]", "noter: [note-loen]")
+    edit(path, "finansiering: {lbf: 1600, kommune_kontant: 500, boligorganisation_kontant: 300}",
+         "finansiering: {lbf: 2300, kommune_kontant: 100}")  # balanced, but too little co-financing in all
+    code = main(["validate", str(real_set)])
+    err = capsys.readouterr().err
+    assert code == 1
+    line = line_of(path, "  - id: note-fritidsjob")
+    assert f"budget.yaml:{line}:5: advarsel: ingen budgetlinje henviser til noten 'note-fritidsjob'" in err, err
+    assert re.search(r"fejl: den lokale medfinansiering er 4,1\s%.*mindst 25\s%", err), err

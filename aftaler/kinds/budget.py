@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .. import danish
-from ..findings import Finding, error, warning
+from ..findings import Finding, error, has_errors, warning
 from ._common import (
     activities,
     agreement_or_error,
@@ -179,7 +179,7 @@ def check(source, aset, context) -> list[Finding]:
     findings += _check_cell_lengths(source, agreement)
     findings += _check_notes(source)
 
-    if not findings:
+    if not has_errors(findings):  # a warning (a year without expenses, a note no line uses) leaves the totals to check
         findings += _check_totals(source, aset, context)
     return findings
 
@@ -232,6 +232,12 @@ def _check_notes(source) -> list[Finding]:
                                           "skriv den kun én gang", "reference"))
                 else:
                     seen[target] = ref
+    used = {index.get(str(ref)) for _, line in _lines_with_paths(source) for ref in line.get("noter") or []}
+    for i, note in enumerate(notes):  # printed only where a line refers to it: say so, not lose it quietly
+        if note["id"] not in used:
+            findings.append(warning(source.position(("noter", i)), f"ingen budgetlinje henviser til noten "
+                                    f"'{note['id']}', så den kommer ikke med i budgettet; henvis til den under en "
+                                    "linjes 'noter', eller slet den", "note-ubrugt"))
     return findings
 
 
