@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from lxml import etree
 
 from aftaler.cli import main
 from conftest import ROOT, SETS, edit, line_of
@@ -262,14 +264,19 @@ def test_workbook_text_rows_and_notes(built):
 # ------------------------------------------------------------------ review and template check
 
 
-def test_diff_and_check_template_know_text_rows(built, capsys):
+def test_diff_and_check_template_know_text_rows(built, capsys, tmp_path):
     real, _, _ = built
     assert main(["check-template", str(ROOT / "templates/budget.docx"), "--kind", "budget", "--saet", str(real)]) == 0
     capsys.readouterr()
-    assert main(["diff", str(SETS / "lille"), str(real), "--format", "json"]) == 1
+    assert main(["diff", str(SETS / "lille"), str(real), "--format", "json", "-o", str(tmp_path / "diff")]) == 1
     out = capsys.readouterr()
     assert "intern fejl" not in out.err
     assert "jobindsats-overskrift" in out.out and "note-fritidsjob" in out.out
+    # The redline shows the text rows as inserted text, in their rows.
+    with zipfile.ZipFile(tmp_path / "diff/lille/budget-aendringer.docx") as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    inserted = ["".join(t.text or "" for t in ins.iter(qn("w:t"))) for ins in body.iter(qn("w:ins"))]
+    assert "Revisionen udføres af boligorganisationens revisor." in inserted and "fritidsjob til unge" in inserted
 
 
 # ------------------------------------------------------------------ messages at file:line:col
