@@ -20,7 +20,7 @@ from .round_schemas import every_round_schema
 
 Transform = Callable[[dict, str, dict], dict]  # (schema, its file name, all documents) -> schema
 PLACEHOLDER = "UDFYLD"
-_SUBSCHEMA_MAPS = ("properties", "patternProperties")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependencies")  # a dependency's list stays as it is
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
 _SUBSCHEMA_ONE = ("items", "additionalProperties", "not")
 

@@ -288,7 +288,7 @@ class _Walker:
         paragraph = self.part.at(node.lineno)
         if paragraph is None:
             return
-        rest = _CONDITION.sub("", word_tags.jinja_line(paragraph.text))
+        rest = _CONDITION.sub("", word_tags.jinja_line(word_tags.without_cell_tags(paragraph.text)))
         if len(_TAG.findall(rest)) > 1 or _TAG.sub("", rest).strip():
             self.report(node, f"'{{{{ {name}|{filter_name} }}}}' skal stå alene i sit afsnit: |{filter_name} "
                         "bliver til hele afsnit, lister eller et billede, som ikke kan stå inde i en linje; "

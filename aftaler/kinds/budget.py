@@ -5,8 +5,10 @@ nothing else.
 """
 from __future__ import annotations
 
+import re
+
 from .. import danish
-from ..findings import Finding, error, warning
+from ..findings import Finding, error, has_errors, warning
 from ._common import (
     activities,
     agreement_or_error,
@@ -33,7 +35,12 @@ CROSS_CUTTING, EVALUATION = "tvaergaaende", "lokal-evaluering"
 # the workbook puts in one cell is refused here when longer. An expense item keeps room for the
 # note numbers written after it ("Revision (1 + 2)").
 EXCEL_CELL_LIMIT, NOTE_REFS_ROOM = 32767, 767
-
+# A text row (a line with only `tekst`) holds no amounts: every other field belongs to a line with them.
+TEXT_ROW_KEYS = {"id", "tekst"}
+# Text with none of Markdown's special characters, and no line break or block marker at its start,
+# is one paragraph of exactly the typed characters: no parser is needed to know so.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>!&~|\n\r\t]|^\s|\s$|^(?:[-+#>=]|\d+[.)])")
+_MARK_NUMBER = re.compile(r"^\d+")
 
 
 def _workbook(model: dict, *, created) -> bytes:
@@ -45,6 +52,58 @@ def _workbook(model: dict, *, created) -> bytes:
 
 # Besides its Word file, the budget is written as a workbook with live formulas.
 EXTRA_OUTPUTS = {".xlsx": _workbook}
+
+
+def is_text_row(line: dict) -> bool:
+    """A budget line that is only a text (an explanation or a heading inside its group)."""
+    return line.get("tekst") is not None  # the model's data has every absent field, as None
+
+
+def _amount_lines(source, gpath):
+    """The group's lines with amounts (text rows have none)."""
+    return ((lpath, line) for lpath, line in each(source, *gpath, "linjer") if not is_text_row(line))
+
+
+def _plain(text) -> bool:
+    """Markdown that reads the same shown as typed: printed as before Markdown was allowed here."""
+    text = "" if text is None else str(text)
+    if not _MARKDOWN_SPECIAL.search(text):
+        return True
+    from ..render.richtext import is_plain  # only for text that may be Markdown: validate stays light
+    return is_plain(text)
+
+
+def _readable(text) -> str:
+    """Markdown as plain text, paragraph by paragraph (a list item keeps its '- '): for the workbook."""
+    text = "" if text is None else str(text)
+    if _plain(text):
+        return text
+    from ..render.richtext import parse, plain_text
+    return plain_text(parse(text))
+
+
+def _opens_with_paragraph(text) -> bool:
+    """Whether the text starts with a paragraph (a label or an anchor put before it stays in it)."""
+    if _plain(text):
+        return True
+    from ..render.richtext import opens_with_paragraph
+    return opens_with_paragraph(str(text).strip("\n"))
+
+
+def _with_mark(mark, text) -> str:
+    """A note's Markdown with its mark first: in its first paragraph, or as a paragraph of its own
+    when the note opens with a list, a heading or the like."""
+    text = str(text or "").strip("\n")
+    if _opens_with_paragraph(text):
+        return f"({mark}) {text.lstrip()}"
+    return f"({mark})\n\n{text}"
+
+
+def mark_sort_key(mark) -> tuple[int, str]:
+    """17 < 17b < 18: a mark's number, then its letter."""
+    text = str(mark)
+    number = _MARK_NUMBER.match(text)
+    return (int(number.group()) if number else 0, text[number.end() if number else 0:])
 
 
 def years(data, agreement) -> list[int]:
@@ -60,7 +119,7 @@ def _empty_years(source, start, end) -> list[Finding]:
         return []
     spent: set[int] = set()
     for gpath, _group in each(source, "grupper"):
-        for _lpath, line in each(source, *gpath, "linjer"):
+        for _lpath, line in _amount_lines(source, gpath):
             spent |= {int(year) for year, amount in line["udgifter"].items() if amount}
     missing = [year for year in range(start.year, end.year + 1) if year not in spent]
     if not missing or not spent:
@@ -86,6 +145,9 @@ def check(source, aset, context) -> list[Finding]:
             findings.append(dangling(source, gpath + ("gruppe",), name, [CROSS_CUTTING, EVALUATION, *areas_with_delaftale],
                                      "tværgående, lokal-evaluering eller et indsatsområde med en delaftale"))
         for lpath, line in each(source, *gpath, "linjer"):
+            if is_text_row(line):  # no amounts, no expense type: the rules for amounts do not apply
+                findings += _check_text_row(source, lpath, line)
+                continue
             label = f"udgiftsposten '{line['udgiftspost']}'"
             if "udgiftstype" in line:
                 if name != CROSS_CUTTING:
@@ -115,15 +177,67 @@ def check(source, aset, context) -> list[Finding]:
 
     findings += _empty_years(source, start, end)
     findings += _check_cell_lengths(source, agreement)
-    notes = {n["id"] for n in data.get("noter", [])}
-    for gpath, group in each(source, "grupper"):
-        for lpath, line in each(source, *gpath, "linjer"):
-            for i, note in enumerate(line.get("noter", [])):
-                if note not in notes:
-                    findings.append(dangling(source, lpath + ("noter", i), note, notes, "en note i budgettets noter"))
+    findings += _check_notes(source)
 
-    if not findings:
+    if not has_errors(findings):  # a warning (a year without expenses, a note no line uses) leaves the totals to check
         findings += _check_totals(source, aset, context)
+    return findings
+
+
+def _check_text_row(source, lpath, line) -> list[Finding]:
+    """A text row holds only its id and text: an amount or a reference beside it would be lost."""
+    return [error(source.position(lpath + (key,), key=True),
+                  f"linjen '{line['id']}' er en tekstlinje (den har 'tekst'), og en tekstlinje har kun id og tekst; "
+                  f"'{key}' hører til en linje med beløb – flyt feltet til sådan en linje, eller slet det", "tekstlinje")
+            for key, value in line.items() if key not in TEXT_ROW_KEYS and value not in (None, [])]
+
+
+def note_index(notes: list[dict]) -> dict[str, str]:
+    """Every way a line can name a note, its id or its mark ("17b"), to the note's id."""
+    index = {str(n["nr"]): n["id"] for n in notes if n.get("nr") is not None}
+    index.update({n["id"]: n["id"] for n in notes})  # an id wins; _check_notes refuses the clash
+    return index
+
+
+def _check_notes(source) -> list[Finding]:
+    """Marks unique and unlike another note's id; every reference of a line names a note, once."""
+    notes = source.data.get("noter") or []
+    findings, marks = [], {}
+    ids = {n["id"] for n in notes}
+    for i, note in enumerate(notes):
+        mark = note.get("nr")
+        if mark is None:
+            continue
+        where = source.position(("noter", i, "nr"))
+        if str(mark) in marks:
+            findings.append(error(where, f"noten '{note['id']}' har nr. {mark}, som noten '{marks[str(mark)]}' også har; "
+                                         "en notes nr. skal være entydigt", "note-nr"))
+        elif str(mark) in ids and str(mark) != note["id"]:
+            findings.append(error(where, f"noten '{note['id']}' har nr. {mark}, som er id for en anden note; så ved "
+                                         f"en linje, der henviser til '{mark}', ikke, hvilken note den mener", "note-nr"))
+        marks.setdefault(str(mark), note["id"])
+    index = note_index(notes)
+    known = [*ids, *marks]
+    for gpath, _group in each(source, "grupper"):
+        for lpath, line in _amount_lines(source, gpath):
+            seen: dict[str, object] = {}
+            for i, ref in enumerate(line.get("noter") or []):
+                target = index.get(str(ref))
+                if target is None:
+                    findings.append(dangling(source, lpath + ("noter", i), ref, known,
+                                             "en note i budgettets noter (hverken et id eller et nr.)"))
+                elif target in seen:
+                    findings.append(error(source.position(lpath + ("noter", i)),
+                                          f"'{ref}' og '{seen[target]}' henviser til den samme note ('{target}'); "
+                                          "skriv den kun én gang", "reference"))
+                else:
+                    seen[target] = ref
+    used = {index.get(str(ref)) for _, line in _lines_with_paths(source) for ref in line.get("noter") or []}
+    for i, note in enumerate(notes):  # printed only where a line refers to it: say so, not lose it quietly
+        if note["id"] not in used:
+            findings.append(warning(source.position(("noter", i)), f"ingen budgetlinje henviser til noten "
+                                    f"'{note['id']}', så den kommer ikke med i budgettet; henvis til den under en "
+                                    "linjes 'noter', eller slet den", "note-ubrugt"))
     return findings
 
 
@@ -139,6 +253,7 @@ def _check_cell_lengths(source, agreement) -> list[Finding]:
                            EXCEL_CELL_LIMIT - NOTE_REFS_ROOM))
             fields.append((source, lpath + ("beskrivelse",), f"beskrivelsen på linjen '{line.get('id')}'",
                            EXCEL_CELL_LIMIT - NOTE_REFS_ROOM))
+            fields.append((source, lpath + ("tekst",), f"teksten på tekstlinjen '{line.get('id')}'", EXCEL_CELL_LIMIT))
     findings = []
     for where, path, label, limit in fields:
         node = where.data
@@ -222,15 +337,31 @@ def model(source, aset, context) -> dict:
     staff = _staff(aset.one("samarbejdsaftale"))
     activity_names = activities(aset)
 
-    # Notes are numbered in order of first use; an employee's line gets a note with the time shares.
-    note_texts = {n["id"]: n["tekst"] for n in data.get("noter") or []}
-    numbered: dict[str, int] = {}
+    # Notes are numbered in order of first use, unless a note has its own mark ("17b", printed as
+    # written; the automatic numbers pass over the numbers marks take). An employee's line gets a
+    # note with the time shares. A note the author wrote is Markdown; the employee's is our text.
+    author_notes = {n["id"]: n for n in data.get("noter") or []}
+    refer = note_index(list(author_notes.values()))
+    taken = {mark_sort_key(n["nr"])[0] for n in author_notes.values() if n.get("nr") is not None}
+    numbered: dict[str, int | str] = {}
     notes: list[dict] = []
+    counter = 0
 
-    def number_of(key: str, text: str) -> int:
+    def number_of(key: str, text: str, mark=None, markdown: bool = False):
+        nonlocal counter
         if key not in numbered:
-            numbered[key] = len(notes) + 1
-            notes.append({"nr": numbered[key], "tekst": text})
+            if mark is None:
+                counter += 1
+                while counter in taken:
+                    counter += 1
+                mark = counter
+            numbered[key] = mark
+            rich = markdown and not _plain(text)
+            notes.append({"nr": mark, "tekst": text, "markdown": rich,
+                          "tekst_md": _with_mark(mark, text) if rich else None,
+                          # what a template prints when the note is not Markdown: the text as typed
+                          "tekst_enkel": "" if rich else text,
+                          "tekst_ren": _readable(text) if rich else text})
         return numbered[key]
 
     groups = []
@@ -244,7 +375,13 @@ def model(source, aset, context) -> dict:
             title = f"{area_order.index(name) + 1}. {areas[name]}"
         lines = []
         for line in group["linjer"]:
-            refs = [number_of(n, note_texts[n]) for n in line.get("noter") or []]
+            if is_text_row(line):
+                lines.append(_text_row(line, len(year_list)))
+                continue
+            refs = []
+            for ref in line.get("noter") or []:
+                note = author_notes[refer[str(ref)]]
+                refs.append(number_of(note["id"], note["tekst"], note.get("nr"), markdown=True))
             if line.get("medarbejder"):
                 person = staff[line["medarbejder"]]
                 refs.append(number_of("medarbejder:" + person["id"],
@@ -253,7 +390,7 @@ def model(source, aset, context) -> dict:
             amounts = [line["udgifter"].get(str(y)) or 0 for y in year_list]
             financing = {c: (line.get("finansiering") or {}).get(c) or 0 for c in FINANCING}
             lines.append({
-                "id": line["id"], "udgiftspost": line["udgiftspost"],
+                "id": line["id"], "tekstlinje": False, "udgiftspost": line["udgiftspost"],
                 "udgiftstype": line.get("udgiftstype"),
                 "udgiftstype_tekst": expense_types.get(line.get("udgiftstype"), ""),
                 # The form's second column: the expense type, or (in an area's group) the line's description.
@@ -264,6 +401,7 @@ def model(source, aset, context) -> dict:
             })
         groups.append({"gruppe": name, "titel": title, "linjer": lines, **_sums(lines, len(year_list))})
 
+    notes.sort(key=lambda n: mark_sort_key(n["nr"]))  # with marks of their own (17, 17b, 18), in the form's order
     total = _sums([line for g in groups for line in g["linjer"]], len(year_list))
     fin = total["finansiering"]
     cofinancing = total["total"] - fin["lbf"]
@@ -285,9 +423,26 @@ def model(source, aset, context) -> dict:
         "start_tekst": danish.date_text(agreement["periode"]["fra"]),
         "slut_tekst": danish.date_text(agreement["periode"]["til"], end=True),
         "aar": year_list, "grupper": groups, "total": total, "noter": notes,
+        # Some note has paragraphs, a list or formatting: the site shows the notes as text, not a table.
+        "noter_med_markdown": any(n["markdown"] for n in notes),
+        # The sheet's columns once the years are laid out: Udgiftspost, Udgiftstype, the years,
+        # Samlede udgifter and the six financing columns; a text row spans them all.
+        "antal_kolonner": 2 + len(year_list) + 1 + len(FINANCING),
         "finansieringskolonner": [{"id": c, "navn": FINANCING_NAMES[c]} for c in FINANCING],
         "udgiftstyper": [{"nr": t["nr"], "tekst": expense_types[t["nr"]], "beskrivelse": t["beskrivelse"]}
                          for t in catalogue.get("udgiftstyper") or []],
+    }
+
+
+def _text_row(line: dict, n_years: int) -> dict:
+    """A text row in the model: its text, and zeros wherever a line has figures, so that every
+    sum (and whatever reads the lines) goes on as if it were not there."""
+    return {
+        "id": line["id"], "tekstlinje": True, "tekst": line["tekst"], "tekst_ren": _readable(line["tekst"]),
+        "aabner_med_afsnit": _opens_with_paragraph(line["tekst"]),
+        "udgiftspost": "", "udgiftstype": None, "udgiftstype_tekst": "", "beskrivelse": "", "kolonne_2": "",
+        "noter": [], "noter_tekst": "", "udgifter": [0] * n_years, "total": 0,
+        "finansiering": {c: 0 for c in FINANCING},
     }
 
 

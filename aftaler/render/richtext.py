@@ -171,6 +171,20 @@ def parse(text: str) -> list[Block]:
     return blocks
 
 
+def is_plain(text: str) -> bool:
+    """Whether the text, read as Markdown, is one paragraph of exactly the typed characters:
+    shown as typed, it reads the same as rendered."""
+    blocks = parse(text)
+    return not text or (len(blocks) == 1 and blocks[0].kind == "paragraph" and blocks[0].runs == (Run(text),))
+
+
+def opens_with_paragraph(text: str) -> bool:
+    """Whether the text's first block is a paragraph that starts on its first line, so that a
+    label put before that line (a note's "(17b) ") stays a part of the same paragraph."""
+    tokens = _parser().parse(text or "")
+    return bool(tokens) and tokens[0].type == "paragraph_open" and bool(tokens[0].map) and tokens[0].map[0] == 0
+
+
 def plain_text(blocks: list[Block]) -> str:
     """Readable text of blocks, one line per block; footnote refs as [n]."""
     lines, counters = [], {}

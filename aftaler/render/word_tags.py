@@ -84,6 +84,12 @@ def jinja_line(text: str) -> str:
     return _CELL_EXPR.sub(lambda m: "{{ " + m.group(1) + " }}", text)
 
 
+def without_cell_tags(text: str) -> str:
+    """A paragraph's text without docxtpl's cell tags ({% hm %}, {% colspan n %}): docxtpl takes
+    them out of the paragraph before Jinja runs."""
+    return _CELL_EXPR.sub("", _CELL_TAG.sub("", text))
+
+
 def read_parts(data: bytes | str) -> list[Part]:
     """Every text part of a .docx (path or bytes) with its paragraphs, in reading order."""
     import io

@@ -299,7 +299,12 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
         ws.cell(row, c).fill = _LIGHT
     _fit_height(ws, row, [(group["titel"], _width(ws, 1, cols.check), True)])
     first = row + 1
-    for row, line in enumerate(group["linjer"], start=first):
+    row = first - 1
+    for line in group["linjer"]:
+        row += 1
+        if line.get("tekstlinje"):  # no figures and no formulas: the sums' ranges pass over its empty cells
+            row = _write_text_row(sheet, line["tekst_ren"], cols, row)
+            continue
         name = line["udgiftspost"] + (f" ({line['noter_tekst']})" if line["noter_tekst"] else "")
         sheet.text(row, 1, name, alignment=_WRAP)
         second = line["kolonne_2"]  # the expense type, or in an area's group the line's description
@@ -314,7 +319,7 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
         sheet.formula(row, cols.total, f"=SUM({years})", line["total"])
         sheet.formula(row, cols.check, _check_formula(cols, row), line["total"] - sum(line["finansiering"].values()))
         _box(ws, row, cols)
-    last = first + len(group["linjer"]) - 1
+    last = row
     sum_row = last + 1
     typed = [f"B{first}:B{last}"] if group["gruppe"] == "tvaergaaende" and last >= first else []
     sheet.text(sum_row, 1, "Sum", _BOLD)
@@ -328,6 +333,23 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
         ws.conditional_formatting.add(f"A{first}:{cols.letter(cols.check)}{last}",
                                       FormulaRule(formula=[f"{check}<>0"], fill=_RED))
     return sum_row + 1, sum_row, typed
+
+
+def _write_text_row(sheet: _Sheet, text: str, cols, row: int) -> int:
+    """A text row across the table, as long text goes on over the rows below (as a note does);
+    returns its last row."""
+    ws = sheet.ws
+    width = _width(ws, 1, cols.check)
+    last = get_column_letter(cols.check)
+    parts = _parts(text, width) if _lines(text, width) > MAX_LINES else [text]
+    for i, part in enumerate(parts):
+        if i:
+            row += 1
+        sheet.text(row, 1, part, alignment=_WRAP)
+        ws.merge_cells(f"A{row}:{last}{row}")
+        _fit_height(ws, row, [(part, width, False)])
+        _box(ws, row, cols)
+    return row
 
 
 def _block_values(block: dict, cols) -> list:
@@ -395,7 +417,9 @@ def _write_notes(sheet: _Sheet, notes, cols, row) -> None:
     # Merged cells do not grow with their text, so the height is estimated from the width.
     width = _width(ws, 2, cols.check)
     for note in notes:
-        parts = _parts(note["tekst"], width) if _lines(note["tekst"], width) > MAX_LINES else [note["tekst"]]
+        # A Markdown note as its paragraphs and list items, without the marks; a plain one as typed.
+        text = note["tekst_ren"] if note.get("markdown") else note["tekst"]
+        parts = _parts(text, width) if _lines(text, width) > MAX_LINES else [text]
         for i, part in enumerate(parts):
             row += 1
             if i == 0:

@@ -2,7 +2,7 @@
 
 The form's grouped header (three rows): *Projektperiode – udgifter* over the years,
 *Finansiering* over LBF and the co-financing, each co-financier split into *Kontant* and
-*Timer, lokaler*. Under the groups, *Fordeling af medfinansiering i alt* gives the split and the
+*Timer, lokaler*. A group's text rows (an explanation, a heading) span the whole table. Under the groups, *Fordeling af medfinansiering i alt* gives the split and the
 Total row each co-financier's sum; the sheet ends with the notes and the expense types 0–9.
 """
 from __future__ import annotations
@@ -57,6 +57,14 @@ def _header(doc):
     return table
 
 
+def _text_row(table) -> None:
+    """A text row: one cell over every column, however many years the loop lays out (docxtpl's
+    colspan, from the model), with the line's Markdown."""
+    row = add_row(table)
+    merged = row.cells[0].merge(row.cells[N - 1])
+    set_cell(merged, "{{ l.tekst|md }}{% colspan antal_kolonner %}")
+
+
 def build() -> None:
     doc = new_document("Budgetark – {{ omraadets_navn }}", landscape=True)
     para(doc, "Budgetark for boligsocial indsats inden for {{ pulje_navn }} (hele 1.000 kr.)", style="Heading 1")
@@ -76,8 +84,12 @@ def build() -> None:
     shade_row(group, "F2F2F2")
     keep_with_next_row(group)  # an area's heading row stays with its first line
     row(["{%tr for l in g.linjer %}"])
+    row(["{%tr if l.tekstlinje %}"])
+    _text_row(table)
+    row(["{%tr else %}"])
     row(["{{ l.udgiftspost }}{% if l.noter %} ({{ l.noter_tekst }}){% endif %}", "{{ l.kolonne_2 }}",
          "{%tc for v in l.udgifter %}", "{{ v|tal if v else '' }}", "{%tc endfor %}", *money])
+    row(["{%tr endif %}"])
     row(["{%tr endfor %}"])
     row(["Sum", "", "{%tc for v in g.aar_sum %}", "{{ v|tal }}", "{%tc endfor %}", "{{ g.total|tal }}",
          *[f"{{{{ g.finansiering.{c}|tal }}}}" for c in SOURCES]], bold=True)
@@ -104,7 +116,13 @@ def build() -> None:
     keep_table_together(summary)
     para(doc, "Noter", style="Heading 2")
     with block(doc, "for n in noter"):
-        para(doc, "({{ n.nr }}) {{ n.tekst }}")
+        # A note with paragraphs, a list or formatting is Markdown, its mark first; one typed as plain
+        # text is printed as it is.
+        para(doc, "{%p if n.markdown %}")
+        para(doc, "{{ n.tekst_md|md }}")
+        para(doc, "{%p else %}")
+        para(doc, "({{ n.nr }}) {{ n.tekst_enkel }}")
+        para(doc, "{%p endif %}")
     para(doc, "Udgiftstyper", style="Heading 2")
     guidance(doc, "Udgiftstypen angives for hver udgiftspost under Tværgående administrationsudgifter.")
     legend = grid_table(doc, ["Udgiftstype", "Beskrivelse"], [6.5, 17])

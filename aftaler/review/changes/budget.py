@@ -67,7 +67,9 @@ def budget_effect(old: dict | None, new: dict | None) -> BudgetEffect:
 
 
 def _lines(model: dict) -> dict:
-    return {line["id"]: (group, line) for group in model["grupper"] for line in group["linjer"]}
+    # A text row moves no money: its text is a change of the document like any other text.
+    return {line["id"]: (group, line) for group in model["grupper"] for line in group["linjer"]
+            if not line.get("tekstlinje")}
 
 
 def _year(model: dict, line: dict | None, year: int) -> int:
