@@ -164,8 +164,10 @@ def _budget_owners(path: tuple, group_owner: dict, budget: dict) -> list[tuple[s
     change goes to their groups' documents (an area's note to its delaftale); a note no line marks,
     and the budget's settings, to the strategic agreement."""
     if len(path) >= 2 and path[0] == "noter":
+        note = next((n for n in budget.get("noter") or [] if str(n.get("id")) == str(path[1])), {})
+        names = {str(path[1])} | ({str(note["nr"])} if note.get("nr") is not None else set())  # a line names its id or mark
         marked = [group.get("gruppe") for group in budget.get("grupper") or [] for line in group.get("linjer") or []
-                  if str(path[1]) in {str(n) for n in line.get("noter") or []}]
+                  if names & {str(n) for n in line.get("noter") or []}]
         owners = list(dict.fromkeys(_group_owner(g, group_owner) for g in marked if g))
         if owners:
             return owners
