@@ -197,6 +197,24 @@ DUPLICATES = [("samarbejdsaftale.yaml", "  beboere: 1234\n", "  beboere: 1234\n 
               ("budget.yaml", 'jnr: "100001"\n', 'jnr: "100001"\njnr: {}\n'),
               ("samarbejdsaftale.yaml", "  beboere: 1234\n", "  beboere: 1234\n  beboere\u0301: {}\n"),
               ("kommissorium.yaml", "formaal:", "formaal: {}\nformaal:")]
+# Hostile, yet what an author may write: these reach the comparison, the redlines and the pages.
+PROSE_SLOTS = [
+    ("samarbejdsaftale.yaml", "  tekst: En bestyrelse leder indsatsen.", "  tekst: {}"),
+    ("delaftale-beskaeftigelse.yaml", "    formaal: Hjælpe unge i job.", "    formaal: {}"),
+    ("milepaelsplan.yaml", "    milepael: Jobcaféen holder åbent hver uge", "    milepael: {}"),
+    ("kommissorium.yaml", "formaal: Bestyrelsen leder og prioriterer indsatsen i Testby.", "formaal: {}"),
+    ("samarbejdsaftale.yaml", "lokal_evaluering: Vi formidler resultaterne hvert år.", "lokal_evaluering: {}"),
+    ("budget.yaml", "        udgiftspost: Revision", "        udgiftspost: {}"),
+    ("samarbejdsaftale.yaml", "    navn: Testby Kommune", "    navn: {}"),
+]
+PROSE = st.one_of(
+    st.sampled_from(["En be\u00adstyrelse leder\u200b indsatsen.", "שלום עולם 123", "العربية **فقط**", "abc \u05e9\u05dc 12,5 %",
+                     "👩‍👩‍👧 familier", "Cafe\u0301 og café", "1.\u00a0januar", "{{ 7*7 }} {% if x %}", "<script>x</script> &amp;",
+                     "**fed** og *kursiv*[^n]\n\n[^n]: En note.", "=cmd|' /C calc'!A0", "- a\n  - b\n    - c\n      - d",
+                     "[" * 9 + "x" + "]" * 9, "x" * 32_000, "ord " * 8_000, "Bo & Søn <test> \"citat\" 'x'"]),
+    st.text(st.one_of(st.characters(categories=["L", "M", "N", "P", "S", "Zs"]), st.sampled_from("\u200b\u00ad\u00a0\n*_[]")),
+            min_size=1, max_size=60),
+)
 FILES = sorted(p.name for p in (SETS / "lille").glob("*.yaml"))
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/{}.schema.json\n"
 
@@ -220,7 +238,10 @@ def whole_file(draw) -> tuple[str, str | None, bytes]:
 @st.composite
 def hostile_edit(draw) -> tuple[str, str | None, bytes]:
     """(file, old text or None for the whole file, new bytes): one hostile change to the set."""
-    kind = draw(st.sampled_from(["text", "number", "nested", "alias", "bytes", "id", "duplicate", "file"]))
+    kind = draw(st.sampled_from(["text", "number", "nested", "alias", "bytes", "id", "duplicate", "file"] + ["prose"] * 4))
+    if kind == "prose":
+        file, old, template = draw(st.sampled_from(PROSE_SLOTS))
+        return file, old, raw(template.format(double_quoted(draw(PROSE))))
     if kind == "file":
         return draw(whole_file())
     if kind == "id":
@@ -345,7 +366,7 @@ def run_diff_cli(capsys, *args) -> tuple[int, str, str]:
 
 @settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(edit=hostile_edit(), committed=st.booleans(), shape=st.sampled_from(["ny", "gammel", "gammel", "blokeret"]))
+@given(edit=hostile_edit(), committed=st.booleans(), shape=st.sampled_from(["ny", "ny", "gammel", "gammel", "blokeret"]))
 def test_property_diff_of_a_hostile_working_tree_or_commit(repository, tmp_path_factory, capsys, edit, committed,
                                                             shape):
     restore(repository)
