@@ -565,6 +565,40 @@ def test_property_check_template_of_a_hostile_template(tmp_path_factory, capsys,
     assert tree(SETS / "lille") == set_before
 
 
+TEMPLATES = {"samarbejdsaftale.yaml": "samarbejdsaftale", "delaftale-beskaeftigelse.yaml": "delaftale",
+             "budget.yaml": "budget", "milepaelsplan.yaml": "milepaelsplan", "kommissorium.yaml": "kommissorium",
+             "beredskabsplan.yaml": "beredskabsplan", "maalinger.yaml": "samarbejdsaftale"}
+
+
+@settings(max_examples=max(EXAMPLES // 2, 1), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(edit=hostile_edit())
+def test_property_check_template_against_a_hostile_set(tmp_path_factory, capsys, edit):
+    """The kind's own template tried against a set with a hostile value: a set that does not
+    validate is said at its file:line:column (and the template refused for it); one that does is
+    filled with the value, as the build would."""
+    root = tmp_path_factory.mktemp("saet")
+    shutil.copytree(SETS / "lille", root / SET)
+    apply(root, edit)
+    kind = TEMPLATES[edit[0]]
+    template = ROOT / "templates" / f"{kind}.docx"
+    capsys.readouterr()
+    code = main(["check-template", str(template), "--kind", kind, "--saet", str(root / SET)])
+    captured = capsys.readouterr()
+    err = captured.out + captured.err
+    assert not CRASH.search(err), err[-3000:]
+    assert not RAW_UNSAFE.search(err), f"raw control character printed: {err[-3000:]!r}"
+    assert code in (0, 1), (code, err[-3000:])
+    event(f"check-template mod sættet: exit {code}")
+    for line in err.splitlines():
+        if not re.search(r": (fejl|advarsel): ", line):
+            continue
+        if line.startswith(f"{template}: "):  # the template's own: its file, then its place or the set's name
+            assert "aftalesættet" in line or WORD_PLACE.search(line.split(": ", 2)[2]) or template.name in line, line
+        else:
+            assert re.match(r"^.*lille/[^/:]+\.yaml:\d+:\d+: ", line) or any(w in line for w in WHOLE_FILE), line
+
+
 # ---------------------------------------------------------------- a few as a real process
 
 
