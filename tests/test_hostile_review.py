@@ -6,7 +6,8 @@ anchors and aliases, duplicate keys, bytes that are not UTF-8, ids that clash �
 a copy of tests/sets/lille in a git repository of its own, and `diff` compares the commit before
 with the working tree (or with the hostile commit), in JSON and with `-o`. Generated hostile Word
 templates — files that are no zip, zips with bad XML, bombs, Jinja tags broken over runs — go to
-`check-template`. Each case asserts what an author gets:
+`check-template`, and the kinds' own templates are tried against a set holding a hostile value.
+Each case asserts what an author gets:
 
 - the exit status a command documents and never 3: `check-template` 0 or 1; `diff` 0 (no
   change) or 1 (changes), and 2 when it cannot compare — for `diff` 1 means "changes", so invalid
@@ -208,12 +209,13 @@ PROSE_SLOTS = [
     ("samarbejdsaftale.yaml", "    navn: Testby Kommune", "    navn: {}"),
 ]
 PROSE = st.one_of(
-    st.sampled_from(["En be\u00adstyrelse leder\u200b indsatsen.", "שלום עולם 123", "العربية **فقط**", "abc \u05e9\u05dc 12,5 %",
-                     "👩‍👩‍👧 familier", "Cafe\u0301 og café", "1.\u00a0januar", "{{ 7*7 }} {% if x %}", "<script>x</script> &amp;",
-                     "**fed** og *kursiv*[^n]\n\n[^n]: En note.", "=cmd|' /C calc'!A0", "- a\n  - b\n    - c\n      - d",
-                     "[" * 9 + "x" + "]" * 9, "x" * 32_000, "ord " * 8_000, "Bo & Søn <test> \"citat\" 'x'"]),
-    st.text(st.one_of(st.characters(categories=["L", "M", "N", "P", "S", "Zs"]), st.sampled_from("\u200b\u00ad\u00a0\n*_[]")),
-            min_size=1, max_size=60),
+    st.sampled_from(["En be\u00adstyrelse leder\u200b indsatsen.", "שלום עולם 123", "العربية **فقط**",
+                     "abc \u05e9\u05dc 12,5 %", "👩‍👩‍👧 familier", "Cafe\u0301 og café", "1.\u00a0januar",
+                     "{{ 7*7 }} {% if x %}", "<script>x</script> &amp;", "**fed** og *kursiv*[^n]\n\n[^n]: En note.",
+                     "=cmd|' /C calc'!A0", "- a\n  - b\n    - c\n      - d", "[" * 9 + "x" + "]" * 9, "x" * 32_000,
+                     "ord " * 8_000, "Bo & Søn <test> \"citat\" 'x'"]),
+    st.text(st.one_of(st.characters(categories=["L", "M", "N", "P", "S", "Zs"]),
+                      st.sampled_from("\u200b\u00ad\u00a0\n*_[]")), min_size=1, max_size=60),
 )
 FILES = sorted(p.name for p in (SETS / "lille").glob("*.yaml"))
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../schemas/{}.schema.json\n"
