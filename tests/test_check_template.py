@@ -65,3 +65,31 @@ def test_build_with_own_template(run, tmp_path):
     assert code == 0, err
     from docx_reader import all_text
     assert "Egen skabelon: Delaftale for indsatsområdet Beskæftigelse" in all_text(tmp_path / "ud/lille/delaftale-beskaeftigelse.docx")
+
+
+def test_a_tag_nested_too_deep_is_the_templates_error_at_its_paragraph(run, tmp_path):
+    """Jinja's parser and the check walk the tree recursively: a tag nested deeper than the stack
+    goes (parentheses in parentheses, a chain of attributes or filters, {% if %} in {% if %}) is
+    said at its paragraph (exit 1), never a RecursionError (exit 3)."""
+    for name, tag, says in [
+        ("parenteser", "{{ " + "(" * 300 + "titel" + ")" * 300 + " }}", "end Jinja kan læse (højst 40)"),
+        ("punktummer", "{{ titel" + ".a" * 3000 + " }}", "feltet står 3003 lag inden i hinanden (højst 40)"),
+        ("filtre", "{{ titel" + "|upper" * 3000 + " }}", "lag inden i hinanden (højst 40)"),
+        ("if", "{% if titel %}" * 150 + "x" + "{% endif %}" * 150, "lag inden i hinanden (højst 40)"),
+    ]:
+        path = tmp_path / f"{name}.docx"
+        doc = Document(ROOT / "templates/delaftale.docx")
+        doc.add_paragraph(tag)
+        doc.save(path)
+        code, _, err = run("check-template", path, "--kind", "delaftale", "--saet", "tests/sets/lille")
+        assert code == 1, (name, err)
+        assert "intern fejl" not in err and "Traceback" not in err, err
+        [line] = [line for line in err.splitlines() if says in line]
+        assert re.search(rf"{re.escape(str(path))}: fejl: afsnit \d+: «", line), line
+    # 40 levels are still a template
+    path = tmp_path / "dybt.docx"
+    doc = Document(ROOT / "templates/delaftale.docx")
+    doc.add_paragraph("{% if titel %}" * 20 + "{{ titel }}" + "{% endif %}" * 20)
+    doc.save(path)
+    code, _, err = run("check-template", path, "--kind", "delaftale", "--saet", "tests/sets/lille")
+    assert code == 0, err

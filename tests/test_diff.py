@@ -568,3 +568,21 @@ def test_git_diff_shows_the_text_of_docx_files(tmp_path):
     assert "Binary files" not in shown
     assert re.search(r"^-Strategisk samarbejdsaftale om boligsocial indsat", shown, re.M)
     assert re.search(r"^\+Budgetark for boligsocial indsats", shown, re.M)
+
+
+@pytest.mark.parametrize("blocker", ["site", "lille/aendringer.md/"])
+def test_an_output_folder_that_cannot_take_every_file_is_left_as_it_was(small_repo, monkeypatch, tmp_path, blocker):
+    """-o with a file where a folder goes (or a folder where a file goes): refused before the
+    report and the first file, so the folder is untouched and stdout holds one JSON document."""
+    edit(small_repo / "aftaler/lille/samarbejdsaftale.yaml", "  beboere: 1234\n", "  beboere: 1250\n")
+    out = tmp_path / "ud"
+    target = out / blocker.rstrip("/")
+    target.parent.mkdir(parents=True)
+    target.mkdir() if blocker.endswith("/") else target.write_text("mit eget", encoding="utf-8")
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    code, output = diff(small_repo, monkeypatch, "start", None, out, paths=[Path("aftaler/lille")])
+    assert code == 2
+    report = json.loads(output)  # one document: the trouble, not a report followed by it
+    [finding] = report["fund"]
+    assert finding["besked"].startswith("kan ikke skrive output (") and "intet er skrevet" in finding["besked"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before

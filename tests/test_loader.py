@@ -77,3 +77,9 @@ def test_empty_and_missing_files(tmp_path):
 def test_deep_nesting_is_refused(tmp_path):
     _, findings = load_text(tmp_path, "a: " + "[" * 60 + "]" * 60 + "\n")
     assert findings and "dybere" in findings[0].message
+
+
+def test_a_wrong_byte_is_pointed_at_in_characters(tmp_path):
+    """The column counts characters, as the editor does: Æ before the bad byte is one column, not two bytes."""
+    _, [finding] = load_text(tmp_path, "", raw="# x\nnavn: Æble".encode() + b"\xf8\n")
+    assert (finding.position.line, finding.position.column) == (2, 11) and "UTF-8" in finding.message

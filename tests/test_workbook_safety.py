@@ -167,6 +167,27 @@ def test_a_text_longer_than_a_cell_is_refused_with_its_position(small_set, field
     assert f"{limit + 1:,}".replace(",", ".") in finding.message and "budget.xlsx" in finding.message
 
 
+def test_a_staff_note_longer_than_a_cell_is_refused_at_the_budget_line(small_set, run, tmp_path):
+    """The note on a staff member's line is made of the title and the names of the activities the
+    time is shared between (other documents): too long for a cell, validate refuses it at the
+    line's `medarbejder` (build used to fail with an internal error, exit 3, writing the workbook)."""
+    delaftale = small_set / "delaftale-beskaeftigelse.yaml"
+    edit(delaftale, "    navn: Jobcafé", '    navn: "' + "x" * 32_768 + '"')
+    (finding,) = validate_errors(small_set)
+    assert finding.position.path.endswith("budget.yaml")
+    budget = (small_set / "budget.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(budget, 1) if "medarbejder: medarbejder-1" in text)
+    assert finding.position.line == line
+    assert finding.message.startswith("noten om tidsfordelingen for medarbejderen 'medarbejder-1' er 32.")
+    assert "aktiviteternes navne" in finding.message
+    code, _, err = run("build", small_set, "-o", tmp_path / "ud")
+    assert code == 1 and "intern fejl" not in err, err
+    assert not (tmp_path / "ud").exists()
+    # a name that leaves the note within a cell still builds
+    edit(delaftale, "x" * 32_768, "x" * 32_000)
+    assert not validate_errors(small_set)
+
+
 def test_a_text_over_the_limit_that_reached_the_writer_is_a_bug_not_a_cut():
     model = hostile_model("x")
     model["noter"][0]["tekst"] = "x" * 32768

@@ -176,7 +176,7 @@ def check(source, aset, context) -> list[Finding]:
                                          "en medarbejder i samarbejdsaftalens organisering"))
 
     findings += _empty_years(source, start, end)
-    findings += _check_cell_lengths(source, agreement)
+    findings += _check_cell_lengths(source, agreement, aset, context)
     findings += _check_notes(source)
 
     if not has_errors(findings):  # a warning (a year without expenses, a note no line uses) leaves the totals to check
@@ -241,7 +241,7 @@ def _check_notes(source) -> list[Finding]:
     return findings
 
 
-def _check_cell_lengths(source, agreement) -> list[Finding]:
+def _check_cell_lengths(source, agreement, aset, context) -> list[Finding]:
     """Texts too long for one cell of budget.xlsx, each with its position."""
     fields = [(source, ("jnr",), "jnr", EXCEL_CELL_LIMIT),
               (agreement, ("omraadets_navn",), "områdets navn", EXCEL_CELL_LIMIT)]
@@ -260,11 +260,35 @@ def _check_cell_lengths(source, agreement) -> list[Finding]:
         for key in path:
             node = node.get(key) if isinstance(node, dict) else node[key] if isinstance(node, list) else None
         if isinstance(node, str) and len(node) > limit:
-            findings.append(error(where.position(path),
-                                  f"{label} er {danish.number(len(node))} tegn lang; en celle i budgettets regneark "
-                                  f"(budget.xlsx) rummer højst {danish.number(limit)} tegn, og resten ville blive "
-                                  f"skåret væk – forkort teksten eller del den i flere", "celle-laengde"))
+            findings.append(_too_long(where.position(path), label, len(node), limit,
+                                      "forkort teksten eller del den i flere"))
+    # The note a staff member's line gets is made of texts from other documents: the title and
+    # the names of the activities the time is shared between.
+    staff, named, areas = _staff(agreement), activities(aset), area_names(context["catalogue"])
+    noted = set()
+    for gpath, _ in each(source, "grupper"):
+        for lpath, line in each(source, *gpath, "linjer"):
+            person = staff.get(line.get("medarbejder"))
+            if person is None or person["id"] in noted:
+                continue
+            noted.add(person["id"])
+            length = len(_staff_note(person, named, areas))
+            if length > EXCEL_CELL_LIMIT:
+                findings.append(_too_long(source.position(lpath + ("medarbejder",)),
+                                          f"noten om tidsfordelingen for medarbejderen '{person['id']}'", length,
+                                          EXCEL_CELL_LIMIT, "forkort medarbejderens titel eller aktiviteternes navne"))
     return findings
+
+
+def _too_long(position, label: str, length: int, limit: int, advice: str) -> Finding:
+    return error(position, f"{label} er {danish.number(length)} tegn lang; en celle i budgettets regneark "
+                           f"(budget.xlsx) rummer højst {danish.number(limit)} tegn, og resten ville blive "
+                           f"skåret væk – {advice}", "celle-laengde")
+
+
+def _staff_note(person, activity_names, areas) -> str:
+    """The note on a staff member's budget line: the time shares (the workbook's and the Word file's)."""
+    return f"{person['titel']}: tiden fordeles med {staff_shares_text(person, activity_names, areas)}."
 
 
 def _check_totals(source, aset, context) -> list[Finding]:
@@ -384,9 +408,7 @@ def model(source, aset, context) -> dict:
                 refs.append(number_of(note["id"], note["tekst"], note.get("nr"), markdown=True))
             if line.get("medarbejder"):
                 person = staff[line["medarbejder"]]
-                refs.append(number_of("medarbejder:" + person["id"],
-                                      f"{person['titel']}: tiden fordeles med "
-                                      f"{staff_shares_text(person, activity_names, areas)}."))
+                refs.append(number_of("medarbejder:" + person["id"], _staff_note(person, activity_names, areas)))
             amounts = [line["udgifter"].get(str(y)) or 0 for y in year_list]
             financing = {c: (line.get("finansiering") or {}).get(c) or 0 for c in FINANCING}
             lines.append({

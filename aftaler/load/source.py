@@ -315,12 +315,17 @@ def _decode(raw: bytes, display: str) -> tuple[str, Finding | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        return "", error(Position(display, line, column),
+        return "", error(_byte_position(display, raw, exc.start),
                          "filen er ikke gemt som UTF-8 (gem den som UTF-8 i editoren; æ, ø og å bliver ellers forkerte)",
                          "kodning")
+
+
+def _byte_position(display: str, raw: bytes, offset: int) -> Position:
+    """The line and column (in characters, as editors count) of a byte in the undecoded file:
+    the UTF-8 before a bad byte is good, so "Æ" before it is one column, not two bytes."""
+    before = raw[:offset]
+    start = before.rfind(b"\n") + 1
+    return Position(display, before.count(b"\n") + 1, len(before[start:].decode("utf-8", "replace")) + 1)
 
 
 _TAB_INDENT = re.compile("^[ ]*\t", re.M)

@@ -35,6 +35,11 @@ _INNER = {"else": ("for", "if"), "elif": ("if",)}
 _KNOWN = set(_BLOCKS) | {"set", "endset", "include", "import", "from", "extends", "do", "break", "continue",
                          "pluralize", "elif", "else"} | {f"end{b}" for b in _BLOCKS}
 _SNIPPET = 60
+# Levels of a tag's Jinja tree (parentheses, lists, attributes, filters, operators, blocks in
+# blocks). The project's own templates use at most 9; deeper than this, Jinja's parser, Python's
+# compiler or the template check would run out of stack.
+MAX_NESTING = 40
+_NESTING_WORDS = "parenteser, lister, punktummer, filtre, regnetegn eller {% if %} og {% for %} i hinanden"
 
 
 @dataclass(frozen=True)
@@ -288,12 +293,44 @@ def parse(part: Part, env: jinja2.Environment) -> tuple[nodes.Template | None, l
         # only blocks left open: closed at the end, the rest of the part can still be checked
         source += "".join(p.missing_end for p in reversed(problems) if p.missing_end)
     try:
-        return env.parse(source), problems
+        tree = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         paragraph = part.at(exc.lineno)
         return None, problems + [_at(part, exc.lineno, "feltet er ikke skrevet, som Jinja kan læse det "
                               "(tjek klammer, anførselstegn, navne og filtre)"
                               + (f"; i afsnittet står: {_tags(paragraph.text)}" if paragraph else ""))]
+    except RecursionError:  # nested beyond what Jinja's (recursive) parser can read
+        return None, problems + [_at(part, _unreadable_line(part, env), f"feltet har flere lag inden i hinanden, "
+                                 f"end Jinja kan læse (højst {MAX_NESTING}): {_NESTING_WORDS}; skriv det enklere")]
+    depth, lineno = _deepest(tree)
+    if depth > MAX_NESTING:
+        return None, problems + [_at(part, lineno, f"feltet står {depth} lag inden i hinanden (højst "
+                                 f"{MAX_NESTING}): {_NESTING_WORDS}; skriv det enklere")]
+    return tree, problems
+
+
+def _deepest(tree: nodes.Node) -> tuple[int, int]:
+    """The depth of a Jinja tree and the line of its deepest node, without recursion."""
+    depth, lineno, stack = 0, 1, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            depth, lineno = level, getattr(node, "lineno", lineno) or lineno
+        stack.extend((child, level + 1) for child in node.iter_child_nodes())
+    return depth, lineno
+
+
+def _unreadable_line(part: Part, env: jinja2.Environment) -> int | None:
+    """The first paragraph too deeply nested for Jinja's parser on its own (None: the nesting
+    spans paragraphs, and the part is named)."""
+    for lineno, paragraph in enumerate(part.paragraphs, start=1):
+        try:
+            env.parse(jinja_line(paragraph.text))
+        except RecursionError:
+            return lineno
+        except jinja2.TemplateSyntaxError:
+            continue
+    return None
 
 
 def _tags(text: str) -> str:

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import reporters
-from ..build.atomic import write_atomic
+from ..build.atomic import unwritable, write_atomic
 from ..build.pipeline import render_documents
-from ..findings import Finding, Position, error, has_errors, os_reason
+from ..findings import Finding, Position, display_path, error, has_errors, os_reason
 from ..model.documents import document_models
 from ..project import Project
 from ..render import docx_package
@@ -54,6 +54,12 @@ def run_diff(old: str, new: str | None, paths: list[Path], out_dir: Path | None,
     if out_dir is not None:
         # Built before the report, so that it names every Word file a redline is written for.
         outputs, problems = build_outputs(changes, approvals, old_side, new_side, project)
+        # Asked of every file before the report and the first file: a run that could not write
+        # them all writes none (and prints one report, not a report and then trouble).
+        blocked = unwritable([Path(out_dir) / name for name in sorted(outputs)])
+        if blocked is not None:
+            problems.append(error(Position(display_path(blocked[0])), f"kan ikke skrive output ({blocked[1]}); "
+                                  "intet er skrevet", "output"))
         if has_errors(problems):
             return _trouble(problems, fmt, stream)
     if fmt == "json":
