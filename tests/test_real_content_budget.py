@@ -371,3 +371,16 @@ def test_a_note_no_line_uses_is_a_warning_and_the_totals_are_still_checked(real_
     line = line_of(path, "  - id: note-fritidsjob")
     assert f"budget.yaml:{line}:5: advarsel: ingen budgetlinje henviser til noten 'note-fritidsjob'" in err, err
     assert re.search(r"fejl: den lokale medfinansiering er 4,1\s%.*mindst 25\s%", err), err
+
+
+def test_a_line_names_the_activities_it_pays_for_and_they_exist(run, small_set):
+    """`aktiviteter` ties a line's money to activities: an id that is no activity (one removed, or
+    misspelt) is an error at its place with "mente du"; the budget prints nothing of it."""
+    budget = small_set / "budget.yaml"
+    edit(budget, "      - id: medarbejder-1-loen\n", "      - id: medarbejder-1-loen\n        aktiviteter: [jobcafe]\n")
+    code, out, err = run("validate", small_set)
+    assert code == 0, err
+    edit(budget, "aktiviteter: [jobcafe]", "aktiviteter: [jobcafee]")
+    code, out, err = run("validate", small_set)
+    line = line_of(budget, "aktiviteter: [jobcafee]")
+    assert code == 1 and f"budget.yaml:{line}:" in err and "'jobcafee'" in err and "mente du 'jobcafe'" in err, err

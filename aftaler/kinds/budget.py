@@ -174,6 +174,7 @@ def check(source, aset, context) -> list[Finding]:
             if line.get("medarbejder") and line["medarbejder"] not in _staff(agreement):
                 findings.append(dangling(source, lpath + ("medarbejder",), line["medarbejder"], _staff(agreement),
                                          "en medarbejder i samarbejdsaftalens organisering"))
+            findings += _check_activities(source, lpath, line, group["gruppe"], activities(aset))
 
     findings += _empty_years(source, start, end)
     findings += _check_cell_lengths(source, agreement, aset, context)
@@ -277,6 +278,21 @@ def _check_cell_lengths(source, agreement, aset, context) -> list[Finding]:
                 findings.append(_too_long(source.position(lpath + ("medarbejder",)),
                                           f"noten om tidsfordelingen for medarbejderen '{person['id']}'", length,
                                           EXCEL_CELL_LIMIT, "forkort medarbejderens titel eller aktiviteternes navne"))
+    return findings
+
+
+def _check_activities(source, lpath, line, group: str, known: dict) -> list[Finding]:
+    """The activities a line pays for exist (an activity removed leaves its money named here, to
+    be moved or removed with it), and a line in an area's group pays for that area's activities."""
+    findings = []
+    for i, ident in enumerate(line.get("aktiviteter") or []):
+        if ident not in known:
+            findings.append(dangling(source, lpath + ("aktiviteter", i), ident, known,
+                                     "en aktivitet i en af delaftalerne"))
+        elif group not in (CROSS_CUTTING, EVALUATION) and known[ident][1] != group:
+            findings.append(warning(source.position(lpath + ("aktiviteter", i)),
+                                    f"aktiviteten '{ident}' hører til delaftalen for '{known[ident][1]}', men linjen "
+                                    f"står i budgetgruppen '{group}'; flyt linjen, eller ret aktiviteten", "aktivitet"))
     return findings
 
 
