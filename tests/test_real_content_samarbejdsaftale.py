@@ -379,20 +379,21 @@ def test_footnotes_in_the_new_texts_are_checked_like_every_text(run, filled):
 
 
 def test_a_note_under_the_goals_table_reaches_word_and_site(run, small_set, tmp_path):
-    """A real agreement explains its baselines' labels under the table (UP, AB): the note prints
-    right after the table, with its footnote, in Word and on the site; the 2015-18 form has no
-    such table, so there the field is refused, not lost."""
+    """A real agreement explains its baselines' labels at the head of the table (UP, AB): the note
+    prints just above the table, with its footnote, in Word and on the site; the 2015-18 form has
+    no such table, so there the field is refused, not lost."""
     note = ("maal_og_indikatorer_note: |\n  UP står for Nordbyen, AB for Sydbyen.[^kort]\n\n"
             "  [^kort]: Se kortet i afsnit 1.\n")
     edit(small_set / "samarbejdsaftale.yaml", "\nindsatsomraader:", "\n" + note + "indsatsomraader:")
     code, out, err = run("build", small_set, "-o", tmp_path / "ud")
     assert code == 0, err
     lines = _body(tmp_path / "ud" / "lille" / "samarbejdsaftale.docx")
-    _in_order(lines, "5. Overordnede mål", "UP står for Nordbyen, AB for Sydbyen.", "6. Indsatsområder")
+    _in_order(lines, "5. Overordnede mål", "UP står for Nordbyen, AB for Sydbyen.", "Baseline boligområde",
+              "6. Indsatsområder")
     assert "Se kortet i afsnit 1." in footnotes(tmp_path / "ud" / "lille" / "samarbejdsaftale.docx")
     page = _page_text(tmp_path / "ud" / "site" / "lille" / "samarbejdsaftale.html")
     body = page[page.rindex("5. Overordnede mål"):]  # after the page's table of contents
-    assert 0 < body.index("UP står for Nordbyen, AB for Sydbyen.") < body.index("6. Indsatsområder")
+    assert 0 < body.index("UP står for Nordbyen, AB for Sydbyen.") < body.index("Baseline boligområde")
     assert "Se kortet i afsnit 1." in page
 
     folder = tmp_path / "vestparken"

@@ -107,3 +107,53 @@ def test_every_line_of_the_real_agreement_has_one_place_in_the_schemas(map_file)
     in_fields = sum(1 for e in spec["passager"] for n in _lines(e["linjer"])
                     if any(p not in KEYWORDS for p in _places(e)))
     assert in_fields > count / 2, f"only {in_fields} of {count} lines in fields"
+
+
+# A top-level field as the kind's model (and so its Word template) names it, where the name differs.
+PRINTED_AS = {
+    ("samarbejdsaftale", "samarbejdsaftale", "periode"): "periode_tekst",
+    ("samarbejdsaftale", "samarbejdsaftale", "maal_og_indikatorer"): "indikatorraekker",
+    ("delaftale", "delaftale", "indsatsomraade"): "titel",
+    ("delaftale", "delaftale", "periode"): "periode_tekst",
+    ("delaftale", "delaftale", "delmaal"): "delmaalsraekker",
+    ("delaftale", "samarbejdsaftale", "omraadets_navn"): "navn",
+}
+ORDERED = ("samarbejdsaftale", "delaftale")
+
+
+def _template_names(kind: str) -> list[str]:
+    """The names the kind's Word template uses, in the order of its text (every occurrence)."""
+    import re
+    import zipfile
+    with zipfile.ZipFile(ROOT / "templates" / f"{kind}.docx") as z:
+        text = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
+    return [name for tag in re.findall(r"\{[{%](.*?)[%}]\}", text)
+            for name in re.findall(r"(?<![\w.])([a-z_][a-z0-9_]*)", tag)]
+
+
+@pytest.mark.parametrize("map_file", MAPS, ids=[m.stem for m in MAPS])
+def test_the_places_come_in_the_order_the_form_prints_them(map_file):
+    """Within a samarbejdsaftale or a delaftale, the real agreement's passages, read top to bottom,
+    land in fields the Word template prints in that order (a field may come back: the activities
+    are listed first and described after)."""
+    spec = yaml.safe_load(map_file.read_text(encoding="utf-8"))
+    names = {kind: _template_names(kind) for kind in ORDERED}
+    kind, at, wrong = None, -1, []
+    for entry in spec["passager"]:
+        if "dokument" in entry:
+            kind, at = entry["dokument"], -1
+        if kind not in ORDERED:
+            continue
+        for place in _places(entry):
+            words = place.split()
+            if place in KEYWORDS or words[0] == "fodnote":  # a footnote stands at its page's foot
+                continue
+            place_kind, path = words
+            field = path.split(".")[0]
+            name = PRINTED_AS.get((kind, place_kind, field), field)
+            following = [i for i, n in enumerate(names[kind]) if n == name and i >= at]
+            if not following:
+                wrong.append(f"linje {entry['linjer']}: {place} ({name}) står ikke efter det forrige i {kind}s skabelon")
+            else:
+                at = following[0]
+    assert wrong == [], "\n".join(wrong)

@@ -116,15 +116,15 @@ def build() -> None:
     guidance(doc, "Landsbyggefonden har fastsat faste overordnede mål og indikatorer for alle indsatser, der støttes af "
                   "2019-26-midlerne. Udviklingen i boligområdet følges op mod udviklingen i kommunen, og bestyrelsen "
                   "følger løbende op på målene.")
+    para(doc, "{%p if maal_og_indikatorer_note %}")
+    para(doc, "{{ maal_og_indikatorer_note|md }}")
+    para(doc, "{%p endif %}")
     table = grid_table(doc, ["Mål", "Indikator", "Baseline boligområde", "Baseline kommune (evt. andet)",
                              "Baseline år", "Datakilde"], [3.4, 4.2, 2.4, 2.4, 1.6, 2.6])
     row = loop_rows(table, "for r in indikatorraekker",
               ["{{ r.maal }}", "{{ r.indikator }}", "{{ r.baseline_boligomraade }}", "{{ r.baseline_kommune }}",
                "{{ r.baseline_aar }}", "{{ r.datakilde }}"])
     merged_cell(row.cells[0], "r", "maal")
-    para(doc, "{%p if maal_og_indikatorer_note %}")
-    para(doc, "{{ maal_og_indikatorer_note|md }}")
-    para(doc, "{%p endif %}")
 
     para(doc, "6. Indsatsområder", style="Heading 1")
     guidance(doc, "For hvert valgt indsatsområde beskrives problemkomplekset: de centrale udfordringer, indsatsen skal "
