@@ -86,6 +86,10 @@ def test_a_tag_nested_too_deep_is_the_templates_error_at_its_paragraph(run, tmp_
         assert "intern fejl" not in err and "Traceback" not in err, err
         [line] = [line for line in err.splitlines() if says in line]
         assert re.search(rf"{re.escape(str(path))}: fejl: afsnit \d+: «", line), line
+        # the build with it says so in Danish too, without Python's words
+        code, _, err = run("build", "tests/sets/lille", "-o", tmp_path / f"ud-{name}", "--skabelon", f"delaftale={path}")
+        assert code == 1 and "intern fejl" not in err and "Traceback" not in err, (name, err)
+        assert "recursion" not in err and "Indentation" not in err and "SyntaxError" not in err, (name, err)
     # 40 levels are still a template
     path = tmp_path / "dybt.docx"
     doc = Document(ROOT / "templates/delaftale.docx")

@@ -265,7 +265,10 @@ def _render(template, context: dict, env, template_path: Path) -> None:
         raise TemplateProblem(f"skabelonen bruger noget, som sandkassen ikke tillader ({exc})") from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"skabelonen kunne ikke udfyldes: {exc}") from exc
-    except (_Bounded, OverflowError, MemoryError, RecursionError) as exc:
+    except (RecursionError, SyntaxError) as exc:  # Python's own limits on nesting (SyntaxError: the compiled code)
+        raise TemplateProblem(f"skabelonen {template_path.name} har felter eller blokke, der står for mange lag inden "
+                              f"i hinanden (højst {word_tags.MAX_NESTING}); del dem op") from exc
+    except (_Bounded, OverflowError, MemoryError) as exc:
         raise TemplateProblem(f"skabelonen {template_path.name} har et udtryk, der ville bruge for meget "
                               f"hukommelse eller tid: {str(exc) or 'der er ikke hukommelse nok'}") from exc
     except TemplateProblem:
