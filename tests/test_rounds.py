@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from aftaler.authoring.round_schemas import round_schema
@@ -200,3 +202,23 @@ def test_round_schema_fills_in_the_rounds_ids_and_leaves_the_schema_alone():
     assert groups["enum"][0] == "tvaergaaende" and groups["enum"][-1] == "lokal-evaluering"
     assert groups["markdownEnumDescriptions"][1] == "1. Uddannelse og livschancer"
     assert json.dumps(agreement, sort_keys=True) == before
+
+
+@pytest.mark.parametrize("name, says", [
+    ("Tryghed" * 5000, "'navn' har 35.000 tegn; højst 32.000"),
+    ("Tryghed\u202eog trivsel", "vender tekstens retning"),
+])
+def test_a_set_catalogues_texts_are_checked_like_the_sets_own(run, tmp_path, name, says):
+    """A set's own catalogue names areas and expense types that go into Word and into one cell of
+    the workbook each: too long a text or a refused character is an error at its line and column,
+    and nothing is built (it was a crash of the workbook, exit 3)."""
+    folder = _copy(EXAMPLE, tmp_path / "saet")
+    catalogue = yaml.safe_load((ROOT / "catalogue" / "lbf-2015-18.yaml").read_text(encoding="utf-8"))
+    catalogue["indsatsomraader"][0]["navn"] = name
+    (folder / "catalogue").mkdir()
+    path = folder / "catalogue" / "lbf-2015-18.yaml"
+    path.write_text(yaml.safe_dump(catalogue, allow_unicode=True, width=10**6), encoding="utf-8")
+    code, _, err = run("build", folder, "-o", tmp_path / "ud")
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "navn: Tryghed" in text)
+    assert code == 1 and re.search(rf"catalogue/lbf-2015-18\.yaml:{line}:\d+: fejl: kataloget: .*{re.escape(says)}", err), err
+    assert not (tmp_path / "ud").exists()

@@ -52,7 +52,48 @@ def read_catalogue(path: Path) -> tuple[dict | None, list[Finding]]:
         return None, [error(Position(shown, 1, 1), "kataloget: 'indsatsomraader' skal være en liste med id og navn "
                                                    "for hvert område", "katalog")]
     data["pulje"] = str(data["pulje"])
-    return data, []
+    problems = _text_problems(path, shown, data)
+    return (None, problems) if problems else (data, [])
+
+
+# A catalogue's texts go into Word, the site and one cell each of budget.xlsx (area and expense
+# type names, goals, indicators): the same character policy and Excel's cell limit as a set's own.
+CATALOGUE_TEXT_LIMIT = 32767 - 767  # room for what a cell adds ("1. " before a name, note marks)
+_TEXT_KEYS = {"id", "navn", "tekst", "beskrivelse", "enhed", "datakilde", "regulativ"}
+
+
+def _text_problems(path: Path, shown: str, data: dict) -> list[Finding]:
+    """The catalogue's texts that cannot be printed: not text, too long, or a refused character;
+    each at its line and column in the file."""
+    from ..characters import refused
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        root = None
+    findings = []
+
+    def at(node) -> Position:
+        return Position(shown, node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else Position(shown)
+
+    def walk(node, key: str | None) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                walk(v, k.value if isinstance(k, yaml.ScalarNode) else None)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                walk(item, key)
+        elif isinstance(node, yaml.ScalarNode) and key in _TEXT_KEYS and node.tag.endswith(":str"):
+            text = node.value
+            if len(text) > CATALOGUE_TEXT_LIMIT:
+                findings.append(error(at(node), f"kataloget: '{key}' har {len(text):,} tegn; højst "
+                                      f"{CATALOGUE_TEXT_LIMIT:,} (en celle i budgettets regneark)".replace(",", "."),
+                                      "katalog"))
+            problem = refused(text, name=key == "id")
+            if problem is not None:
+                findings.append(error(at(node), f"kataloget: '{key}': {problem[1]}", "katalog"))
+
+    walk(root, None)
+    return findings
 
 
 def catalogues(aset: AgreementSet, project: Project) -> tuple[dict[str, dict], list[Finding]]:
