@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..check.catalogue import SET_CATALOGUE, set_catalogue_files
 from ..load.sets import AgreementSet
-from ..load.source import MAX_BYTES, NotRegular, read_regular
+from ..load.source import MAX_BYTES, NotRegular, not_regular, read_regular
 from ..project import Project
 from ..resources import packaged
 from .atomic import write_atomic
@@ -72,10 +72,50 @@ def read_manifest(folder: Path) -> dict:
     return manifest if isinstance(manifest, dict) else {}
 
 
+# The keys of a manifest that hold much (a set's site part: its search entries, ≈300 kB for a
+# full-size set). They are written on the manifest's second line, the rest on its first, so that
+# asking whether a folder is current reads one line, not a hundred sets' search entries.
+LARGE = ("site",)
+
+
+def read_manifest_head(folder: Path) -> dict:
+    """The manifest without its large keys (read_manifest has them): its key and its files."""
+    path = folder / MANIFEST
+    try:
+        if not_regular(os.stat(path).st_mode):  # never a FIFO's endless read
+            return {}
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not_regular(os.fstat(fd).st_mode):
+                return {}
+            line = handle.readline(MANIFEST_BYTES + 1)
+        if line.endswith(b",\n"):  # the large keys follow (manifest_text)
+            line = line[:-2] + b"}"
+        manifest = json.loads(line.decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(manifest, dict):
+        return {}
+    return {k: v for k, v in manifest.items() if k not in LARGE}
+
+
+def manifest_text(manifest: dict) -> bytes:
+    """One JSON object: the small keys on the first line, the large ones (LARGE) on the second.
+    JSON writes a newline inside a string as \\n, so the first line ends where the large keys start."""
+    head = {k: v for k, v in manifest.items() if k not in LARGE}
+    tail = {k: v for k, v in manifest.items() if k in LARGE}
+    text = json.dumps(head, ensure_ascii=False, sort_keys=True)
+    if tail and head:
+        text = text[:-1] + ",\n" + json.dumps(tail, ensure_ascii=False, sort_keys=True)[1:]
+    elif tail:
+        text = json.dumps(tail, ensure_ascii=False, sort_keys=True)
+    return (text + "\n").encode()
+
+
 def is_current(folder: Path, key: str, manifest: dict | None = None) -> bool:
     """The folder holds the complete, untouched outputs of a build with this key (its manifest is
     read unless the caller has it already)."""
-    manifest = read_manifest(folder) if manifest is None else manifest
+    manifest = read_manifest_head(folder) if manifest is None else manifest
     if manifest.get("noegle") != key:
         return False
     for name, (size, mtime) in manifest.get("filer", {}).items():
@@ -91,7 +131,7 @@ def is_current(folder: Path, key: str, manifest: dict | None = None) -> bool:
 def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | None = None) -> list[Path]:
     """Write a folder's generated files atomically, remove those an earlier build made that are no
     longer generated, and record the key; unchanged files are left untouched."""
-    previous = read_manifest(folder).get("filer", {})
+    previous = read_manifest_head(folder).get("filer", {})
     written, recorded = [], {}
     for name, data in sorted(files.items()):
         path = folder / name
@@ -107,7 +147,7 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
         if stale.is_file() and folder.resolve() in stale.resolve().parents:
             stale.unlink(missing_ok=True)  # a build running at the same time may have removed it
     manifest = {"noegle": key, "filer": recorded, **(extra or {})}
-    write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode())
+    write_atomic(folder / MANIFEST, manifest_text(manifest))
     return written
 
 
@@ -128,7 +168,7 @@ def _remove_abandoned_temporaries(folder: Path) -> None:
 
 def remove_folder(folder: Path) -> None:
     """Remove what an earlier build wrote in a folder (a set that is no longer built)."""
-    for name in read_manifest(folder).get("filer", {}):
+    for name in read_manifest_head(folder).get("filer", {}):
         path = folder / name
         if path.is_file() and folder.resolve() in path.resolve().parents:
             path.unlink(missing_ok=True)

@@ -110,8 +110,9 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     keys = {f: freshness.set_key(f, fingerprint, revisions[f]) for f in folders}
     slugs = set_slugs([f.name for f in folders])
     site_key = hashlib.sha256("".join(keys[f] for f in folders).encode()).hexdigest()
-    # Read once: a set's site manifest also holds its index line and search entries, kept below.
-    site_manifests = {f: freshness.read_manifest(out_dir / SITE / slugs[f.name]) for f in folders}
+    # Only the heads: a set's site manifest also holds its index line and search entries
+    # (≈300 kB a full-size set), read below only if the site is assembled again.
+    site_manifests = {f: freshness.read_manifest_head(out_dir / SITE / slugs[f.name]) for f in folders}
     changed = [f for f in folders if not freshness.is_current(out_dir / f.name, keys[f])
                or not freshness.is_current(out_dir / SITE / slugs[f.name], keys[f], site_manifests[f])]
     if not changed and freshness.is_current(out_dir / SITE, site_key):
@@ -130,7 +131,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     parts = {f: part for f, (_, _, part) in zip(changed, built)}
     for folder in folders:
         if folder not in parts:
-            kept = site_manifests[folder].get("site", {})
+            kept = freshness.read_manifest(out_dir / SITE / slugs[folder.name]).get("site", {})
             parts[folder] = SetSite({}, kept.get("summary", {"id": slugs[folder.name], "title": folder.name}),
                                     kept.get("search", "[]"))
     site_files = assemble_site(list(parts.values()), public=public, templates=project.site_templates)
