@@ -105,18 +105,21 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
     paths, findings, stems = [], [], {}
     inside = None  # the folder resolved, once a link needs it
     try:
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as listing:  # names and kinds in one read of the folder
+            entries = sorted((entry.name, entry) for entry in listing)
     except OSError:
         return [], []  # the folder itself is reported by find_sets
-    if sum(_yaml_like(path.name) for path in entries) > MAX_FILES:
+    if sum(_yaml_like(name) for name, _ in entries) > MAX_FILES:
         return [], [error(Position(display_path(folder)), f"mappen har over {MAX_FILES:,} YAML-filer; et aftalesæt "
                           "har få dokumenter — er det den rigtige mappe?".replace(",", "."), "sti")]
-    for path in entries:
+    for name, entry in entries:
+        if not _yaml_like(name):
+            continue
+        path = folder / name
+
         def here() -> Position:
             return Position(display_path(path))  # noqa: B023  (called before the loop moves on)
-        suffix = os.path.splitext(path.name)[1]
-        if not _yaml_like(path.name):
-            continue
+        suffix = os.path.splitext(name)[1]
         if suffix != SUFFIX:
             findings.append(error(here(), f"filen ender på '{suffix}'; aftaler læser kun filer, der ender på "
                                   f"'{SUFFIX}', så den ville blive sprunget over — omdøb den til "
@@ -127,7 +130,8 @@ def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
             findings.append(error(here(), problem, "fil"))
             continue
         try:
-            mode = os.lstat(path).st_mode
+            # A regular file is known from the folder's listing; anything else is looked at.
+            mode = stat.S_IFREG if entry.is_file(follow_symlinks=False) else entry.stat(follow_symlinks=False).st_mode
         except OSError:
             mode = None  # unreadable: load says why
         if mode is not None and stat.S_ISLNK(mode):

@@ -300,7 +300,11 @@ def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
         problem = not_regular(info.st_mode)
         if problem:
             raise NotRegular(problem)
-        raw = handle.read(limit + 1)
+        # As much as the file holds (and a byte more, to see it grow), not a buffer of `limit`
+        # bytes for every file: the rest is read only if it grew since fstat.
+        raw = handle.read(min(info.st_size, limit) + 1)
+        if len(raw) <= limit and len(raw) > info.st_size:
+            raw += handle.read(limit + 1 - len(raw))
     return raw, max(len(raw), info.st_size)
 
 
