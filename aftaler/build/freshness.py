@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import subprocess
 import time
 from datetime import datetime, timezone
@@ -136,19 +137,121 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
     for name, data in sorted(files.items()):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.stat().st_size != len(data) or path.read_bytes() != data:
+        if not _same(path, data):
             write_atomic(path, data)
         stat = path.stat()
         recorded[name] = [stat.st_size, stat.st_mtime_ns]
         written.append(path)
+    _finish(folder, previous, recorded, key, extra)
+    return written
+
+
+def _same(path: Path, data: bytes) -> bool:
+    return path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+def _finish(folder: Path, previous: dict, recorded: dict, key: str, extra: dict | None) -> None:
+    """After a folder's files are in place: remove those an earlier build made that are no longer
+    generated, and write the manifest."""
     _remove_abandoned_temporaries(folder)
-    for name in sorted(set(previous) - set(files)):
+    for name in sorted(set(previous) - set(recorded)):
         stale = folder / name
         if stale.is_file() and folder.resolve() in stale.resolve().parents:
             stale.unlink(missing_ok=True)  # a build running at the same time may have removed it
     manifest = {"noegle": key, "filer": recorded, **(extra or {})}
     write_atomic(folder / MANIFEST, manifest_text(manifest))
-    return written
+
+
+class Staged:
+    """Files written under temporary names beside their targets, to be renamed into place (commit)
+    or removed again (discard) once the whole build has said whether it succeeded.
+
+    A build stages each set's files as soon as the set is rendered, so that it does not keep
+    every set's files in memory until the end; until the first commit nothing in the output
+    folder has changed: the temporary names are the `.name.hex.tmp` of write_atomic (a build
+    killed meanwhile leaves them for a later build to clear), and the folders made for them are
+    removed again on discard, and the folders they were put in get back their times (a failed
+    run changes nothing in the output folder, not even a folder's time).
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[Path, Path] = {}  # target → its temporary file
+        self.created: list[Path] = []  # folders made for them, parents first
+        self.touched: dict[Path, tuple[int, int]] = {}  # folders that were there: their times before
+
+    def stage(self, folder: Path, files: dict[str, bytes]) -> None:
+        """Each file that differs from its target, written to a temporary name (nothing renamed)."""
+        for name, data in sorted(files.items()):
+            path = folder / name
+            if _same(path, data):
+                continue
+            self._make_folder(path.parent)
+            self._touch(path.parent)
+            tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+            self.pending[path] = tmp
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = []
+        while not folder.is_dir() and folder.parent != folder:
+            missing.append(folder)
+            folder = folder.parent
+        if missing:
+            self._touch(folder)
+        for made in reversed(missing):
+            made.mkdir()
+            self.created.append(made)
+
+    def _touch(self, folder: Path) -> None:
+        if folder not in self.touched and folder not in self.created:
+            info = os.stat(folder)
+            self.touched[folder] = (info.st_atime_ns, info.st_mtime_ns)
+
+    def commit(self, folder: Path, names: list[str], key: str, extra: dict | None = None) -> list[Path]:
+        """The staged files of `folder` renamed into place, those an earlier build made that are no
+        longer generated removed, and the key recorded with `names`, every file of the folder."""
+        previous = read_manifest_head(folder).get("filer", {})
+        written, recorded = [], {}
+        for name in names:
+            path = folder / name
+            tmp = self.pending.get(path)
+            if tmp is not None:
+                os.replace(tmp, path)
+                del self.pending[path]
+                self.touched.pop(path.parent, None)  # changed for good
+            stat = path.stat()
+            recorded[name] = [stat.st_size, stat.st_mtime_ns]
+            written.append(path)
+        _finish(folder, previous, recorded, key, extra)
+        return written
+
+    def discard(self) -> None:
+        """Remove what is staged and not committed, and the folders made for it."""
+        for tmp in self.pending.values():
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        self.pending.clear()
+        for made in reversed(self.created):
+            try:
+                made.rmdir()  # only if empty: another build may have put files there meanwhile
+            except OSError:
+                pass
+        for folder, (atime, mtime) in self.touched.items():
+            try:
+                os.utime(folder, ns=(atime, mtime))
+            except OSError:
+                pass
+        self.keep()
+
+    def keep(self) -> None:
+        """Everything is committed: nothing to remove or set back."""
+        self.pending.clear()
+        self.created.clear()
+        self.touched.clear()
 
 
 ABANDONED = 3600  # seconds: a temporary file this old belongs to a build that was killed
