@@ -147,7 +147,16 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
 
 
 def _same(path: Path, data: bytes) -> bool:
-    return path.exists() and path.stat().st_size == len(data) and path.read_bytes() == data
+    """The file holds exactly `data`; compared a MB at a time (the search index is tens of MB)."""
+    if not path.exists() or path.stat().st_size != len(data):
+        return False
+    view, done = memoryview(data), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if chunk != view[done:done + len(chunk)]:
+                return False
+            done += len(chunk)
+    return done == len(data)
 
 
 def _finish(folder: Path, previous: dict, recorded: dict, key: str, extra: dict | None) -> None:
