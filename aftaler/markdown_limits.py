@@ -24,6 +24,8 @@ def problem(text: str) -> str | None:
     if opening > MAX_BRACKETS:
         return (f"teksten har for mange [ ({_n(opening)}; højst {_n(MAX_BRACKETS)} i ét tekstfelt); "
                 "skriv \\[ for en klamme, der ikke er et link eller en fodnote")
+    if opening <= MAX_DEPTH:  # brackets cannot nest deeper than there are brackets: no need to count
+        return None
     depth = deepest = 0
     escaped = False
     for char in text:

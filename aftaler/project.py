@@ -206,6 +206,12 @@ class Project:
         return self._catalogues
 
     @cached_property
+    def schema_tree(self):
+        """The schemas walked beside the data (check/texts.py), built once: it keeps its answers."""
+        from .check.schema_tree import SchemaTree
+        return SchemaTree(self)
+
+    @cached_property
     def validators(self) -> dict:
         """A draft-07 validator per kind, built once: building one costs more than using it."""
         from .check.schema import make_validator

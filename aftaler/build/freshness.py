@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import subprocess
 import time
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from ..check.catalogue import SET_CATALOGUE, set_catalogue_files
 from ..load.sets import AgreementSet
-from ..load.source import MAX_BYTES, NotRegular, read_regular
+from ..load.source import MAX_BYTES, NotRegular, not_regular, read_regular
 from ..project import Project
 from ..resources import packaged
 from .atomic import write_atomic
@@ -72,10 +73,50 @@ def read_manifest(folder: Path) -> dict:
     return manifest if isinstance(manifest, dict) else {}
 
 
+# The keys of a manifest that hold much (a set's site part: its search entries, ≈300 kB for a
+# full-size set). They are written on the manifest's second line, the rest on its first, so that
+# asking whether a folder is current reads one line, not a hundred sets' search entries.
+LARGE = ("site",)
+
+
+def read_manifest_head(folder: Path) -> dict:
+    """The manifest without its large keys (read_manifest has them): its key and its files."""
+    path = folder / MANIFEST
+    try:
+        if not_regular(os.stat(path).st_mode):  # never a FIFO's endless read
+            return {}
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not_regular(os.fstat(fd).st_mode):
+                return {}
+            line = handle.readline(MANIFEST_BYTES + 1)
+        if line.endswith(b",\n"):  # the large keys follow (manifest_text)
+            line = line[:-2] + b"}"
+        manifest = json.loads(line.decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(manifest, dict):
+        return {}
+    return {k: v for k, v in manifest.items() if k not in LARGE}
+
+
+def manifest_text(manifest: dict) -> bytes:
+    """One JSON object: the small keys on the first line, the large ones (LARGE) on the second.
+    JSON writes a newline inside a string as \\n, so the first line ends where the large keys start."""
+    head = {k: v for k, v in manifest.items() if k not in LARGE}
+    tail = {k: v for k, v in manifest.items() if k in LARGE}
+    text = json.dumps(head, ensure_ascii=False, sort_keys=True)
+    if tail and head:
+        text = text[:-1] + ",\n" + json.dumps(tail, ensure_ascii=False, sort_keys=True)[1:]
+    elif tail:
+        text = json.dumps(tail, ensure_ascii=False, sort_keys=True)
+    return (text + "\n").encode()
+
+
 def is_current(folder: Path, key: str, manifest: dict | None = None) -> bool:
     """The folder holds the complete, untouched outputs of a build with this key (its manifest is
     read unless the caller has it already)."""
-    manifest = read_manifest(folder) if manifest is None else manifest
+    manifest = read_manifest_head(folder) if manifest is None else manifest
     if manifest.get("noegle") != key:
         return False
     for name, (size, mtime) in manifest.get("filer", {}).items():
@@ -91,24 +132,135 @@ def is_current(folder: Path, key: str, manifest: dict | None = None) -> bool:
 def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | None = None) -> list[Path]:
     """Write a folder's generated files atomically, remove those an earlier build made that are no
     longer generated, and record the key; unchanged files are left untouched."""
-    previous = read_manifest(folder).get("filer", {})
+    previous = read_manifest_head(folder).get("filer", {})
     written, recorded = [], {}
     for name, data in sorted(files.items()):
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.stat().st_size != len(data) or path.read_bytes() != data:
+        if not _same(path, data):
             write_atomic(path, data)
         stat = path.stat()
         recorded[name] = [stat.st_size, stat.st_mtime_ns]
         written.append(path)
+    _finish(folder, previous, recorded, key, extra)
+    return written
+
+
+def _same(path: Path, data: bytes) -> bool:
+    """The file holds exactly `data`; compared a MB at a time (the search index is tens of MB)."""
+    if not path.exists() or path.stat().st_size != len(data):
+        return False
+    view, done = memoryview(data), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            if chunk != view[done:done + len(chunk)]:
+                return False
+            done += len(chunk)
+    return done == len(data)
+
+
+def _finish(folder: Path, previous: dict, recorded: dict, key: str, extra: dict | None) -> None:
+    """After a folder's files are in place: remove those an earlier build made that are no longer
+    generated, and write the manifest."""
     _remove_abandoned_temporaries(folder)
-    for name in sorted(set(previous) - set(files)):
+    for name in sorted(set(previous) - set(recorded)):
         stale = folder / name
         if stale.is_file() and folder.resolve() in stale.resolve().parents:
             stale.unlink(missing_ok=True)  # a build running at the same time may have removed it
     manifest = {"noegle": key, "filer": recorded, **(extra or {})}
-    write_atomic(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, sort_keys=True) + "\n").encode())
-    return written
+    write_atomic(folder / MANIFEST, manifest_text(manifest))
+
+
+class Staged:
+    """Files written under temporary names beside their targets, to be renamed into place (commit)
+    or removed again (discard) once the whole build has said whether it succeeded.
+
+    A build stages each set's files as soon as the set is rendered, so that it does not keep
+    every set's files in memory until the end; until the first commit nothing in the output
+    folder has changed: the temporary names are the `.name.hex.tmp` of write_atomic (a build
+    killed meanwhile leaves them for a later build to clear), and the folders made for them are
+    removed again on discard, and the folders they were put in get back their times (a failed
+    run changes nothing in the output folder, not even a folder's time).
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[Path, Path] = {}  # target → its temporary file
+        self.created: list[Path] = []  # folders made for them, parents first
+        self.touched: dict[Path, tuple[int, int]] = {}  # folders that were there: their times before
+
+    def stage(self, folder: Path, files: dict[str, bytes]) -> None:
+        """Each file that differs from its target, written to a temporary name (nothing renamed)."""
+        for name, data in sorted(files.items()):
+            path = folder / name
+            if _same(path, data):
+                continue
+            self._make_folder(path.parent)
+            self._touch(path.parent)
+            tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+            self.pending[path] = tmp
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+
+    def _make_folder(self, folder: Path) -> None:
+        missing = []
+        while not folder.is_dir() and folder.parent != folder:
+            missing.append(folder)
+            folder = folder.parent
+        if missing:
+            self._touch(folder)
+        for made in reversed(missing):
+            made.mkdir()
+            self.created.append(made)
+
+    def _touch(self, folder: Path) -> None:
+        if folder not in self.touched and folder not in self.created:
+            info = os.stat(folder)
+            self.touched[folder] = (info.st_atime_ns, info.st_mtime_ns)
+
+    def commit(self, folder: Path, names: list[str], key: str, extra: dict | None = None) -> list[Path]:
+        """The staged files of `folder` renamed into place, those an earlier build made that are no
+        longer generated removed, and the key recorded with `names`, every file of the folder."""
+        previous = read_manifest_head(folder).get("filer", {})
+        written, recorded = [], {}
+        for name in names:
+            path = folder / name
+            tmp = self.pending.get(path)
+            if tmp is not None:
+                os.replace(tmp, path)
+                del self.pending[path]
+                self.touched.pop(path.parent, None)  # changed for good
+            stat = path.stat()
+            recorded[name] = [stat.st_size, stat.st_mtime_ns]
+            written.append(path)
+        _finish(folder, previous, recorded, key, extra)
+        return written
+
+    def discard(self) -> None:
+        """Remove what is staged and not committed, and the folders made for it."""
+        for tmp in self.pending.values():
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        self.pending.clear()
+        for made in reversed(self.created):
+            try:
+                made.rmdir()  # only if empty: another build may have put files there meanwhile
+            except OSError:
+                pass
+        for folder, (atime, mtime) in self.touched.items():
+            try:
+                os.utime(folder, ns=(atime, mtime))
+            except OSError:
+                pass
+        self.keep()
+
+    def keep(self) -> None:
+        """Everything is committed: nothing to remove or set back."""
+        self.pending.clear()
+        self.created.clear()
+        self.touched.clear()
 
 
 ABANDONED = 3600  # seconds: a temporary file this old belongs to a build that was killed
@@ -128,7 +280,7 @@ def _remove_abandoned_temporaries(folder: Path) -> None:
 
 def remove_folder(folder: Path) -> None:
     """Remove what an earlier build wrote in a folder (a set that is no longer built)."""
-    for name in read_manifest(folder).get("filer", {}):
+    for name in read_manifest_head(folder).get("filer", {}):
         path = folder / name
         if path.is_file() and folder.resolve() in path.resolve().parents:
             path.unlink(missing_ok=True)

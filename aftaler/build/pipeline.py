@@ -110,76 +110,112 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     keys = {f: freshness.set_key(f, fingerprint, revisions[f]) for f in folders}
     slugs = set_slugs([f.name for f in folders])
     site_key = hashlib.sha256("".join(keys[f] for f in folders).encode()).hexdigest()
-    # Read once: a set's site manifest also holds its index line and search entries, kept below.
-    site_manifests = {f: freshness.read_manifest(out_dir / SITE / slugs[f.name]) for f in folders}
+    # Only the heads: a set's site manifest also holds its index line and search entries
+    # (≈300 kB a full-size set), read below only if the site is assembled again.
+    site_manifests = {f: freshness.read_manifest_head(out_dir / SITE / slugs[f.name]) for f in folders}
     changed = [f for f in folders if not freshness.is_current(out_dir / f.name, keys[f])
                or not freshness.is_current(out_dir / SITE / slugs[f.name], keys[f], site_manifests[f])]
     if not changed and freshness.is_current(out_dir / SITE, site_key):
         return Result(findings)
 
-    # 2. Validate, model and render the changed sets in memory; stop before writing on any error.
+    # 2. Validate, model and render the changed sets. Each set's files are staged (written under
+    # temporary names beside their targets) as soon as it is rendered, so that memory holds one
+    # set's files, not every set's; nothing is renamed into place before every set is valid.
+    from ..render.site import SetSite, assemble_site
     work = [(f, revisions[f], slugs[f.name]) for f in changed]
-    built = _run_all(work, project, public, jobs, progress)
-    for set_findings, _, _ in built:
+    staged = freshness.Staged()
+    try:
+        return _write(folders, changed, _run_all(work, project, public, jobs, progress), staged, findings, out_dir,
+                      project, public, keys, slugs, site_key, SetSite, assemble_site)
+    finally:
+        staged.discard()  # what was not committed (an error, an interruption): the output is as it was
+
+
+def _write(folders, changed, built, staged, findings, out_dir, project, public, keys, slugs, site_key,
+           SetSite, assemble_site) -> Result:
+    parts, names, problem = {}, {}, None
+    held = None  # the latest set's files, staged once another set comes (the last is written directly)
+    for folder, (set_findings, files, part) in zip(changed, built, strict=True):
         findings += set_findings
+        if has_errors(findings) or problem is not None:
+            held = None
+            continue  # nothing will be written; the other sets are still checked, for their findings
+        prefix = slugs[folder.name] + "/"
+        own = {name.removeprefix(prefix): data for name, data in part.files.items() if name.startswith(prefix)}
+        # The part keeps only what the site's index and search need (and, as before, any file
+        # outside its folder, of which there is none).
+        parts[folder] = SetSite({name: data for name, data in part.files.items() if not name.startswith(prefix)},
+                                part.summary, part.search)
+        names[folder] = (sorted(files), sorted(own))
+        if held is not None:
+            try:
+                staged.stage(out_dir / held[0].name, held[1])
+                staged.stage(out_dir / SITE / slugs[held[0].name], held[2])
+            except OSError as exc:  # said below: what cannot be written, or why
+                problem = exc
+        held = (folder, files, own)
+        del files, part, own  # the previous set's files are on disk now; only this one's are held
     if has_errors(findings):
         return Result(sorted(set(findings)))
 
     # 3. The site: new parts for changed sets, kept parts (from their manifests) for the others.
-    from ..render.site import SetSite, assemble_site
-    parts = {f: part for f, (_, _, part) in zip(changed, built)}
     for folder in folders:
         if folder not in parts:
-            kept = site_manifests[folder].get("site", {})
+            kept = freshness.read_manifest(out_dir / SITE / slugs[folder.name]).get("site", {})
             parts[folder] = SetSite({}, kept.get("summary", {"id": slugs[folder.name], "title": folder.name}),
                                     kept.get("search", "[]"))
     site_files = assemble_site(list(parts.values()), public=public, templates=project.site_templates)
 
-    # 4. Write: each file to a temporary name, then renamed into place; but first ask of every
-    # target whether it can be written, so that a run that cannot finish changes nothing.
+    # 4. Write: the staged files renamed into place, the site's own written the same way; but first
+    # ask of every target whether it can be written, so that a run that cannot finish changes nothing.
     shared = {name: data for name, data in site_files.items() if "/" not in name or name.startswith("assets/")}
-    targets = [out_dir / SITE / name for name in sorted(site_files)] + [out_dir / SITE / freshness.MANIFEST]
-    for folder, (_, files, _part) in zip(changed, built):
-        targets += [out_dir / folder.name / name for name in sorted(files)] + [out_dir / folder.name / freshness.MANIFEST]
+    site_names = set(site_files) | {f"{slugs[folder.name]}/{name}" for folder in names for name in names[folder][1]}
+    targets = [out_dir / SITE / name for name in sorted(site_names)] + [out_dir / SITE / freshness.MANIFEST]
+    for folder in changed:
+        targets += [out_dir / folder.name / name for name in names[folder][0]] + [out_dir / folder.name / freshness.MANIFEST]
         targets.append(out_dir / SITE / slugs[folder.name] / freshness.MANIFEST)
     blocked = unwritable(targets)
+    if blocked is None and problem is not None:
+        blocked = (Path(problem.filename or out_dir), os_reason(problem))
     if blocked is not None:
         return Result(findings + [error(Position(display_path(blocked[0])), f"kan ikke skrive output ({blocked[1]}); "
                                         "intet er skrevet", "output")], [])
     written = []
     try:
-        for folder, (_, files, part) in zip(changed, built):
-            written += freshness.write_folder(out_dir / folder.name, files, keys[folder])
-            prefix = slugs[folder.name] + "/"
-            written += freshness.write_folder(
-                out_dir / SITE / slugs[folder.name],
-                {name.removeprefix(prefix): data for name, data in site_files.items() if name.startswith(prefix)},
-                keys[folder], {"site": {"summary": part.summary, "search": part.search}})
+        for folder in changed:
+            extra = {"site": {"summary": parts[folder].summary, "search": parts[folder].search}}
+            if held is not None and held[0] == folder:  # the last set: written as it comes, file by file
+                written += freshness.write_folder(out_dir / folder.name, held[1], keys[folder])
+                written += freshness.write_folder(out_dir / SITE / slugs[folder.name], held[2], keys[folder], extra)
+                continue
+            written += staged.commit(out_dir / folder.name, names[folder][0], keys[folder])
+            written += staged.commit(out_dir / SITE / slugs[folder.name], names[folder][1], keys[folder], extra)
         written += freshness.write_folder(out_dir / SITE, shared, site_key, {"saet": sorted(slugs.values())})
         for stale in sorted(p for p in (out_dir / SITE).iterdir() if p.is_dir() and p.name not in (*slugs.values(), "assets")):
             freshness.remove_folder(stale)  # a set not in this build: its pages go
     except OSError as exc:
         where = exc.filename or str(out_dir)
         return Result(findings + [error(Position(str(where)), f"kan ikke skrive output ({os_reason(exc)})", "output")], written)
+    staged.keep()
     return Result(findings, written)
 
 
 SITE = "site"
 
 
-def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -> list:
-    """Process sets, in parallel processes when there are several and more than one core; a
-    single set on several cores has its Word files rendered beside its site."""
+def _run_all(work, project: Project, public: bool, jobs: int | None, progress):
+    """Process sets, yielding each result in order, in parallel processes when there are several and
+    more than one core; a single set on several cores has its Word files rendered beside its site."""
     cores = jobs or os.cpu_count() or 1
     jobs = min(cores, len(work))
     args = [(folder, revision, slug, project.layers, project.template_overrides, public) for folder, revision, slug in work]
     report = progress or (lambda done, total: None)
     if jobs <= 1:
-        results = []
-        for item in args:
-            results.append(_process_set(*item, project=project, split=cores if _can_fork() else 1))
-            report(len(results), len(args))
-        return results
+        for done, item in enumerate(args, start=1):
+            result = _process_set(*item, project=project, split=cores if _can_fork() else 1)
+            report(done, len(args))
+            yield result
+        return
     # Forked workers start at once with everything imported; with other threads running (`serve`)
     # a fork could copy a held lock, so fresh interpreters are started instead.
     from concurrent.futures import (
@@ -187,11 +223,9 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress) -
     )
     context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = []
-        for result in pool.map(_process_set, *zip(*args)):
-            results.append(result)
-            report(len(results), len(args))
-        return results
+        for done, result in enumerate(pool.map(_process_set, *zip(*args)), start=1):
+            report(done, len(args))
+            yield result
 
 
 def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrides: dict, public: bool,

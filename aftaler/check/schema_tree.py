@@ -16,6 +16,10 @@ class SchemaTree:
     def __init__(self, project: Project):
         self.documents = project.schema_documents()
         self.kinds = project.kinds()
+        # child() by (schema, file, key): every value of every document asks it, and the schemas'
+        # nodes are few. Keyed by the schema's id, which lives as long as self.documents holds it;
+        # every list index has the same answer (the items).
+        self._children: dict = {}
 
     def root(self, kind: str):
         known = self.kinds.get(kind)
@@ -40,6 +44,15 @@ class SchemaTree:
 
     def child(self, node, key):
         """The schema of a property (str key) or of a list's items (int key)."""
+        if node is None:
+            return None
+        memo = (id(node[0]), node[1], None if isinstance(key, int) else key)
+        found = self._children.get(memo, self)
+        if found is self:
+            found = self._children[memo] = self._child(node, key)
+        return found
+
+    def _child(self, node, key):
         resolved = self.resolve(node)
         if resolved is None or not isinstance(resolved[0], dict):
             return None

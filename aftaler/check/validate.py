@@ -11,7 +11,6 @@ from ..model.documents import set_context
 from ..project import Project
 from .catalogue import required_documents, set_round
 from .schema import check as check_schema
-from .schema_tree import SchemaTree
 from .texts import check_texts
 
 PLACEHOLDER = "UDFYLD"  # what `new` writes where text is still to come
@@ -38,7 +37,7 @@ def validate_set(aset: AgreementSet, project: Project, *, for_upload: bool = Fal
         if not has_errors(problems):
             valid.append(source)
     findings.extend(unique_ids(valid))
-    schemas = SchemaTree(project)
+    schemas = project.schema_tree
     for source in valid:
         findings.extend(check_texts(source, schemas))
     if has_errors(findings) or any(source.data is None for source in aset.sources):

@@ -8,6 +8,7 @@ by `scan_set` before any file is read (and by `build` also for sets it does not 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,59 +99,73 @@ def _same_on_every_disk(name: str) -> str:
 
 def scan_set(folder: Path) -> tuple[list[Path], list[Finding]]:
     """The set's source files, and what is wrong with its files' names and kinds, found without
-    reading any of them: cheap enough to run for every set on every build."""
+    reading any of them: cheap enough to run for every set on every build (a build with nothing
+    to do runs it for every set: a file's position is worked out only when there is a finding,
+    and only a link is resolved; a file that is no link is in the folder)."""
     paths, findings, stems = [], [], {}
-    inside = folder.resolve()
+    inside = None  # the folder resolved, once a link needs it
     try:
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as listing:  # names and kinds in one read of the folder
+            entries = sorted((entry.name, entry) for entry in listing)
     except OSError:
         return [], []  # the folder itself is reported by find_sets
-    if sum(_yaml_like(path.name) for path in entries) > MAX_FILES:
+    if sum(_yaml_like(name) for name, _ in entries) > MAX_FILES:
         return [], [error(Position(display_path(folder)), f"mappen har over {MAX_FILES:,} YAML-filer; et aftalesæt "
                           "har få dokumenter — er det den rigtige mappe?".replace(",", "."), "sti")]
-    for path in entries:
-        here = Position(display_path(path))
-        suffix = os.path.splitext(path.name)[1]
-        if not _yaml_like(path.name):
+    for name, entry in entries:
+        if not _yaml_like(name):
             continue
+        path = folder / name
+
+        def here() -> Position:
+            return Position(display_path(path))  # noqa: B023  (called before the loop moves on)
+        suffix = os.path.splitext(name)[1]
         if suffix != SUFFIX:
-            findings.append(error(here, f"filen ender på '{suffix}'; aftaler læser kun filer, der ender på "
+            findings.append(error(here(), f"filen ender på '{suffix}'; aftaler læser kun filer, der ender på "
                                   f"'{SUFFIX}', så den ville blive sprunget over — omdøb den til "
                                   f"'{path.name[: -len(suffix)]}{SUFFIX}'", "fil"))
             continue
         problem = characters.file_name_problem(path.name)
         if problem:
-            findings.append(error(here, problem, "fil"))
+            findings.append(error(here(), problem, "fil"))
             continue
         try:
-            target = path.resolve(strict=path.is_symlink())
-        except (OSError, RuntimeError):  # a link to nothing, or a loop of links
-            findings.append(error(here, "filen er et link, der ikke peger på en fil", "fil"))
-            continue
-        if inside not in target.parents:
-            findings.append(error(here, "filen er et link til et sted uden for aftalemappen; "
-                                  "kopiér filen ind i mappen i stedet", "fil"))
-            continue
-        try:
-            kind = not_regular(path.stat().st_mode)
+            # A regular file is known from the folder's listing; anything else is looked at.
+            mode = stat.S_IFREG if entry.is_file(follow_symlinks=False) else entry.stat(follow_symlinks=False).st_mode
         except OSError:
-            kind = None  # unreadable: load says why
+            mode = None  # unreadable: load says why
+        if mode is not None and stat.S_ISLNK(mode):
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # a link to nothing, or a loop of links
+                findings.append(error(here(), "filen er et link, der ikke peger på en fil", "fil"))
+                continue
+            inside = inside or folder.resolve()
+            if inside not in target.parents:
+                findings.append(error(here(), "filen er et link til et sted uden for aftalemappen; "
+                                      "kopiér filen ind i mappen i stedet", "fil"))
+                continue
+            try:
+                mode = path.stat().st_mode
+            except OSError:
+                mode = None
+        kind = not_regular(mode) if mode is not None else None
         if kind:
-            findings.append(error(here, kind, "fil"))
+            findings.append(error(here(), kind, "fil"))
             continue
         stem = path.name[: -len(SUFFIX)]
         if stem.casefold() in RESERVED:
-            findings.append(error(here, f"en aftale må ikke hedde '{path.name}': {RESERVED[stem.casefold()]} "
+            findings.append(error(here(), f"en aftale må ikke hedde '{path.name}': {RESERVED[stem.casefold()]} "
                                   "og ville overskrive dens Word-fil; omdøb filen", "fil"))
             continue
         if stem.casefold().endswith(RESERVED_ENDING):
-            findings.append(error(here, f"en aftale må ikke hedde '{path.name}': 'aftaler diff -o' skriver "
+            findings.append(error(here(), f"en aftale må ikke hedde '{path.name}': 'aftaler diff -o' skriver "
                                   f"redlinen af {stem[: -len(RESERVED_ENDING)]}.yaml som {stem}.docx og ville "
                                   "overskrive dens Word-fil; omdøb filen", "fil"))
             continue
         first = stems.setdefault(_same_on_every_disk(stem), path)
         if first is not path:
-            findings.append(error(here, f"'{first.name}' og '{path.name}' giver den samme Word-fil på Windows og "
+            findings.append(error(here(), f"'{first.name}' og '{path.name}' giver den samme Word-fil på Windows og "
                                   "macOS (store og små bogstaver, og æ, é skrevet på to måder, regnes for ens); omdøb den ene", "fil"))
             continue
         paths.append(path)
