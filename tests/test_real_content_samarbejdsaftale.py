@@ -403,3 +403,19 @@ def test_a_note_under_the_goals_table_reaches_word_and_site(run, small_set, tmp_
                     encoding="utf-8")
     code, found = _findings(run, folder)
     assert code == 1 and any("maal_og_indikatorer_note" in f["besked"] for f in found), found
+
+
+def test_zones_of_a_2015_18_set_without_an_order_are_refused_not_left_out(run, tmp_path):
+    """The 2015-18 form prints zones only where organisering.afsnit places them: a set with zones
+    and no afsnit would lose them without a word, so validate refuses them at 'zoner'."""
+    folder = tmp_path / "vestparken"
+    shutil.copytree(VESTPARKEN, folder)
+    path = folder / "samarbejdsaftale.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  afsnit:" not in text
+    path.write_text(text.replace("  medarbejdere:\n", "  zoner:\n    - id: nord\n      navn: Nord\n"
+                                 "      beskrivelse: Den nordlige del.\n      afdelinger: [parkvej]\n  medarbejdere:\n", 1),
+                    encoding="utf-8")
+    code, found = _findings(run, folder)
+    line = line_of(path, "  zoner:")
+    assert code == 1 and [(f["linje"], f["kolonne"]) for f in found if "zonerne kommer kun med" in f["besked"]] == [(line, 3)], found

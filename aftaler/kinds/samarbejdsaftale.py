@@ -39,6 +39,7 @@ def check(source, aset, context) -> list[Finding]:
             findings.append(dangling(source, path + ("under",), organ["under"], organs, "et organ i organiseringen"))
     findings += _check_diagram(source)
     findings += _check_order(source)
+    findings += _check_only_in_order(source, catalogue)
     findings += _check_counts(source)
 
     findings += _check_indicators(source, catalogue)
@@ -101,6 +102,22 @@ def _loops(parents: dict) -> list[list[str]]:
             loops.append(loop[top:] + loop[:top])
         done.update(path)
     return loops
+
+
+def _check_only_in_order(source, catalogue) -> list[Finding]:
+    """A round's form may print some of section 3's lists only where `organisering.afsnit` places
+    them (`formular.samarbejdsaftale.kun_i_afsnit`): without that list they would be left out of
+    the Word file without a word, so they are refused at their key."""
+    form = (catalogue.get("formular") or {}).get("samarbejdsaftale") or {}
+    organisering = source.data["organisering"]
+    if organisering.get("afsnit"):
+        return []
+    words = {"zoner": "zonerne", "organer": "organerne"}
+    return [error(source.position(("organisering", key), key=True),
+                  f"{words.get(key, key)} kommer kun med i formularen for {catalogue.get('navn', 'puljen')}, hvor "
+                  "'organisering.afsnit' sætter dem ind; tilføj listen 'afsnit' med en linje pr. "
+                  f"{'zone' if key == 'zoner' else 'punkt'} ({{zone: id}}), eller slet dem", "afsnit")
+            for key in form.get("kun_i_afsnit") or [] if organisering.get(key)]
 
 
 def _check_order(source) -> list[Finding]:
