@@ -4,7 +4,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test validate templates proofs lock clean
+.PHONY: build test validate templates skemaer proofs lock clean
 
 # The set-up installs the versions in constraints.txt, the ones the suite passed with, so a
 # fresh machine gets what CI tested, not whatever is newest that day.
@@ -28,6 +28,11 @@ test: $(VENV)/.installed
 
 templates: $(VENV)/.installed
 	$(PY) templates/make_templates.py
+
+# The editor schemas the examples' first lines point at (.aftaler/skemaer/, as `aftaler init`
+# writes them): after a change to schemas/ or catalogue/.
+skemaer: $(VENV)/.installed
+	$(PY) scripts/editor_schemas.py
 
 # Page images of the examples' Word files (first pages, output/proofs/, not committed) and the
 # layout check of tests/test_layout.py per document, for a reviewer without LibreOffice.

@@ -326,3 +326,17 @@ def test_the_editor_offers_the_ids_of_every_round_and_says_whose():
         for area in catalogue["indsatsomraader"]:
             assert area["id"] in offered
             assert f"pulje {round_id}" in offered[area["id"]]  # the two rounds share no area
+
+
+def test_this_repositorys_editor_schemas_are_current():
+    """The examples' first lines (and .vscode/settings.json) point at .aftaler/skemaer/, as in a
+    repository made with `aftaler init`, so the editor speaks Danish here too; they follow the
+    schemas and catalogues (`make skemaer` writes them)."""
+    from aftaler.authoring.repository import stale_editor_schemas
+    from aftaler.project import Repository
+    folder = ROOT / ".aftaler" / "skemaer"
+    assert folder.is_dir() and stale_editor_schemas(Repository(ROOT), PROJECT) == [], "kør 'make skemaer'"
+    firsts = {path.read_text(encoding="utf-8").split("\n", 1)[0] for path in ROOT.glob("agreements/*/*.yaml")}
+    assert all("$schema=../../.aftaler/skemaer/" in line for line in firsts), firsts
+    for line in firsts:
+        assert (ROOT / "agreements" / "x" / line.split("$schema=", 1)[1]).resolve().is_file(), line
