@@ -279,10 +279,11 @@ def new(kind, name, areas, fra, til, parties, parent, round_):
     folder = parent / scaffold.slug(name)
     files, findings = scaffold.scaffold(kind, name, folder, areas=[a.strip() for a in areas.split(",") if a.strip()],
                                         fra=fra, til=til, parties=pairs, project=project,
-                                        schemas=_editor_schemas(project), round_=round_)
+                                        schemas=_repository().editor_schemas, round_=round_)
     if findings:
         reporters.text(findings, sys.stderr)
         sys.exit(1)
+    _write_editor_schemas_if_missing(project)
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -297,10 +298,17 @@ def _out_sets(parent: Path | None) -> Path:
     return parent if parent is not None else _relative(_repository().agreements)
 
 
-def _editor_schemas(project: Project) -> Path:
-    """Where the editor finds the schemas: the repository's copy (aftaler init), else the toolkit's."""
-    own = _repository().editor_schemas
-    return own if own.is_dir() else next(layer.schemas for layer in project.layers if layer.schemas.is_dir()).resolve()
+def _write_editor_schemas_if_missing(project: Project) -> None:
+    """`new` in a repository `init` never ran in: the editor schemas the new files point at are
+    written as `init` writes them, so the editor speaks Danish from the first file."""
+    from .authoring.repository import editor_schema_files
+    folder = _repository().editor_schemas
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True)
+    for name, data in editor_schema_files(project).items():
+        (folder / name).write_bytes(data)
+    click.echo(f"Skrev skemaerne til editoren i {printable(_relative(folder))}/ (som 'aftaler init' gør).", err=True)
 
 
 def _ask(question: str, option: str) -> str:

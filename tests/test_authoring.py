@@ -178,3 +178,20 @@ def test_serve_rebuilds_on_save(small_set, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_new_without_init_writes_the_editor_schemas_its_files_point_at(tmp_path, monkeypatch, capsys):
+    """`new` in a folder `init` never ran in: the files' first lines point at .aftaler/skemaer/,
+    written there as `init` writes them (Danish in the editor from the first file)."""
+    from aftaler.authoring.repository import editor_schema_files
+    from aftaler.cli import main
+    monkeypatch.chdir(tmp_path)
+    code = main(["new", "lbf", "Nyt sæt", "--areas", "beskaeftigelse", "--fra", "1. januar 2026",
+                 "--til", "31. december 2029", "--part", "A:boligorganisation", "--part", "B Kommune:kommune"])
+    err = capsys.readouterr().err
+    assert code == 0 and "Skrev skemaerne til editoren i .aftaler/skemaer/" in err, err
+    folder = tmp_path / ".aftaler" / "skemaer"
+    assert {p.name: p.read_bytes() for p in folder.glob("*.json")} == editor_schema_files(PROJECT)
+    for path in (tmp_path / "agreements").glob("*/*.yaml"):
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        assert (path.parent / first.split("$schema=", 1)[1]).resolve().parent == folder.resolve(), first

@@ -68,6 +68,8 @@ def scaffold(kind: str, name: str, folder: Path, *, areas: list[str], fra: str, 
         # The agreement's sections in this round: its required fields and section titles.
         "felter": _agreement_fields(catalogue, project),
         "afsnit": ((catalogue.get("formular") or {}).get("samarbejdsaftale") or {}).get("afsnit") or {},
+        # Lists the round's form prints only where organisering.afsnit places them.
+        "kun_i_afsnit": ((catalogue.get("formular") or {}).get("samarbejdsaftale") or {}).get("kun_i_afsnit") or [],
     }
     context["boligorganisation"] = next((p["id"] for p in context["parter"] if p["type"] == "boligorganisation"),
                                         context["parter"][0]["id"] if context["parter"] else "boligorganisation")
