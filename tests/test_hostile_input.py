@@ -26,6 +26,7 @@ from aftaler.load.sets import MAX_FILES
 from aftaler.load.source import MAX_ITEMS, load
 from aftaler.reporters import REPORTERS
 from conftest import SETS
+from yaml_text import double_quoted
 
 POSITIONED = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?:fejl|advarsel): ")
 RAW_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -467,20 +468,6 @@ NUMBER_SLOTS = [("samarbejdsaftale.yaml", "beboere: 1234", "beboere: {}"),
                 ("maalinger.yaml", "vaerdi: 89.9", "vaerdi: {}")]
 
 
-def _double_quoted(text: str) -> str:
-    """Any text, lone surrogates included, as a YAML double-quoted scalar (escapes for the odd)."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif code < 0x20 or 0x7f <= code <= 0x9f or 0xd800 <= code <= 0xdfff or code in (0x2028, 0x2029, 0xfeff):
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
-
-
 def _run_both(folder: Path, capsys) -> None:
     for args in (["validate", folder.name], ["build", folder.name, "-o", "ud"], ["status", folder.name, "-o", "ud"]):
         code, output = cli(capsys, *args)
@@ -503,7 +490,7 @@ def test_property_hostile_text_never_crashes(tmp_path_factory, capsys, slot, tex
         folder = _fresh(tmp_path_factory)
         file, old, template = slot
         # Raw: typed into the file as it is (a plain scalar, where YAML lets it); else escaped.
-        value = text if raw and "\n" not in text and "\r" not in text else _double_quoted(text)
+        value = text if raw and "\n" not in text and "\r" not in text else double_quoted(text)
         replace(folder / file, old, template.format(value))
         _run_both(folder, capsys)
     finally:

@@ -46,6 +46,7 @@ from lxml import etree
 
 from aftaler.cli import main
 from conftest import ROOT, SETS
+from yaml_text import double_quoted
 
 EXAMPLES = int(os.environ.get("AFTALER_HYPOTHESIS_EXAMPLES", "60"))
 SET = Path("aftaler/lille")
@@ -88,20 +89,6 @@ def restore(repo: Path) -> None:
 
 
 # ---------------------------------------------------------------- hostile values for the YAML
-
-
-def double_quoted(text: str) -> str:
-    """Any text, lone surrogates included, as a YAML double-quoted scalar (escapes for the odd)."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif code < 0x20 or 0x7f <= code <= 0x9f or 0xd800 <= code <= 0xdfff or code in (0x2028, 0x2029, 0xfeff):
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
 
 
 def raw(text: str) -> bytes:
