@@ -301,11 +301,11 @@ CASES = {
 
 
 def _copy(set_name, tmp_path):
-    """A writable copy of an example set, its schema line pointing at the project's schemas."""
+    """A writable copy of an example set, its schema line pointing at the project's editor schemas."""
     target = tmp_path / set_name
     shutil.copytree(ROOT / "agreements" / set_name, target)
     for path in target.glob("*.yaml"):
-        edit(path, "$schema=../../schemas/", f"$schema={ROOT}/schemas/")
+        edit(path, "$schema=../../.aftaler/skemaer/", f"$schema={ROOT}/.aftaler/skemaer/")
     return target
 
 
