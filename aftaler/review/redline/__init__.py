@@ -25,7 +25,8 @@ The modules, each with one job:
 - table.py      two paired tables compared row by row and cell by cell
 - columns.py    two tables' grid columns aligned: cells of a column that comes or goes tracked
                 (w:cellIns/w:cellDel, content as w:ins/w:del); LibreOffice 7.4 keeps such
-                cells, emptied, after accept/reject (it ignores w:cellIns/w:cellDel)
+                cells, emptied, after accept/reject (it ignores w:cellIns/w:cellDel); a
+                header narrowed by a removed column is NEW's cell beside a deleted piece
 - footnotes.py  footnotes after the body: compared or marked, then put in reference order
 - align.py      two sequences aligned: difflib, then changed stretches paired by similarity
 - marking.py    whole content marked inserted or deleted (runs, paragraph marks, rows)

@@ -6,9 +6,11 @@ A cell spanning kept columns and an added one, such as the budget's "Projektperi
 over the year columns, is the same cell widened: it is paired with its counterpart by the kept
 columns it covers, and its former span is tracked as a w:tcPrChange (Reject restores it). A cell
 narrowed by a removed column cannot be tracked so (a change cannot say "narrower once accepted";
-replacing just its row beside merged header cells made LibreOffice 7.4 crash on Accept All), so
-such tables, like rows with gridBefore/gridAfter, make table.py fall back to replacing the rows
-that differ in shape.
+replacing just its row beside merged header cells made LibreOffice 7.4 crash on Accept All):
+NEW's cell stands beside a deleted empty cell over the removed column, and the two pieces'
+former properties are OLD's cell split and joined by w:hMerge, which Reject merges back
+(track_span). Rows with gridBefore/gridAfter make table.py fall back to replacing the rows that
+differ in shape.
 """
 from __future__ import annotations
 
@@ -88,8 +90,8 @@ class _Columns:
                 return False
             for start, span, _tc in _cells(tr):
                 kinds = {self.kind(u) for u in self.hull(start, span, side)}
-                widened = side == "new" and kinds == {"pair", own}
-                if kinds not in ({"pair"}, {own}) and not widened:
+                resized = kinds == {"pair", own}  # widened over an added column, or narrowed (track_span)
+                if kinds not in ({"pair"}, {own}) and not resized:
                     return False
         return True
 
@@ -103,23 +105,26 @@ class _Columns:
                            if self.kind(self.hull(start, span, side)[0]) == "pair")
 
     def map_row(self, old_tr, new_tr) -> list[tuple] | None:
-        """(kind, old cell, new cell, union start) in union order, or None when the cells of
-        the kept columns do not pair one to one."""
+        """(kind, old cell, new cell, union start, cut) in union order, or None when the cells of
+        the kept columns do not pair one to one. `cut`: for a pair, the union columns of removed
+        columns that OLD's cell covered and NEW's does not, before and after NEW's."""
         out, kept = [], {}
         for start, span, tc in _cells(old_tr):
             hull = self.hull(start, span, "old")
             if self.kind(hull[0]) == "del":
-                out.append(("del", tc, None, hull[0]))
+                out.append(("del", tc, None, hull[0], None))
             else:
-                kept[self.kept(start, span, "old")] = tc
+                kept[self.kept(start, span, "old")] = (tc, hull)
         paired = 0
         for start, span, tc in _cells(new_tr):
             hull = self.hull(start, span, "new")
             if self.kind(hull[0]) == "ins":
-                out.append(("ins", None, tc, hull[0]))
+                out.append(("ins", None, tc, hull[0], None))
             elif self.kept(start, span, "new") in kept:
-                old_tc = kept.pop(self.kept(start, span, "new"))
-                out.append(("pair", old_tc, tc, hull[0]))
+                old_tc, old_hull = kept.pop(self.kept(start, span, "new"))
+                cut = (range(old_hull.start, min(old_hull.stop, hull.start)),
+                       range(max(old_hull.start, hull.stop), old_hull.stop))
+                out.append(("pair", old_tc, tc, hull[0], cut))
                 paired += 1
             else:
                 return None
@@ -223,22 +228,79 @@ def _empty_cell(model, width: str):
     return cell
 
 
-def track_span(old_tc, new_tc, ctx) -> None:
-    """A paired cell widened over an added column: OLD's cell properties kept as a
-    w:tcPrChange, so Reject restores its span."""
-    if _span(old_tc) >= _span(new_tc):
-        return
-    props = new_tc.find(TCPR)
-    if props is None:
-        props = etree.Element(TCPR)
-        new_tc.insert(0, props)
-    change = ctx.revision("tcPrChange")
-    former = copy.deepcopy(old_tc.find(TCPR)) if old_tc.find(TCPR) is not None else etree.Element(TCPR)
+def _former(tc):
+    """A copy of a cell's properties without its revision marks: what a w:tcPrChange keeps."""
+    former = copy.deepcopy(tc.find(TCPR)) if tc.find(TCPR) is not None else etree.Element(TCPR)
     for child in former:
         if child.tag in (_w("cellIns"), _w("cellDel"), _w("cellMerge"), _w("tcPrChange")):
             former.remove(child)
+    return former
+
+
+def _add_tcpr_change(tc, former, ctx) -> None:
+    props = tc.find(TCPR)
+    if props is None:
+        props = etree.Element(TCPR)
+        tc.insert(0, props)
+    change = ctx.revision("tcPrChange")
     change.append(former)
     props.append(change)
+
+
+def _piece(former, units: int, width: int | None, merge: str):
+    """OLD's cell properties for one piece of it: its span, its width, and w:hMerge."""
+    span = former.find(_w("gridSpan"))
+    if span is None:
+        span = etree.Element(_w("gridSpan"))
+        tcw = former.find(_w("tcW"))
+        (tcw.addnext(span) if tcw is not None else former.insert(0, span))
+    span.set(_w("val"), str(units))
+    tcw = former.find(_w("tcW"))
+    if width is not None and tcw is not None:
+        tcw.set(_w("w"), str(width))
+    span.addnext(etree.Element(_w("hMerge"), {_w("val"): merge}))
+    return former
+
+
+def _dxa(tc) -> int | None:
+    tcw = tc.find(f"{TCPR}/{_w('tcW')}")
+    if tcw is None or tcw.get(_w("type"), "dxa") != "dxa" or not (tcw.get(_w("w")) or "").isdigit():
+        return None
+    return int(tcw.get(_w("w")))
+
+
+def track_span(old_tc, new_tc, cut, cols: _Columns, ctx) -> tuple[list, list]:
+    """A paired cell whose span changed: OLD's cell properties kept as a w:tcPrChange, so
+    Reject restores them. Widened over an added column, that is all. Narrowed by a removed
+    column (`cut`: the union columns OLD's cell covered and NEW's does not), a change cannot
+    make the cell narrower once accepted, so the removed columns get a deleted empty cell of
+    their own beside NEW's cell (gone on Accept, like the column), and Reject merges the pieces
+    back into OLD's one cell: their former properties are OLD's, in pieces joined by w:hMerge.
+    Returns the deleted cells that go before and after NEW's cell."""
+    before, after = cut if cut is not None else (range(0), range(0))
+    if not before and not after:
+        if _span(old_tc) != _span(new_tc):
+            _add_tcpr_change(new_tc, _former(old_tc), ctx)
+        return [], []
+    total = _dxa(old_tc)
+    pieces = []
+    for units in (before, after):
+        if units:
+            width = sum(int(cols.width(u)) for u in units)
+            cell = _empty_cell(new_tc, str(width))
+            if len(units) > 1:
+                cell.find(TCPR).find(_w("tcW")).addnext(etree.Element(_w("gridSpan"), {_w("val"): str(len(units))}))
+            pieces.append((cell, len(units), width))
+            total = None if total is None else total - width
+        else:
+            pieces.append(None)
+    own = (new_tc, _span(old_tc) - len(before) - len(after), total)
+    group = [p for p in (pieces[0], own, pieces[1]) if p is not None]
+    for k, (cell, units, width) in enumerate(group):
+        _add_tcpr_change(cell, _piece(_former(old_tc), units, width, "restart" if k == 0 else "continue"), ctx)
+        if cell is not new_tc:
+            _mark_cell(cell, "del", ctx)
+    return ([pieces[0][0]] if pieces[0] else []), ([pieces[1][0]] if pieces[1] else [])
 
 
 def _mark_cell(tc, kind: str, ctx) -> None:

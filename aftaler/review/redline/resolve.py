@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from .ooxml import (
     DEL,
     FN_REF,
@@ -156,3 +158,58 @@ def _resolve_cells(tbl, accept: bool) -> None:
             for c in list(props):
                 props.remove(c)
             props.extend(list(former))
+    for tr in resized_rows:
+        if tr.getparent() is not None:
+            _merge_horizontal(tr)
+
+
+def _merge_horizontal(tr) -> None:
+    """Cells joined by w:hMerge (restart, then continue) made one cell spanning them all, as
+    Word reads them: how a cell narrowed by a removed column comes back whole on Reject."""
+    group: list = []
+    for tc in [*tr.findall(TC), None]:
+        merge = tc.find(f"{TCPR}/{_w('hMerge')}") if tc is not None else None
+        if merge is not None and merge.get(_w("val")) == "continue" and group:
+            group.append(tc)
+            continue
+        if len(group) > 1:
+            _join_cells(group)
+        elif group:
+            _drop_hmerge(group[0])
+        group = [tc] if merge is not None else []
+
+
+def _span_of(tc) -> int:
+    span = tc.find(f"{TCPR}/{_w('gridSpan')}")
+    return int(span.get(_w("val"))) if span is not None else 1
+
+
+def _drop_hmerge(tc) -> None:
+    for merge in tc.findall(f"{TCPR}/{_w('hMerge')}"):
+        merge.getparent().remove(merge)
+
+
+def _join_cells(group: list) -> None:
+    first = group[0]
+    widths = [tc.find(f"{TCPR}/{_w('tcW')}") for tc in group]
+    span = sum(_span_of(tc) for tc in group)
+    if all(w is not None and w.get(_w("type"), "dxa") == "dxa" and (w.get(_w("w")) or "").isdigit() for w in widths):
+        widths[0].set(_w("w"), str(sum(int(w.get(_w("w"))) for w in widths)))
+    props = first.find(TCPR)
+    grid_span = props.find(_w("gridSpan"))
+    if grid_span is None:
+        grid_span = etree.SubElement(props, _w("gridSpan"))
+    grid_span.set(_w("val"), str(span))
+    _drop_hmerge(first)
+    # The content: the pieces' that hold text (the removed column's piece holds an empty paragraph).
+    holding = [tc for tc in group if _text_of(tc).strip()] or [first]
+    blocks = [b for tc in holding for b in tc if b.tag != TCPR]
+    for b in [b for b in first if b.tag != TCPR]:
+        first.remove(b)
+    first.extend(blocks)
+    for tc in group[1:]:
+        tc.getparent().remove(tc)
+
+
+def _text_of(tc) -> str:
+    return "".join(t.text or "" for t in tc.iter(T))

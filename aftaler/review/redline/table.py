@@ -57,7 +57,7 @@ def _pair_table(old, new, part: _Part, diff_cell):
                 _set_blocks(new_tc, diff_cell(_blocks(old_tc), _blocks(new_tc), part))
             rows.append(n)
         elif op == "pair":
-            rows.append(_pair_row_by_columns(o, n, cols.map_row(o, n), part, diff_cell))
+            rows.append(_pair_row_by_columns(o, n, cols, part, diff_cell))
         elif op == "del":
             row = copy.deepcopy(o)
             if cols is not None:
@@ -79,16 +79,17 @@ def _pair_table(old, new, part: _Part, diff_cell):
     return new
 
 
-def _pair_row_by_columns(old_tr, new_tr, cells: list, part: _Part, diff_cell):
+def _pair_row_by_columns(old_tr, new_tr, cols, part: _Part, diff_cell):
     """NEW's row with OLD's cells of removed columns back as deleted cells, the cells of added
     columns inserted, and the cells of kept columns compared."""
+    cells = cols.map_row(old_tr, new_tr)
     for tc in new_tr.findall(TC):
         new_tr.remove(tc)
-    for kind, old_tc, new_tc, _start in cells:
+    for kind, old_tc, new_tc, _start, cut in cells:
         if kind == "pair":
             _set_blocks(new_tc, diff_cell(_blocks(old_tc), _blocks(new_tc), part))
-            track_span(old_tc, new_tc, part.ctx)
-            new_tr.append(new_tc)
+            before, after = track_span(old_tc, new_tc, cut, cols, part.ctx)
+            new_tr.extend([*before, new_tc, *after])
         elif kind == "ins":
             _mark_cell(new_tc, "ins", part.ctx)
             _mark_blocks(_blocks(new_tc), "ins", part.ctx, mark_last=False)
