@@ -182,3 +182,153 @@ def test_every_kind_of_every_round_has_an_approval_rule_and_lbf_money_goes_to_lb
     assert {"samarbejdsaftale", "delaftale", "milepaelsplan", "beredskabsplan", "kommissorium", "maalinger"} <= kinds
     assert found[0].lbf_money and found[0].approver == "Landsbyggefonden" and found[0].document == "alle"
     assert all(r.text and r.source for r in found)
+
+
+# ------------------------------------------------------------------ an activity removed or added
+
+FRITIDSJOB_LINE = "      - id: fritidsjob-loen-og-opkvalificering\n"
+FRITIDSJOB_SHARE = "{aktivitet: fritidsjob-for-alle, andel: 75}"
+# Money tied to Fritidsjob for alle in the example: the line Fritidsjob (40 a year, 2022–25, all LBF) once
+# it names the activity, and 75 % of Boligsocial medarbejder 4, whose salary line is 535 + 515 + 528 + 541.
+LINE_TOTAL, STAFF_COST = 160, round((535 + 515 + 528 + 541) * 75 / 100)
+
+
+def name_the_activity(folder) -> None:
+    """The budget line for fritidsjob says which activity it pays for (as an author would add it)."""
+    edit(folder / "budget.yaml", FRITIDSJOB_LINE + "        udgiftspost: Fritidsjob\n        noter: [note-fritidsjob]\n",
+         FRITIDSJOB_LINE + "        udgiftspost: Fritidsjob\n        noter: [note-fritidsjob]\n"
+         "        aktiviteter: [fritidsjob-for-alle]\n")
+
+
+def remove_fritidsjob(folder) -> None:
+    """Fritidsjob for alle taken out of the Beskæftigelse delaftale, with its two milestones, and
+    Boligsocial medarbejder 4's time on it given to Lokal voksenbeskæftigelse (the same area)."""
+    path = folder / "delaftale-beskaeftigelse.yaml"
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("  - id: fritidsjob-for-alle\n"), text.index("\nsammenhaeng_kommunal:")
+    path.write_text(text[:start].rstrip("\n") + "\n" + text[end:], encoding="utf-8")
+    plan = folder / "milepaelsplan.yaml"
+    lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+    drop = set()
+    for i, line in enumerate(lines):
+        if line.startswith("  - id: mp-fritidsjob-"):
+            drop |= {i, *range(i + 1, next(j for j in range(i + 1, len(lines)) if not lines[j].startswith("    ")))}
+    assert len(drop) == 10
+    plan.write_text("".join(line for i, line in enumerate(lines) if i not in drop), encoding="utf-8")
+    edit(folder / "samarbejdsaftale.yaml", FRITIDSJOB_SHARE, "{aktivitet: lokal-voksenbeskaeftigelse, andel: 75}")
+
+
+def valid(folder) -> None:
+    from aftaler.check.validate import validate_set
+
+    aset, problems = load_set(folder)
+    errors = [f"{f.position}: {f.message}" for f in problems + validate_set(aset, PROJECT) if f.severity == "fejl"]
+    assert not errors, errors
+
+
+def effects(old, new):
+    (before, _), (after, _) = load_set(old), load_set(new)
+    return compare_sets(before, after, PROJECT).activities
+
+
+def test_removing_an_activity_with_its_line_and_staff_carries_all_its_money(versions):
+    """The line goes (its LBF money with it: Landsbyggefonden), and the economy is the line's
+    total and the staff time that was the activity's, not the largest budget figure alone."""
+    old, new = versions
+    for folder in versions:
+        name_the_activity(folder)
+    remove_fritidsjob(new)
+    text = (new / "budget.yaml").read_text(encoding="utf-8")
+    start = text.index(FRITIDSJOB_LINE)
+    (new / "budget.yaml").write_text(text[:start] + text[text.index("\n\n", start) + 1:], encoding="utf-8")
+    # The municipality's facilitation is 1,9 % of the rest: 3 less (a cross-cutting line, the agreement's).
+    edit(new / "budget.yaml", "{2022: 135, 2023: 134, 2024: 134, 2025: 134}", "{2022: 134, 2023: 133, 2024: 133, 2025: 134}")
+    edit(new / "budget.yaml", "kommune_timer: 537", "kommune_timer: 534")
+    valid(new)
+    [effect] = effects(old, new)
+    assert (effect.activity, effect.area, effect.status) == ("fritidsjob-for-alle", "beskaeftigelse", "fjernet")
+    assert effect.lines == (("fritidsjob-loen-og-opkvalificering", "Fritidsjob", LINE_TOTAL),)
+    assert effect.staff == (("medarbejder-4", "Boligsocial medarbejder 4", 75.0, STAFF_COST),)
+    items = routed(old, new)
+    assert items["delaftale-beskaeftigelse"] == ("lbf-midler", LINE_TOTAL + STAFF_COST, LINE_TOTAL)
+
+
+@pytest.mark.parametrize("line_now", ["        aktiviteter: [lokal-voksenbeskaeftigelse]\n", ""])
+def test_an_activity_removed_while_its_line_stays_counts_what_was_tied_to_it(versions, line_now):
+    """The line stays, re-pointed to another activity or naming none: the budget's figures do not
+    move, but the money was the removed activity's. No LBF money moves: the district board."""
+    old, new = versions
+    for folder in versions:
+        name_the_activity(folder)
+    remove_fritidsjob(new)
+    edit(new / "budget.yaml", "        aktiviteter: [fritidsjob-for-alle]\n", line_now)
+    valid(new)
+    items = routed(old, new)
+    assert items["delaftale-beskaeftigelse"] == ("bydelsbestyrelse-godkendelse", LINE_TOTAL + STAFF_COST, 0)
+
+
+def test_an_activity_removed_with_only_a_staff_share_tied_to_it(versions):
+    """No line names it: its economy is the staff time it had, though that time stays in the area
+    (so the staff effect, area by area, moves nothing)."""
+    old, new = versions
+    remove_fritidsjob(new)
+    valid(new)
+    [effect] = effects(old, new)
+    assert effect.lines == () and effect.economy == STAFF_COST > 50
+    assert routed(old, new)["delaftale-beskaeftigelse"] == ("bydelsbestyrelse-godkendelse", STAFF_COST, 0)
+
+
+def test_an_activity_added_with_staff_time_carries_that_time(versions):
+    """The reverse: a new activity given a quarter of Boligsocial medarbejder 3 (from Lokal
+    voksenbeskæftigelse, the same area) is a decision about that money (salary 662 + 635 + 651 + 667)."""
+    old, new = versions
+    edit(new / "delaftale-beskaeftigelse.yaml", "aktiviteter:\n", "aktiviteter:\n"
+         "  - id: jobcafe\n    navn: Jobcafé i beboerhuset\n    formaal: |\n      Ledige beboere får hjælp til at søge job.\n"
+         "    maalgrupper: |\n      Ledige voksne beboere.\n    indhold: |\n      En ugentlig åben jobcafé.\n"
+         "    ansvar:\n      - part: helhedsplanen\n        opgaver: [Drift af jobcaféen]\n")
+    edit(new / "samarbejdsaftale.yaml", "        - {aktivitet: lokal-voksenbeskaeftigelse, andel: 75}\n",
+         "        - {aktivitet: lokal-voksenbeskaeftigelse, andel: 50}\n        - {aktivitet: jobcafe, andel: 25}\n")
+    valid(new)
+    cost = round((662 + 635 + 651 + 667) * 25 / 100)
+    [effect] = effects(old, new)
+    assert (effect.activity, effect.status, effect.economy) == ("jobcafe", "tilfoejet", cost)
+    assert routed(old, new)["delaftale-beskaeftigelse"] == ("bydelsbestyrelse-godkendelse", cost, 0)
+
+
+def test_the_diff_of_a_removed_activity_in_git_history_reports_its_money(tmp_path, capsys, monkeypatch):
+    """On a throwaway git history: the revision that removes the activity, diffed against the
+    approved commit, reports the money tied to it and the board's approval with that economy."""
+    import json
+    import subprocess
+
+    from aftaler.cli import main
+
+    repo = tmp_path / "repo"
+    folder = repo / "agreements" / "amager"
+    shutil.copytree(ROOT / "agreements/amager", folder)
+    name_the_activity(folder)
+
+    def git(*args):
+        subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "user.name=Test", "-c", "user.email=t@example.dk",
+                        *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "godkendt")
+    remove_fritidsjob(folder)
+    edit(folder / "budget.yaml", "        aktiviteter: [fritidsjob-for-alle]\n", "")
+    git("commit", "-q", "-am", "fritidsjob udgår")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "HEAD~1", "HEAD", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)["saet"][0]
+    [activity] = report["aktiviteter"]
+    assert activity["aktivitet"] == "fritidsjob-for-alle" and activity["oekonomi"] == LINE_TOTAL + STAFF_COST
+    approval = next(a for a in report["godkendelse"] if a["dokument"] == "delaftale-beskaeftigelse")
+    assert approval["klasse"] == "bydelsbestyrelse-godkendelse" and approval["oekonomi"] == LINE_TOTAL + STAFF_COST
+    assert main(["diff", "HEAD~1", "HEAD"]) == 1
+    out = capsys.readouterr().out
+    total, cost = (f"{n:,}".replace(",", ".") for n in (LINE_TOTAL + STAFF_COST, STAFF_COST))
+    assert f"Fritidsjob for alle, Beskæftigelse (fjernet): {total} bundet til aktiviteten: Fritidsjob 160 · " \
+           f"Boligsocial medarbejder 4 75 % (løn {cost})" in out
+    assert f"Bydelsbestyrelsen skal godkende ændringerne i Delaftale for indsatsområdet Beskæftigelse " \
+           f"(økonomi {total}.000 kr.)" in out

@@ -450,7 +450,8 @@ def test_json_shape(repo, monkeypatch):
     assert set(report) == {"gammel", "ny", "aendret", "opsummering", "saet"}
     assert report["gammel"].startswith("start (") and report["ny"].startswith("aktivitet (")
     [aset] = report["saet"]
-    assert set(aset) == {"navn", "dokumenter", "budget", "godkendelse", "ogsaa_aendret"}
+    assert set(aset) == {"navn", "dokumenter", "budget", "aktiviteter", "godkendelse", "ogsaa_aendret"}
+    assert [a["aktivitet"] for a in aset["aktiviteter"]] == ["jobcafe"]  # added, no money tied to it
     assert {"dokument", "art", "titel", "indsatsomraade", "status", "aendringer"} <= set(aset["dokumenter"][0])
     change = next(c for d in aset["dokumenter"] for c in d["aendringer"])
     assert {"handling", "sti", "hvad", "position", "foer", "efter", "forskel", "ord", "indhold"} <= set(change)

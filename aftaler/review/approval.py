@@ -56,11 +56,12 @@ class ApprovalItem:
     kind: str  # samarbejdsaftale or delaftale
     area: str | None  # a delaftale's indsatsområde
     rule: Rule | None  # None: the catalogue has no rule for this kind
-    economy: int = 0  # the largest budget change behind it, in 1.000 kr.
+    economy: int = 0  # the largest budget change, staff cost or activity's money behind it, in 1.000 kr.
     changes: list[Change] = field(default_factory=list)  # content changes (the budget's included)
     budget_lines: list[BudgetLineEffect] = field(default_factory=list)
     budget_groups: list[BudgetGroupEffect] = field(default_factory=list)
     staff: list = field(default_factory=list)  # changes.staff.StaffEffect of this area
+    activities: list = field(default_factory=list)  # changes.activities.ActivityEffect of this delaftale
     own_rule_text: str = ""  # the delaftale's own Revision field, as plain text
     lbf_money: int = 0  # the largest change of LBF's financing behind it, in 1.000 kr.
 
@@ -108,6 +109,8 @@ def classify(changes: SetChanges) -> list[ApprovalItem]:
                 item_for(doc.kind, doc.area).changes.append(change)
     for staff in changes.staff:
         item_for(DELAFTALE, staff.area).staff.append(staff)
+    for activity in changes.activities:  # its delaftale's: the money tied to it goes or comes with it
+        item_for(DELAFTALE, activity.area).activities.append(activity)
 
     effect = changes.budget
     for group in effect.groups if effect else []:
@@ -128,10 +131,12 @@ def classify(changes: SetChanges) -> list[ApprovalItem]:
 
     round_rules = rules(changes.catalogue)
     for item in items.values():
-        item.economy = max(economy(item.budget_groups, item.budget_lines), *(s.economy for s in item.staff), 0)
+        item.economy = max(economy(item.budget_groups, item.budget_lines), *(s.economy for s in item.staff),
+                           *(a.economy for a in item.activities), 0)
         item.lbf_money = max((abs(a.diff) for a in _lbf_amounts(item)), default=0)
         item.rule = next((r for r in round_rules if r.applies(item)), None) \
             if any(c.content for c in item.changes) or item.budget_groups or item.budget_lines or item.staff \
+            or item.activities \
             else ORDER_ONLY
         doc = changes.document(item.document)
         if item.kind == DELAFTALE and doc is not None and doc.data.get("revision"):

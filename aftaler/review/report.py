@@ -201,6 +201,10 @@ def text(changes: ChangeSet, approvals: list[ApprovalItem], stream: TextIO, colo
                                 bold=True) + "\n")
             for line in staff_lines(aset):
                 write(f"  {line}\n")
+        if aset.activities:
+            write("\n" + style(f"{aset.name}: {ACTIVITIES_HEADING} (hele 1.000 kr.)", bold=True) + "\n")
+            for line in activity_lines(aset):
+                write(f"  {line}\n")
         own = [a for a in approvals if a.set == aset.name]
         if own:
             write("\n" + style(f"{aset.name}: Godkendelse", bold=True) + "\n")
@@ -241,6 +245,28 @@ def staff_lines(aset: SetChanges) -> list[str]:
     return [f"{s.title}, {aset.names.get(s.area, s.area)}: {_share(s.share_old)} → {_share(s.share_new)} "
             f"(løn {number(s.cost_old)} → {number(s.cost_new)}, {signed(s.cost_new - s.cost_old)})"
             for s in aset.staff]
+
+
+ACTIVITIES_HEADING = "Aktiviteter fjernet eller tilføjet og pengene bundet til dem"
+
+
+def activity_lines(aset: SetChanges) -> list[str]:
+    """One line per activity removed or added: the money tied to it, in all and where it is."""
+    out = []
+    for a in aset.activities:
+        parts = [f"{line} {number(total)}" for _id, line, total in a.lines]
+        parts += [f"{title} {_share(share)} (løn {number(cost)})" for _id, title, share, cost in a.staff]
+        out.append(f"{a.name}, {aset.names.get(a.area, a.area)} ({VERB[a.status]}): {number(a.economy)} bundet til "
+                   f"aktiviteten" + (": " + " · ".join(parts) if parts else " (ingen budgetlinjer eller medarbejdertid)"))
+    return out
+
+
+def _activity_dict(a) -> dict:
+    return {"aktivitet": a.activity, "navn": a.name, "indsatsomraade": a.area, "status": a.status,
+            "oekonomi": a.economy,
+            "budgetlinjer": [{"id": i, "udgiftspost": line, "i_alt": total} for i, line, total in a.lines],
+            "medarbejdere": [{"medarbejder": i, "titel": title, "andel": share, "loen": cost}
+                             for i, title, share, cost in a.staff]}
 
 
 def _share(value: float) -> str:
@@ -290,6 +316,7 @@ def as_dict(changes: ChangeSet, approvals: list[ApprovalItem]) -> dict:
                 "status": d.status, "aendringer": [_change_dict(c) for c in d.changes],
             } for d in s.documents],
             "budget": _budget_dict(s.budget),
+            "aktiviteter": [_activity_dict(a) for a in s.activities],
             "godkendelse": [_approval_dict(a) for a in approvals if a.set == s.name],
             "ogsaa_aendret": s.also_changed,  # Word files with a redline (-o) and no change of their own
         } for s in changes.sets],
@@ -355,6 +382,7 @@ def _approval_dict(item: ApprovalItem) -> dict:
         "medarbejdere": [{"medarbejder": m.staff, "titel": m.title, "indsatsomraade": m.area,
                           "andel_foer": m.share_old, "andel_efter": m.share_new,
                           "loen_foer": m.cost_old, "loen_efter": m.cost_new} for m in item.staff],
+        "aktiviteter": [_activity_dict(a) for a in item.activities],
     }
 
 
@@ -398,6 +426,13 @@ def markdown(changes: ChangeSet, approvals: list[ApprovalItem], old_name: str, n
                     for s in aset.staff]
             out += ["", "Beløb i hele 1.000 kr.: medarbejderens løn i hele perioden efter budgettets lønlinjer, "
                     "gange andelen.", ""]
+        if aset.activities:
+            out += [f"## {ACTIVITIES_HEADING}", "", "| Aktivitet | Indsatsområde | Status | Budgetlinjer | "
+                    "Medarbejdertid | I alt |", "|---|---|---|--:|--:|--:|"]
+            out += [f"| {escape_md(a.name)} | {escape_md(aset.names.get(a.area, a.area))} | {VERB[a.status]} | "
+                    f"{number(a.lines_total)} | {number(a.staff_cost)} | {number(a.economy)} |" for a in aset.activities]
+            out += ["", "Beløb i hele 1.000 kr.: budgetlinjerne, der nævner aktiviteten, og medarbejdernes løn "
+                    "gange den andel, de har i aktiviteten (i versionen, hvor aktiviteten findes).", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -17,6 +17,7 @@ The modules, each with one job:
 - values.py     single values compared: sameness, Markdown as read, word diffs, numeric differences
 - budget.py     the budget's effect: lines, groups, years, financing sources and total, old → new
 - staff.py      the staff effect: shares of staff time and their salary moved between areas
+- activities.py the activity effect: an activity removed or added, and the money tied to it
 - changeset.py  the change set's data classes and the operation names
 """
 from .budget import budget_effect

@@ -124,6 +124,7 @@ class SetChanges:
     names: dict = field(repr=False, default_factory=dict)  # ids → names, for labels in reports
     staff: list = field(default_factory=list)  # staff.StaffEffect: shares and costs moved between areas
     staff_areas: dict = field(repr=False, default_factory=dict)  # staff id → its areas in either version
+    activities: list = field(default_factory=list)  # activities.ActivityEffect: removed or added, money tied to them
     also_changed: list = field(default_factory=list)  # titles of Word files that change with no change of their own
 
     @property

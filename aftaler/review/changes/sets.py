@@ -18,6 +18,7 @@ from .changeset import (
 )
 from .matching import item_name
 from ...check.schema_tree import SchemaTree
+from .activities import activity_effects
 from .staff import staff_areas, staff_effect
 from .walk import _Walker
 
@@ -59,7 +60,8 @@ def compare_sets(old: AgreementSet | None, new: AgreementSet | None, project: Pr
     people = {m.get("id") for a in (old, new) if a and a.one("samarbejdsaftale")
               for m in (a.one("samarbejdsaftale").data.get("organisering") or {}).get("medarbejdere") or []}
     areas = {p: list(dict.fromkeys([*staff_areas(new, p), *staff_areas(old, p)])) for p in people if p}
-    return SetChanges(any_set.name, documents, effect, catalogue, names, staff_effect(old, new), areas)
+    return SetChanges(any_set.name, documents, effect, catalogue, names, staff_effect(old, new), areas,
+                      activities=activity_effects(old, new))
 
 
 def _documents(aset: AgreementSet | None) -> dict:

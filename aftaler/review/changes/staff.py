@@ -59,13 +59,7 @@ def _shares(aset: AgreementSet | None) -> dict[str, tuple[str, dict[str, float],
         if source.kind == "delaftale" and isinstance(source.data, dict):
             for activity in source.data.get("aktiviteter") or []:
                 activity_area[activity.get("id")] = source.data.get("indsatsomraade")
-    salaries: dict[str, int] = {}
-    budget = aset.one("budget")
-    for group in (budget.data.get("grupper") or []) if budget is not None and budget.data else []:
-        for line in group.get("linjer") or []:
-            if line.get("medarbejder"):
-                salaries[line["medarbejder"]] = salaries.get(line["medarbejder"], 0) + sum(
-                    int(v) for v in (line.get("udgifter") or {}).values() if isinstance(v, (int, float)))
+    pay = salaries(aset)
     result = {}
     organisation = aset.one("samarbejdsaftale").data.get("organisering") or {}
     for person in organisation.get("medarbejdere") or []:
@@ -74,5 +68,21 @@ def _shares(aset: AgreementSet | None) -> dict[str, tuple[str, dict[str, float],
             area = part.get("indsatsomraade") or activity_area.get(part.get("aktivitet"))
             if area:
                 areas[area] = areas.get(area, 0) + float(part.get("andel") or 0)
-        result[person["id"]] = (person.get("titel", person["id"]), areas, salaries.get(person["id"], 0))
+        result[person["id"]] = (person.get("titel", person["id"]), areas, pay.get(person["id"], 0))
     return result
+
+
+def salaries(aset: AgreementSet) -> dict[str, int]:
+    """Per staff member: the salary over the period (1.000 kr.), from the budget lines naming them."""
+    pay: dict[str, int] = {}
+    budget = aset.one("budget")
+    for group in (budget.data.get("grupper") or []) if budget is not None and budget.data else []:
+        for line in group.get("linjer") or []:
+            if line.get("medarbejder"):
+                pay[line["medarbejder"]] = pay.get(line["medarbejder"], 0) + line_total(line)
+    return pay
+
+
+def line_total(line: dict) -> int:
+    """A budget line's expenses over the period as written (1.000 kr.)."""
+    return sum(int(v) for v in (line.get("udgifter") or {}).values() if isinstance(v, (int, float)))
