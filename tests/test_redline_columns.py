@@ -193,3 +193,65 @@ def test_accept_and_reject_in_libreoffice(budgets, tmp_path):
             if action == "reject":  # a narrowed header's deleted piece: Reject merges it back; LibreOffice keeps it
                 left += count(root, "//w:tc[w:tcPr/w:tcPrChange/w:tcPr/w:hMerge[@w:val='continue']]/w:p")
             assert len(client[0]) == len(wanted[0]) + left, (direction, action)
+
+
+def without_first_year(docx: bytes) -> bytes:
+    """The budget as if its first year column (2021) were gone: the grid column, its cells, and
+    the grouped header narrowed by one from the left. (The forms' layout, edited in the XML: a
+    period that starts a year later would move every line's figures too.)"""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        parts = {i.filename: package.read(i.filename) for i in package.infolist()}
+    root = xml(docx)
+    table = budget_table(root)
+    grid = table.find("w:tblGrid", NS)
+    grid.remove(grid.findall("w:gridCol", NS)[2])
+    for tr in table.findall("w:tr", NS):
+        for start, span, tc in grid_cells(tr):
+            if start == 2 and span == 1:
+                tr.remove(tc)
+            elif start == 2:
+                tc.find("w:tcPr/w:gridSpan", NS).set(f"{{{W}}}val", str(span - 1))
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_first_year_removed_narrows_the_header_from_the_left(budgets, tmp_path):
+    """The removed column is the first one under the grouped header: the deleted piece stands
+    before NEW's cell and is the one that starts the w:hMerge. Our Accept and Reject give NEW's
+    and OLD's header cells exactly; LibreOffice resolves it without crashing, to the same words."""
+    from lxml import etree
+
+    old = budgets[0]
+    new = without_first_year(old)
+    data = redline(old, new, author=AUTHOR, date=DATE)
+    table = budget_table(xml(data))
+    assert not count(table, ".//w:trPr/w:ins | .//w:trPr/w:del")
+    head = grid_cells(table.findall("w:tr", NS)[0])
+    assert [(start, span, tc.find("w:tcPr/w:cellDel", NS) is not None) for start, span, tc in head[1:4]] == [
+        (1, 1, False), (2, 1, True), (3, 4, False)]
+    merges = [tc.find("w:tcPr/w:tcPrChange/w:tcPr/w:hMerge", NS).get(f"{{{W}}}val") for _s, _n, tc in head[2:4]]
+    assert merges == ["restart", "continue"]
+    assert all(len(tr.findall("w:tc/w:tcPr/w:cellDel", NS)) == 1 for tr in table.findall("w:tr", NS))
+
+    def header(docx: bytes) -> list[bytes]:
+        return [etree.tostring(tc.find("w:tcPr", NS), method="c14n")
+                for tc in budget_table(xml(docx)).findall("w:tr", NS)[0].findall("w:tc", NS)]
+
+    for resolved, version in ((accept_all(data), new), (reject_all(data), old)):
+        assert story(resolved) == story(version)
+        assert header(resolved) == header(version)
+    (tmp_path / "redline.docx").write_bytes(data)
+    jobs = [{"in": tmp_path / "redline.docx", "action": a, "out": tmp_path / f"{a}.docx"} for a in ("accept", "reject")]
+    for (action, version), seen in zip((("accept", new), ("reject", old)), run_jobs(jobs, tmp_path)):
+        assert seen["before"] > 0 and seen["after"] == 0, (action, seen)
+        client = story((tmp_path / f"{action}.docx").read_bytes())
+        assert [t for t in client[0] if t] == [t for t in story(version)[0] if t], action

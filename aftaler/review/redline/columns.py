@@ -101,8 +101,7 @@ class _Columns:
 
     def key(self, tr, side: str) -> str:
         """A row's text in the columns both tables have."""
-        return "\x1f".join(_text(tc) for start, span, tc in _cells(tr)
-                           if self.kind(self.hull(start, span, side)[0]) == "pair")
+        return "\x1f".join(_text(tc) for start, span, tc in _cells(tr) if self.kept(start, span, side))
 
     def map_row(self, old_tr, new_tr) -> list[tuple] | None:
         """(kind, old cell, new cell, union start, cut) in union order, or None when the cells of
@@ -111,14 +110,14 @@ class _Columns:
         out, kept = [], {}
         for start, span, tc in _cells(old_tr):
             hull = self.hull(start, span, "old")
-            if self.kind(hull[0]) == "del":
+            if not self.kept(start, span, "old"):  # only removed columns (a narrowed cell keeps some)
                 out.append(("del", tc, None, hull[0], None))
             else:
                 kept[self.kept(start, span, "old")] = (tc, hull)
         paired = 0
         for start, span, tc in _cells(new_tr):
             hull = self.hull(start, span, "new")
-            if self.kind(hull[0]) == "ins":
+            if not self.kept(start, span, "new"):
                 out.append(("ins", None, tc, hull[0], None))
             elif self.kept(start, span, "new") in kept:
                 old_tc, old_hull = kept.pop(self.kept(start, span, "new"))
