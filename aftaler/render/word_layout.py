@@ -26,8 +26,8 @@ _W = qn("w:w")
 # Tags and attributes of the hot loops, resolved once (qn is a dictionary look-up and a format).
 _P, _R, _T, _PPR, _RPR, _PSTYLE, _NUMPR, _SZ, _B, _VAL = (
     qn(t) for t in ("w:p", "w:r", "w:t", "w:pPr", "w:rPr", "w:pStyle", "w:numPr", "w:sz", "w:b", "w:val"))
-_TR, _TC, _TCPR, _GRIDSPAN, _TRPR, _GRIDBEFORE = (
-    qn(t) for t in ("w:tr", "w:tc", "w:tcPr", "w:gridSpan", "w:trPr", "w:gridBefore"))
+_TR, _TC, _TCPR, _GRIDSPAN, _TRPR, _GRIDBEFORE, _TCW, _TYPE = (
+    qn(t) for t in ("w:tr", "w:tc", "w:tcPr", "w:gridSpan", "w:trPr", "w:gridBefore", "w:tcW", "w:type"))
 _CELL_MARGIN = 108 * 2  # twips: Word's default left and right cell margins (Table Grid)
 _LIST_INDENT = 360  # twips: the indent of a List Bullet/List Number paragraph
 _MIN_HYPHENATE = 6  # shorter words are not hyphenated (pyphen's own minimum pieces are 2 and 2)
@@ -333,11 +333,11 @@ def plan_columns(tbl, size: int, page_text_width: int | None, runs: dict | None 
     for col_el, width in zip(grid.findall(qn("w:gridCol")), new):
         col_el.set(_W, str(width))
     for col, span, tc in cells:
-        tc_pr = tc.find(qn("w:tcPr"))
-        tc_w = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
-        if tc_w is not None and tc_w.get(qn("w:type")) in ("dxa", None):
+        tc_pr = _child(tc, _TCPR)
+        tc_w = _child(tc_pr, _TCW) if tc_pr is not None else None
+        if tc_w is not None and tc_w.get(_TYPE) in ("dxa", None):
             tc_w.set(_W, str(sum(new[col:col + span])))
-            tc_w.set(qn("w:type"), "dxa")
+            tc_w.set(_TYPE, "dxa")
     tbl_w = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
     if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa":
         tbl_w.set(_W, str(sum(new)))
