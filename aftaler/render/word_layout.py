@@ -26,8 +26,8 @@ _W = qn("w:w")
 # Tags and attributes of the hot loops, resolved once (qn is a dictionary look-up and a format).
 _P, _R, _T, _PPR, _RPR, _PSTYLE, _NUMPR, _SZ, _B, _VAL = (
     qn(t) for t in ("w:p", "w:r", "w:t", "w:pPr", "w:rPr", "w:pStyle", "w:numPr", "w:sz", "w:b", "w:val"))
-_TR, _TC, _TCPR, _GRIDSPAN, _TRPR, _GRIDBEFORE = (
-    qn(t) for t in ("w:tr", "w:tc", "w:tcPr", "w:gridSpan", "w:trPr", "w:gridBefore"))
+_TR, _TC, _TCPR, _GRIDSPAN, _TRPR, _GRIDBEFORE, _TCW, _TYPE = (
+    qn(t) for t in ("w:tr", "w:tc", "w:tcPr", "w:gridSpan", "w:trPr", "w:gridBefore", "w:tcW", "w:type"))
 _CELL_MARGIN = 108 * 2  # twips: Word's default left and right cell margins (Table Grid)
 _LIST_INDENT = 360  # twips: the indent of a List Bullet/List Number paragraph
 _MIN_HYPHENATE = 6  # shorter words are not hyphenated (pyphen's own minimum pieces are 2 and 2)
@@ -56,12 +56,13 @@ def apply(document) -> None:
     body = document.element.body
     separate_touching_tables(body)
     keep_captions(body)
-    size, text_width_twips = _normal_size(document), _text_width(body)
+    size, text_width_twips, page_height = _normal_size(document), _text_width(body), _text_height(body)
     runs: dict = {}  # paragraph -> its runs, read once for the three rules (hyphens add no runs)
     for tbl in body.iter(qn("w:tbl")):
-        plan_columns(tbl, size, text_width_twips, runs=runs)
-        hyphenate_cells(tbl, size, runs=runs)
-        let_tall_rows_split(tbl, size, _text_height(body), runs=runs)
+        cells = list(_cells_by_column(tbl))  # the rules change widths and text, never the cells
+        plan_columns(tbl, size, text_width_twips, runs=runs, cells=cells)
+        hyphenate_cells(tbl, size, runs=runs, cells=cells)
+        let_tall_rows_split(tbl, size, page_height, runs=runs, cells=cells)
     shrink_last_paragraph(body)
 
 
@@ -124,7 +125,8 @@ def shrink_last_paragraph(body) -> None:
     ppr.append(rpr)
 
 
-def let_tall_rows_split(tbl, size: int, page_height: int | None, runs: dict | None = None) -> None:
+def let_tall_rows_split(tbl, size: int, page_height: int | None, runs: dict | None = None,
+                        cells: list | None = None) -> None:
     """A row that would take more than a third of a page may break across pages (its lines keep
     Word's widow and orphan control): moved whole, it would leave most of a page empty. Every
     other row stays whole (the template's w:cantSplit)."""
@@ -134,7 +136,7 @@ def let_tall_rows_split(tbl, size: int, page_height: int | None, runs: dict | No
     if not widths:
         return
     heights: dict = {}
-    for col, span, tc in _cells_by_column(tbl):
+    for col, span, tc in _cells_by_column(tbl) if cells is None else cells:
         tr = tc.getparent()
         heights[tr] = max(heights.get(tr, 0.0), _cell_height(tc, sum(widths[col:col + span]) - _CELL_MARGIN, size, runs))
     for tr, height in heights.items():
@@ -151,8 +153,7 @@ def _cell_height(tc, available: float, size: int, runs: dict | None = None) -> f
         return 0.0
     height = 0.0
     for p in tc.iter(_P):
-        width = sum(text_width("".join(t.text or "" for t in r.iterchildren(_T)), run_size or size, bold)
-                    for r, run_size, bold, _ in _runs_of(p, runs))
+        width = sum(run[5] for run in _runs_of(p, size, runs))
         lines = max(1, -(-int(width * 1.1) // int(available)))  # 10 % for what wrapping wastes
         height += lines * size * 10 * 1.15 + 80
     return height
@@ -192,37 +193,56 @@ def _text_width(body) -> int | None:
         return None
 
 
-def _runs(tc, runs: dict | None = None):
-    """(run, size, bold, indent) of every run of a cell, nested tables left out."""
+def _runs(tc, size: int, runs: dict | None = None):
+    """(run, size, bold, indent, text, width) of every run of a cell, nested tables left out."""
     for p in tc.iterchildren(_P):
-        yield from _runs_of(p, runs)
+        yield from _runs_of(p, size, runs)
 
 
-def _runs_of(p, runs: dict | None = None):
-    """A paragraph's runs; with `runs`, read once and kept there."""
+def _runs_of(p, size: int, runs: dict | None = None):
+    """A paragraph's runs; with `runs` (for one body size), read once and kept there."""
     if runs is None:
-        return _read_runs(p)
+        return _read_runs(p, size)
     found = runs.get(p)
     if found is None:
-        found = runs[p] = list(_read_runs(p))
+        found = runs[p] = _read_runs(p, size)
     return found
 
 
-def _read_runs(p):
-    ppr = p.find(_PPR)
-    style = ppr.find(_PSTYLE) if ppr is not None else None
-    is_list = (ppr is not None and ppr.find(_NUMPR) is not None) or (
+def _read_runs(p, default_size: int) -> list:
+    """(run, size, bold, indent, text, width) of each run: the size is the run's own or the body's,
+    the text that of its w:t, the width that text's. Children are compared by tag: lxml's find is
+    several times slower than a loop over a few children, and this reads every run of every table."""
+    ppr = _child(p, _PPR)
+    style = _child(ppr, _PSTYLE) if ppr is not None else None
+    is_list = (ppr is not None and _child(ppr, _NUMPR) is not None) or (
         style is not None and style.get(_VAL, "").startswith("List"))
     indent = _LIST_INDENT if is_list else 0
+    found = []
     for r in p.iter(_R):
-        rpr = r.find(_RPR)
-        size = bold = None
+        rpr, texts = None, []
+        for child in r:
+            if child.tag == _T:
+                texts.append(child.text or "")
+            elif child.tag == _RPR and rpr is None:
+                rpr = child
+        size, bold = None, False
         if rpr is not None:
-            sz = rpr.find(_SZ)
+            sz, b = _child(rpr, _SZ), _child(rpr, _B)
             size = int(sz.get(_VAL)) if sz is not None else None
-            b = rpr.find(_B)
             bold = b is not None and b.get(_VAL) not in ("0", "false")
-        yield r, size, bool(bold), indent
+        size = size or default_size
+        text = "".join(texts)
+        found.append((r, size, bold, indent, text, text_width(text, size, bold)))
+    return found
+
+
+def _child(element, tag: str):
+    """The first child with `tag`, or None (element.find(tag), faster for a few children)."""
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _pieces(word: str) -> list[str]:
@@ -234,18 +254,29 @@ def _hyphenatable(piece: str) -> bool:
     return any(len(m.group()) >= _MIN_HYPHENATE for m in _LETTERS.finditer(piece))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_extent(word: str, size: int, bold: bool) -> tuple[float | None, float]:
+    """The widest piece of a word that cannot be hyphenated (None: every piece can) and the
+    widest of all, in twips. Kept per word: a set's tables repeat their words and numbers."""
+    hard, soft = None, 0.0
+    for piece in _pieces(word):
+        width = text_width(piece, size, bold)
+        soft = max(soft, width)
+        if not _hyphenatable(piece):
+            hard = width if hard is None else max(hard, width)
+    return hard, soft
+
+
 def _longest_pieces(tc, size: int, runs: dict | None = None) -> tuple[float, float]:
     """The widest piece of a cell that cannot be hyphenated (a number, "(UP)") and the widest
     of all, with its paragraph's indent, in twips."""
     hard = soft = 0.0
-    for r, run_size, bold, indent in _runs(tc, runs):
-        text = "".join(t.text or "" for t in r.iterchildren(_T))
-        for word in _WORD.findall(text):
-            for piece in _pieces(word):
-                width = text_width(piece, run_size or size, bold) + indent
-                soft = max(soft, width)
-                if not _hyphenatable(piece):
-                    hard = max(hard, width)
+    for _, run_size, bold, indent, text, _ in _runs(tc, size, runs):
+        for word in text.split():  # str.split and re's \S+ agree on what whitespace is
+            word_hard, word_soft = _word_extent(word, run_size, bold)
+            soft = max(soft, word_soft + indent)
+            if word_hard is not None:
+                hard = max(hard, word_hard + indent)
     return hard, soft
 
 
@@ -264,26 +295,31 @@ def _cells_by_column(tbl):
     """(first grid column, span, tc) of every cell of the table's own rows."""
     for tr in tbl.iterchildren(_TR):
         col = 0
-        before = tr.find(f"{_TRPR}/{_GRIDBEFORE}")
+        tr_pr = _child(tr, _TRPR)
+        before = _child(tr_pr, _GRIDBEFORE) if tr_pr is not None else None
         if before is not None:
             col += int(before.get(_VAL, "0"))
         for tc in tr.iterchildren(_TC):
-            span = tc.find(f"{_TCPR}/{_GRIDSPAN}")
+            tc_pr = _child(tc, _TCPR)
+            span = _child(tc_pr, _GRIDSPAN) if tc_pr is not None else None
             n = int(span.get(_VAL)) if span is not None else 1
             yield col, n, tc
             col += n
 
 
-def plan_columns(tbl, size: int, page_text_width: int | None, runs: dict | None = None) -> None:
+def plan_columns(tbl, size: int, page_text_width: int | None, runs: dict | None = None,
+                 cells: list | None = None) -> None:
     """Widen columns whose longest word does not fit, taking the room from columns that have
     some to spare, in proportion to what they can spare; the table may grow to the text width.
     What cannot be hyphenated (numbers) is fitted first, with room taken even from columns whose
-    long words will then be hyphenated; the long words after that, from what is left."""
+    long words will then be hyphenated; the long words after that, from what is left.
+    `cells`: the table's _cells_by_column, when the caller has them."""
     grid, widths = _grid_of(tbl)
     if not widths or any(w <= 0 for w in widths):
         return
+    cells = list(_cells_by_column(tbl)) if cells is None else cells
     hard, soft = [0.0] * len(widths), [0.0] * len(widths)
-    for col, span, tc in _cells_by_column(tbl):
+    for col, span, tc in cells:
         if span == 1 and col < len(widths):
             h, s = _longest_pieces(tc, size, runs)
             hard[col] = max(hard[col], h + _CELL_MARGIN + 20)
@@ -296,12 +332,12 @@ def plan_columns(tbl, size: int, page_text_width: int | None, runs: dict | None 
         return
     for col_el, width in zip(grid.findall(qn("w:gridCol")), new):
         col_el.set(_W, str(width))
-    for col, span, tc in _cells_by_column(tbl):
-        tc_pr = tc.find(qn("w:tcPr"))
-        tc_w = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
-        if tc_w is not None and tc_w.get(qn("w:type")) in ("dxa", None):
+    for col, span, tc in cells:
+        tc_pr = _child(tc, _TCPR)
+        tc_w = _child(tc_pr, _TCW) if tc_pr is not None else None
+        if tc_w is not None and tc_w.get(_TYPE) in ("dxa", None):
             tc_w.set(_W, str(sum(new[col:col + span])))
-            tc_w.set(qn("w:type"), "dxa")
+            tc_w.set(_TYPE, "dxa")
     tbl_w = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
     if tbl_w is not None and tbl_w.get(qn("w:type")) == "dxa":
         tbl_w.set(_W, str(sum(new)))
@@ -323,15 +359,16 @@ def _fit(widths: list[int], need: list[float], limit: int, floor: list[float] | 
     return [round(w + s * give / wanted - p * scale_take) for w, s, p in zip(widths, short, spare)]
 
 
-def hyphenate_cells(tbl, size: int, runs: dict | None = None) -> None:
+def hyphenate_cells(tbl, size: int, runs: dict | None = None, cells: list | None = None) -> None:
     """Soft hyphens in every word that is wider than its cell's text width."""
     _, widths = _grid_of(tbl)
     if not widths:
         return
-    for col, span, tc in _cells_by_column(tbl):
+    for col, span, tc in _cells_by_column(tbl) if cells is None else cells:
         available = sum(widths[col:col + span]) - _CELL_MARGIN
-        for r, run_size, bold, indent in list(_runs(tc, runs)):
-            _hyphenate_run(r, available - indent, run_size or size, bold)
+        for r, run_size, bold, indent, _, width in list(_runs(tc, size, runs)):
+            if width > available - indent:  # else no w:t of the run is wider either
+                _hyphenate_run(r, available - indent, run_size, bold)
 
 
 def _hyphenate_run(r, available: float, size: int, bold: bool) -> None:
@@ -362,7 +399,7 @@ def _split_too_wide(text: str, available: float, size: int, bold: bool) -> list[
     parts, start = [""], 0
     for match in _WORD.finditer(text):
         word = match.group()
-        if not any(text_width(p, size, bold) > available for p in _pieces(word)):
+        if _word_extent(word, size, bold)[1] <= available:  # its widest piece fits
             continue
         points = []
         for letters in _LETTERS.finditer(word):
