@@ -114,7 +114,9 @@ def release_split_tables(body) -> None:
     and its caption: LibreOffice does not split a row of a table that a keep-with-next paragraph
     holds, and moves the row whole instead, leaving up to half a page empty (the delaftale's
     activity table under its heading). The caption keeps with the 1 pt paragraph, which does not
-    keep with the table; Word splits the row either way."""
+    keep with the table; Word splits the row either way. The price: where even the table's first
+    row does not fit below the caption, the caption ends its page (the layout check's "headings
+    last on a page" watches every example for it)."""
     for tbl in list(body.iterchildren(qn("w:tbl"))):
         before = tbl.getprevious()
         if before is None or before.tag != qn("w:p") or not "".join(before.itertext()).strip():
