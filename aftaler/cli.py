@@ -162,8 +162,10 @@ def validate(paths, fmt):
               help="Udelad kontaktpersoners navne, e-mails og telefonnumre på sitet, så det kan offentliggøres.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
               help="Hvor mange aftalesæt der bygges på én gang (standard: antal kerner).")
+@click.option("--pdf", is_flag=True,
+              help="Lav også en PDF af hver Word-fil med LibreOffice; sitets sider linker til dem.")
 @FORMAT
-def build(paths, out_dir, templates, public, jobs, fmt):
+def build(paths, out_dir, templates, public, jobs, pdf, fmt):
     """Byg Word-dokumenter og regneark til output/<sæt>/ og sitet til output/site/.
 
     Kun aftalesæt, der er ændret siden sidste build, bygges igen.
@@ -171,7 +173,7 @@ def build(paths, out_dir, templates, public, jobs, fmt):
     project, sets = _project(templates), _sets(paths)
     out_dir = _out(out_dir, sets)
     with _Progress("Bygger aftalesæt") as progress:
-        result = pipeline.build(sets, out_dir, project, public=public, jobs=jobs, progress=progress)
+        result = pipeline.build(sets, out_dir, project, public=public, jobs=jobs, progress=progress, pdf=pdf)
     code = _report(result, fmt)
     if code == 0 and fmt == "text":
         message = f"{len(result.written)} filer bygget i {printable(out_dir)}/" if result.written else \

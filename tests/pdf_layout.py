@@ -14,6 +14,8 @@ every word of the document that is on a page knows its page. From that:
 - table rows split across pages. A row taller than a third of a page may split, like a long
   paragraph: with at least two of its lines, or whole paragraphs, on each page.
 - pages with fewer than three lines of text, in a document that has more.
+- tall rows pushed: a row taller than a third of a page (which may split) that starts on the
+  next page while the page before has more than a third of its lines empty.
 
 Nothing here depends on where LibreOffice breaks a line: only on which words end up on which page
 and whether a word is whole.
@@ -292,6 +294,37 @@ def split_rows(layout: Layout) -> list[str]:
     return problems
 
 
+def pushed_rows(layout: Layout) -> list[str]:
+    """Tall rows (more than a third of a page's lines) that begin on a later page than what comes
+    before them, leaving more than a third of that page empty: moved whole where they may split."""
+    bodies = [t.y for page in layout.pages for t in page]
+    if not bodies:
+        return []
+    bottom = max(bodies)  # the lowest line any page reaches: the foot of the text area
+    page_lines = layout.page_height * 0.85 / LINE_HEIGHT
+    placed = [n for n in range(len(layout.units)) if n in layout.pages_of]
+    first: dict[int, int] = {}
+    for n in placed:
+        row = layout.units[n].row
+        if row is not None:
+            first.setdefault(row, n)
+    problems = []
+    for row, start in first.items():
+        members = [n for n in placed if layout.units[n].row == row]
+        lines = sum(layout.lines_of.get((n, p), 0) for n in members for p in set(layout.pages_of[n]))
+        before = [n for n in placed if n < start]
+        if lines <= page_lines / 3 or not before:
+            continue
+        page, previous = min(layout.pages_of[start]), max(layout.pages_of[before[-1]])
+        if page != previous + 1:
+            continue
+        empty = (bottom - max(t.y for t in layout.pages[previous - 1])) / LINE_HEIGHT
+        if empty > page_lines / 3:
+            problems.append(f"side {previous}: {empty:.0f} tomme linjer, fordi rækken "
+                            f"'{layout.units[start].text.strip()[:60]}' ({lines} linjer) først begynder på side {page}")
+    return problems
+
+
 def short_pages(layout: Layout) -> list[str]:
     counts = [len(_lines(page)) for page in layout.pages]
     if sum(counts) <= MIN_LINES:
@@ -307,6 +340,7 @@ def problems(docx: Path, pdf: Path) -> dict[str, list[str]]:
         "overskrifter sidst på siden": stranded_headings(layout),
         "delte rækker": split_rows(layout),
         "næsten tomme sider": short_pages(layout),
+        "skubbede rækker": pushed_rows(layout),
     }
 
 

@@ -176,3 +176,53 @@ def test_the_required_list_comes_from_the_catalogue_when_it_has_one():
     required, listed = upload.required_documents({"pulje": "2019-26"})
     assert not listed and [r["dokumenttype"] for r in required] == [
         "samarbejdsaftale", "delaftale", "budget", "beredskabsplan", "milepaelsplan", "kommissorium"]
+
+
+# ------------------------------------------------------------------ build --pdf: the site links the PDFs
+
+
+STEMS = ["samarbejdsaftale", "delaftale-beskaeftigelse", "budget", "beredskabsplan", "milepaelsplan", "kommissorium"]
+
+
+def page_links(page: Path) -> list[str]:
+    """The download links of a site page, as they stand in its HTML."""
+    return re.findall(r'<a href="(filer/[^"]+)" download=', page.read_text(encoding="utf-8"))
+
+
+def test_build_with_pdf_makes_a_pdf_of_each_word_file_and_every_page_links_it(small_set, run, tmp_path):
+    out = tmp_path / "ud"
+    code, stdout, stderr = run("build", small_set, "-o", out, "--pdf")
+    assert code == 0, stdout + stderr
+    site = out / "site" / small_set.name
+    for stem in STEMS:
+        links = page_links(site / f"{stem}.html")
+        assert f"filer/{stem}.pdf" in links and f"filer/{stem}.docx" in links, (stem, links)
+        for link in links:  # no dead link: every file a page offers is in the site
+            assert (site / link).is_file(), link
+        # The PDF is the document's: its first paragraphs stand in its text; the set's folder has it too.
+        text = pdf_text(site / "filer" / f"{stem}.pdf")
+        paragraphs = [p for p in part_paragraphs(out / small_set.name / f"{stem}.docx") if len(p.split()) >= 3][:3]
+        assert paragraphs and all(" ".join(p.split()) in text for p in paragraphs), stem
+        assert (out / small_set.name / f"{stem}.pdf").read_bytes() == (site / "filer" / f"{stem}.pdf").read_bytes()
+    assert page_links(site / "budget.html") == ["filer/budget.docx", "filer/budget.xlsx", "filer/budget.pdf"]
+
+    # Without --pdf no page offers a PDF, and the build after the PDF build takes the PDFs away.
+    code, *_ = run("build", small_set, "-o", out)
+    assert code == 0
+    assert not [p for p in (out / "site" / small_set.name).rglob("*.pdf")]
+    assert all(not link.endswith(".pdf") for stem in STEMS for link in page_links(site / f"{stem}.html"))
+
+
+def test_build_with_pdf_without_libreoffice_says_so_and_links_no_pdf(small_set, run, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "intet"))  # no soffice, no libreoffice on it
+    out = tmp_path / "ud"
+    code, stdout, stderr = run("build", small_set, "-o", out, "--pdf")
+    assert code == 0, stdout + stderr
+    assert "PDF-filerne mangler: LibreOffice (soffice) er ikke installeret" in stderr
+    assert "'aftaler build --pdf' igen" in stderr
+    site = out / "site" / small_set.name
+    for stem in STEMS:
+        links = page_links(site / f"{stem}.html")
+        assert links and not [link for link in links if link.endswith(".pdf")], (stem, links)
+        assert all((site / link).is_file() for link in links), links
+    assert not list(out.rglob("*.pdf"))

@@ -309,8 +309,11 @@ def test_every_sheet_prints_on_numbered_landscape_pages_one_page_wide(tmp_path):
     pages = [p for p in pages if p.strip()]
     assert len(pages) >= 2  # the budget and the expense types
     numbers = [re.findall(r"Side (\d+) af (\d+)", page) for page in pages]
-    assert all(len(n) == 1 for n in numbers), numbers
-    assert any("Udgiftstyper" in page for page in pages)
+    # Across sheets the numbers run on, as the workbook prints: page i of all the sheets' pages.
+    assert numbers == [[(str(i), str(len(pages)))] for i in range(1, len(pages) + 1)], numbers
+    # Each page's header names its own sheet (&A): the budget's pages first, then the expense types.
+    sheets = [page.split()[0] for page in pages]
+    assert sheets == sorted(sheets, key=["Budgetark", "Udgiftstyper"].index) and set(sheets) == {"Budgetark", "Udgiftstyper"}, sheets
     assert "1. januar 2022" in pages[0] or model["start_dato"].year != 2022
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -44,7 +45,7 @@ def test_every_word_file_of_every_example_is_checked(layouts):
 
 
 @pytest.mark.parametrize("check", ["brudte ord", "sider uden sidetal", "overskrifter sidst på siden",
-                                   "delte rækker", "næsten tomme sider"])
+                                   "delte rækker", "næsten tomme sider", "skubbede rækker"])
 def test_layout(layouts, check):
     found = [f"{path}: {problem}" for path, problems in layouts.items() for problem in problems[check]]
     assert not found, f"{check}:\n" + "\n".join(found)
@@ -59,7 +60,8 @@ def _exact(paragraph):
 def _bad_document(path: Path) -> None:
     """Each fault once: a long word in a narrow column, a heading last on page 1 (a page break
     after it), a short row split across pages 2 and 3 (54 lines of 12 pt fit a Letter page:
-    the row starts at line 51), no page numbers, a last page of one line."""
+    the row starts at line 51), a tall row kept whole below 30 lines (it moves on, leaving 24
+    lines empty), no page numbers, a last page of one line."""
     doc = Document()
     table = doc.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -81,6 +83,16 @@ def _bad_document(path: Path) -> None:
     for n in range(7):
         _exact(cell.add_paragraph(f"rækkens linje {n}"))
     doc.add_page_break()
+    for n in range(30):
+        _exact(doc.add_paragraph(f"Linje {n} før den høje række"))
+    tall = doc.add_table(rows=1, cols=1)
+    tall.style = "Table Grid"
+    tall_cell = tall.rows[0].cells[0]
+    _exact(tall_cell.paragraphs[0]).add_run("Høj række første linje")
+    for n in range(39):
+        _exact(tall_cell.add_paragraph(f"den høje rækkes linje {n}"))
+    tall.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    doc.add_page_break()
     doc.add_paragraph("Sidste side")
     doc.save(path)
 
@@ -96,6 +108,8 @@ def test_the_checker_finds_each_fault(tmp_path):
     assert any("Overskrift uden sin tekst" in p for p in problems["overskrifter sidst på siden"])
     assert any("Række første linje" in p for p in problems["delte rækker"])
     assert any("kun 1 linje" in p for p in problems["næsten tomme sider"])
+    assert any("Høj række første linje" in p for p in problems["skubbede rækker"]), problems["skubbede rækker"]
+    assert not any("Række første linje" in p for p in problems["skubbede rækker"])
 
 
 # -- the form rules, read back from the Word files ----------------------------------------------

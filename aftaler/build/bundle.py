@@ -94,8 +94,8 @@ def bundle(set_path: Path, out_dir: Path, project: Project, *, soffice: str | No
     catalogue = set_context(aset, project)["catalogue"]
     required, listed = required_documents(catalogue)
     items, files = _collect(aset, project, catalogue, required, outputs)
-    soffice = soffice or (shutil.which("soffice") or shutil.which("libreoffice") if find_soffice else None)
-    pdfs, pdf_note, pdf_findings = _pdfs({n: d for n, d in files.items() if n.endswith(".docx")}, soffice, out_dir)
+    soffice = soffice or (find_libreoffice() if find_soffice else None)
+    pdfs, pdf_note, pdf_findings = word_pdfs({n: d for n, d in files.items() if n.endswith(".docx")}, soffice, out_dir)
     findings += pdf_findings
     files.update(pdfs)
     for item in items:
@@ -200,24 +200,32 @@ def _file_name(text: str) -> str:
 # ------------------------------------------------------------------ PDF
 
 
-def _pdfs(docx: dict[str, bytes], soffice: str | None, out_dir: Path) -> tuple[dict[str, bytes], str, list]:
-    """PDF bytes by upload name, a line for the checklist, and warnings."""
+def find_libreoffice() -> str | None:
+    """LibreOffice's command, if it is installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def word_pdfs(docx: dict[str, bytes], soffice: str | None, out_dir: Path,
+              command: str = "aftaler bundle") -> tuple[dict[str, bytes], str, list]:
+    """PDF bytes by file name (the Word file's, .pdf), a line for the checklist, and warnings
+    (at out_dir). `command` is what the messages tell the user to run again. Also used by
+    `build --pdf`, whose site links the PDFs."""
     if not docx:
         return {}, "", []
     if not soffice:
         note = ("PDF-filerne mangler: LibreOffice (soffice) er ikke installeret. Installér LibreOffice og kør "
-                "'aftaler bundle' igen, eller gem Word-filerne som PDF i Word.")
+                f"'{command}' igen, eller gem Word-filerne som PDF i Word.")
         return {}, note, [warning(Position(display_path(out_dir)), note, "pdf")]
     with tempfile.TemporaryDirectory(prefix="aftaler-pdf-") as tmp:
         folder = Path(tmp)
         (folder / "ind").mkdir()
         for name, data in docx.items():
             (folder / "ind" / name).write_bytes(data)
-        command = [soffice, f"-env:UserInstallation={(folder / 'profil').as_uri()}", "--headless", "--norestore",
+        convert = [soffice, f"-env:UserInstallation={(folder / 'profil').as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(folder / "ud"), *sorted(str(p) for p in (folder / "ind").iterdir())]
         reason = ""
         try:
-            subprocess.run(command, capture_output=True, timeout=PDF_TIMEOUT, check=False)
+            subprocess.run(convert, capture_output=True, timeout=PDF_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
             reason = f"LibreOffice blev ikke færdig på {PDF_TIMEOUT} sekunder"
         except OSError as exc:
@@ -231,7 +239,7 @@ def _pdfs(docx: dict[str, bytes], soffice: str | None, out_dir: Path) -> tuple[d
     if not failed:
         return pdfs, "PDF-filerne er lavet med LibreOffice.", []
     note = (f"LibreOffice lavede ikke {len(failed)} af PDF-filerne ({', '.join(failed)})"
-            + (f": {reason}" if reason else "") + ". Gem dem som PDF i Word, eller kør 'aftaler bundle' igen.")
+            + (f": {reason}" if reason else "") + f". Gem dem som PDF i Word, eller kør '{command}' igen.")
     return pdfs, note, [warning(Position(display_path(out_dir)), note, "pdf")]
 
 

@@ -89,8 +89,11 @@ def _validate_folder(folder: Path, project: Project | None = None) -> list[Findi
 
 
 def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = False,
-          jobs: int | None = None, progress=None) -> Result:
+          jobs: int | None = None, progress=None, pdf: bool = False) -> Result:
     """Build every set under `paths` into `out_dir/<set>/` and the site into `out_dir/site/`.
+
+    `pdf`: also a PDF of each Word file, made by LibreOffice (as the upload bundle makes them),
+    which the site's pages link to; without LibreOffice a warning says so and no page links one.
 
     Only sets whose sources (or the toolkit) changed since the last build into `out_dir` are
     validated and rendered again, several at once on a multi-core machine.
@@ -105,7 +108,12 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
         findings += scan_set(folder)[1]
     if has_errors(findings):
         return Result(findings)
-    fingerprint = freshness.toolkit_fingerprint(project, {"public": public})
+    soffice = None
+    if pdf:
+        from .bundle import find_libreoffice  # the bundle's converter; its module loads the checks
+        soffice = find_libreoffice()
+    # Whether PDFs are made shapes the outputs (a build without LibreOffice is redone once it is there).
+    fingerprint = freshness.toolkit_fingerprint(project, {"public": public, **({"pdf": bool(soffice)} if pdf else {})})
     revisions = freshness.source_revisions(folders)
     keys = {f: freshness.set_key(f, fingerprint, revisions[f]) for f in folders}
     slugs = set_slugs([f.name for f in folders])
@@ -125,7 +133,7 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     work = [(f, revisions[f], slugs[f.name]) for f in changed]
     staged = freshness.Staged()
     try:
-        return _write(folders, changed, _run_all(work, project, public, jobs, progress), staged, findings, out_dir,
+        return _write(folders, changed, _run_all(work, project, public, jobs, progress, (soffice or "") if pdf else None), staged, findings, out_dir,
                       project, public, keys, slugs, site_key, SetSite, assemble_site)
     finally:
         staged.discard()  # what was not committed (an error, an interruption): the output is as it was
@@ -203,12 +211,13 @@ def _write(folders, changed, built, staged, findings, out_dir, project, public, 
 SITE = "site"
 
 
-def _run_all(work, project: Project, public: bool, jobs: int | None, progress):
+def _run_all(work, project: Project, public: bool, jobs: int | None, progress, pdf: str | None = None):
     """Process sets, yielding each result in order, in parallel processes when there are several and
     more than one core; a single set on several cores has its Word files rendered beside its site."""
     cores = jobs or os.cpu_count() or 1
     jobs = min(cores, len(work))
-    args = [(folder, revision, slug, project.layers, project.template_overrides, public) for folder, revision, slug in work]
+    args = [(folder, revision, slug, project.layers, project.template_overrides, public, pdf)
+            for folder, revision, slug in work]
     report = progress or (lambda done, total: None)
     if jobs <= 1:
         for done, item in enumerate(args, start=1):
@@ -229,8 +238,12 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress):
 
 
 def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrides: dict, public: bool,
-                 project: Project | None = None, split: int = 1):
+                 pdf: str | None = None, project: Project | None = None, split: int = 1):
     """One set, start to finish in memory: (findings, output files, its part of the site).
+
+    `pdf`: LibreOffice's command, to make a PDF of each Word file ("" when it was asked for but
+    LibreOffice is not installed: a warning); the site is then rendered once they are made, so
+    that a page links only a PDF that exists.
 
     With `split` > 1 (a single set on several cores), `split` - 1 processes forked once the set
     is read render its Word files beside this one: they compute the models and render while
@@ -255,15 +268,27 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
         from ..render.status import status_site_document
         aset, documents = _models(aset, project)
         queue = _render_order(documents)
-        pages = [site_document(aset.name, doc, with_files=True) for doc in documents]
-        status_page = status_site_document(aset, project)
-        part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
-                               templates=project.site_templates)
+
+        def site_part(made: dict) -> object:
+            pages = [site_document(aset.name, doc, with_files=True, pdf=f"{doc.source.path.stem}.pdf" in made)
+                     for doc in documents]
+            status_page = status_site_document(aset, project)
+            return render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
+                                   templates=project.site_templates)
+
+        part = site_part({}) if pdf is None else None
         files, problems = _render_taken(aset, queue, project, revision, taken, from_end=True)
         for helper in helpers:
             their_files, their_problems = helper.result()
             files.update(their_files)
             problems += their_problems
+        if pdf is not None:
+            from .bundle import word_pdfs
+            made, _, found = word_pdfs({n: d for n, d in files.items() if n.endswith(".docx")}, pdf or None,
+                                       folder, command="aftaler build --pdf")
+            files.update(made)
+            problems += found
+            part = site_part(made)
         from ..render.site import DOWNLOADS  # the pages link to the documents' files: the site carries them
         part.files.update({f"{slug}/{DOWNLOADS}/{name}": data for name, data in sorted(files.items())})
         return findings + problems, files, part

@@ -570,9 +570,10 @@ def check_parts(parts: list[word_tags.Part], shape: Shape, kind: str) -> tuple[l
             if paragraph and "tabel " in paragraph.place:
                 tables.add((part.name, paragraph.place.split(", række")[0]))
         paragraphs += sum(1 for p in part.paragraphs if "{{" in p.text or "{%" in p.text)
-    summary = (f"Skabelonen passer: {len(fields)} felter i {len(tables)} "
-               f"{'tabel' if len(tables) == 1 else 'tabeller'} og {paragraphs} afsnit med felter kontrolleret "
-               f"mod modellen for '{kind}'")
+    where = [f"{len(tables)} {'tabel' if len(tables) == 1 else 'tabeller'}"] if tables else []
+    where += [f"{paragraphs} afsnit med felter"] if paragraphs or not tables else []
+    summary = (f"Skabelonen passer: {len(fields)} {'felt' if len(fields) == 1 else 'felter'} i "
+               f"{' og '.join(where)} kontrolleret mod modellen for '{kind}'")
     return problems, summary
 
 

@@ -63,6 +63,7 @@ def apply(document) -> None:
         plan_columns(tbl, size, text_width_twips, runs=runs, cells=cells)
         hyphenate_cells(tbl, size, runs=runs, cells=cells)
         let_tall_rows_split(tbl, size, page_height, runs=runs, cells=cells)
+    release_split_tables(body)
     shrink_last_paragraph(body)
 
 
@@ -106,10 +107,34 @@ def shrink_last_paragraph(body) -> None:
     for child in list(last):
         if child.tag != qn("w:pPr"):
             last.remove(child)
-    ppr = last.find(qn("w:pPr"))
+    _hairline(last)
+
+
+def release_split_tables(body) -> None:
+    """A table with a row that may split (let_tall_rows_split) gets a 1 pt paragraph between it
+    and its caption: LibreOffice does not split a row of a table that a keep-with-next paragraph
+    holds, and moves the row whole instead, leaving up to half a page empty (the delaftale's
+    activity table under its heading). The caption keeps with the 1 pt paragraph, which does not
+    keep with the table; Word splits the row either way. The price: where even the table's first
+    row does not fit below the caption, the caption ends its page (the layout check's "headings
+    last on a page" watches every example for it)."""
+    for tbl in list(body.iterchildren(qn("w:tbl"))):
+        before = tbl.getprevious()
+        if before is None or before.tag != qn("w:p") or not "".join(before.itertext()).strip():
+            continue
+        if all(tr.find(f"{_TRPR}/{qn('w:cantSplit')}") is not None for tr in tbl.iterchildren(_TR)):
+            continue
+        spacer = OxmlElement("w:p")
+        _hairline(spacer)
+        tbl.addprevious(spacer)
+
+
+def _hairline(p) -> None:
+    """Make an empty paragraph 1 pt high, with no space around it and no other property."""
+    ppr = p.find(qn("w:pPr"))
     if ppr is None:
         ppr = OxmlElement("w:pPr")
-        last.insert(0, ppr)
+        p.insert(0, ppr)
     for child in list(ppr):
         ppr.remove(child)
     spacing = OxmlElement("w:spacing")
