@@ -14,8 +14,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
+# --pdf: with LibreOffice installed the site's pages link a PDF of every Word file (else a warning).
 build: $(VENV)/.installed
-	$(PY) build.py build
+	$(PY) build.py build --pdf
 
 validate: $(VENV)/.installed
 	$(PY) build.py validate
