@@ -82,3 +82,17 @@ def test_parallel_build_equals_serial(small_set, tmp_path):
     assert main(["build", str(root), "-o", str(tmp_path / "a"), "--jobs", "1"]) == 0
     assert main(["build", str(root), "-o", str(tmp_path / "b"), "--jobs", "2"]) == 0
     assert {k: v[1] for k, v in snapshot(tmp_path / "a").items()} == {k: v[1] for k, v in snapshot(tmp_path / "b").items()}
+
+
+def test_a_damaged_search_index_is_made_again(small_set, tmp_path):
+    """An unchanged set's search entries are taken from the index the last build wrote only while
+    that file is as the build left it; otherwise from the set's manifest."""
+    root, out = two_sets(small_set, tmp_path), tmp_path / "ud"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    index = out / "site" / "assets" / "search-index.js"
+    index.write_bytes(index.read_bytes().replace(b"Testby", b"Xxxxby"))  # the same size
+    edit(root / "anden" / "samarbejdsaftale.yaml", "Boligsocial indsats i Andenby", "Boligsocial indsats i Zzzby")
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    assert main(["build", str(root), "-o", str(tmp_path / "frisk")]) == 0
+    assert b"Xxxxby" not in index.read_bytes() and b"Zzzby" in index.read_bytes()
+    assert index.read_bytes() == (tmp_path / "frisk" / "site" / "assets" / "search-index.js").read_bytes()

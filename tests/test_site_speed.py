@@ -55,3 +55,17 @@ def test_import_leaves_word_libraries_out():
     code = "import sys, aftaler.render.site; print(sorted(m for m in ('docx', 'aftaler.render.richtext', 'aftaler.model.documents') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(TEXT | st.sampled_from(["| a | b |\n| --- | --- |\n| 1 | 2 |", "# Overskrift", "- punkt", "[x](y.md)",
+                                        '<a id="r1"></a>', "Aktivitet 2025", "**fed** tekst", "[^1]\n\n[^1]: note"]),
+                max_size=6).map("\n".join))
+def test_plain_text_shortcut_renders_as_the_parser(text):
+    """Text without inline syntax skips the inline parser: the page is the same as with it."""
+    from markdown_it import rules_core
+
+    from aftaler.render.site.html import _markdown
+    ours, plain = _markdown(), _markdown.__wrapped__()
+    plain.core.ruler.at("inline", rules_core.inline)
+    assert ours.render(text, {}) == plain.render(text, {})

@@ -26,6 +26,7 @@ from ..findings import (
     warning,
 )
 from ..load.sets import AgreementSet, find_sets, load_set, scan_set
+from ..load.source import NotRegular, read_regular
 from ..project import Project
 from ..slugs import set_slugs
 from . import freshness
@@ -118,8 +119,8 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     keys = {f: freshness.set_key(f, fingerprint, revisions[f]) for f in folders}
     slugs = set_slugs([f.name for f in folders])
     site_key = hashlib.sha256("".join(keys[f] for f in folders).encode()).hexdigest()
-    # Only the heads: a set's site manifest also holds its index line and search entries
-    # (≈300 kB a full-size set), read below only if the site is assembled again.
+    # Only the heads (with the set's line on the index page): a set's site manifest also holds its
+    # search entries (≈300 kB a full-size set), read below only if the search index lacks them.
     site_manifests = {f: freshness.read_manifest_head(out_dir / SITE / slugs[f.name]) for f in folders}
     changed = [f for f in folders if not freshness.is_current(out_dir / f.name, keys[f])
                or not freshness.is_current(out_dir / SITE / slugs[f.name], keys[f], site_manifests[f])]
@@ -129,18 +130,18 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     # 2. Validate, model and render the changed sets. Each set's files are staged (written under
     # temporary names beside their targets) as soon as it is rendered, so that memory holds one
     # set's files, not every set's; nothing is renamed into place before every set is valid.
-    from ..render.site import SetSite, assemble_site
     work = [(f, revisions[f], slugs[f.name]) for f in changed]
     staged = freshness.Staged()
     try:
         return _write(folders, changed, _run_all(work, project, public, jobs, progress, (soffice or "") if pdf else None), staged, findings, out_dir,
-                      project, public, keys, slugs, site_key, SetSite, assemble_site)
+                      project, public, keys, slugs, site_key, site_manifests)
     finally:
         staged.discard()  # what was not committed (an error, an interruption): the output is as it was
 
 
 def _write(folders, changed, built, staged, findings, out_dir, project, public, keys, slugs, site_key,
-           SetSite, assemble_site) -> Result:
+           site_manifests) -> Result:
+    from ..render.site import SEARCH_INDEX, SetSite, assemble_site, search_index_spans
     parts, names, problem = {}, {}, None
     held = None  # the latest set's files, staged once another set comes (the last is written directly)
     for folder, (set_findings, files, part) in zip(changed, built, strict=True):
@@ -166,13 +167,24 @@ def _write(folders, changed, built, staged, findings, out_dir, project, public, 
     if has_errors(findings):
         return Result(sorted(set(findings)))
 
-    # 3. The site: new parts for changed sets, kept parts (from their manifests) for the others.
-    for folder in folders:
-        if folder not in parts:
-            kept = freshness.read_manifest(out_dir / SITE / slugs[folder.name]).get("site", {})
-            parts[folder] = SetSite({}, kept.get("summary", {"id": slugs[folder.name], "title": folder.name}),
-                                    kept.get("search", "[]"))
+    # 3. The site: new parts for changed sets, kept parts for the others: their index lines from
+    # their manifests' heads, their search entries from where the search index the last build
+    # wrote says they stand (else from their manifests): tens of MB not parsed or escaped again.
+    kept = [folder for folder in folders if folder not in parts]
+    index, spans = _previous_search_index(out_dir / SITE, SEARCH_INDEX) if kept else (b"", {})
+    for folder in kept:
+        slug = slugs[folder.name]
+        summary, span = site_manifests[folder].get("oversigt"), spans.get(slug)
+        if summary is not None and span is not None and span[0] == keys[folder]:
+            search = memoryview(index)[span[1]:span[2]]
+        else:
+            site = freshness.read_manifest(out_dir / SITE / slug).get("site", {})
+            summary = summary or {"id": slug, "title": folder.name}
+            search = str(site.get("search", "")).encode("utf-8")
+        parts[folder] = SetSite({}, summary, search)
     site_files = assemble_site(list(parts.values()), public=public, templates=project.site_templates)
+    where = search_index_spans(list(parts.values()))
+    search_spans = {slugs[f.name]: [keys[f], *where[slugs[f.name]]] for f in folders if slugs[f.name] in where}
 
     # 4. Write: the staged files renamed into place, the site's own written the same way; but first
     # ask of every target whether it can be written, so that a run that cannot finish changes nothing.
@@ -191,14 +203,15 @@ def _write(folders, changed, built, staged, findings, out_dir, project, public, 
     written = []
     try:
         for folder in changed:
-            extra = {"site": {"summary": parts[folder].summary, "search": parts[folder].search}}
+            extra = {"oversigt": parts[folder].summary, "site": {"search": bytes(parts[folder].search).decode("utf-8")}}
             if held is not None and held[0] == folder:  # the last set: written as it comes, file by file
                 written += freshness.write_folder(out_dir / folder.name, held[1], keys[folder])
                 written += freshness.write_folder(out_dir / SITE / slugs[folder.name], held[2], keys[folder], extra)
                 continue
             written += staged.commit(out_dir / folder.name, names[folder][0], keys[folder])
             written += staged.commit(out_dir / SITE / slugs[folder.name], names[folder][1], keys[folder], extra)
-        written += freshness.write_folder(out_dir / SITE, shared, site_key, {"saet": sorted(slugs.values())})
+        written += freshness.write_folder(out_dir / SITE, shared, site_key,
+                                          {"saet": sorted(slugs.values()), "soeg": search_spans})
         for stale in sorted(p for p in (out_dir / SITE).iterdir() if p.is_dir() and p.name not in (*slugs.values(), "assets")):
             freshness.remove_folder(stale)  # a set not in this build: its pages go
     except OSError as exc:
@@ -209,6 +222,36 @@ def _write(folders, changed, built, staged, findings, out_dir, project, public, 
 
 
 SITE = "site"
+
+
+def _previous_search_index(site: Path, name: str) -> tuple[bytes, dict]:
+    """The search index the last build wrote into `site`, and where each set's entries stand in
+    it by slug ([key, start, end]); nothing if the file is not as that build left it."""
+    manifest = freshness.read_manifest_head(site)
+    spans, recorded = manifest.get("soeg"), manifest.get("filer", {}).get(name)
+    try:
+        if not isinstance(spans, dict) or recorded is None or _stamp(site / name) != recorded:
+            return b"", {}
+        index, size = read_regular(site / name, recorded[0])
+    except (OSError, NotRegular):
+        return b"", {}
+    if size != recorded[0]:
+        return b"", {}
+    return index, {slug: span for slug, span in spans.items() if _fits(index, span)}
+
+
+def _fits(index: bytes, span) -> bool:
+    """[key, start, end] of a set's entries lies between the index's separators (or is empty, a set
+    without entries): a piece is never cut out wrongly."""
+    if not (isinstance(span, list) and len(span) == 3 and all(isinstance(n, int) for n in span[1:])):
+        return False
+    start, end = span[1:]
+    return start == end == 0 or (0 < start < end < len(index) and index[start - 1] in b"[," and index[end] in b",]")
+
+
+def _stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _run_all(work, project: Project, public: bool, jobs: int | None, progress, pdf: str | None = None):

@@ -33,9 +33,10 @@ from ...slugs import set_slugs
 from .html import _html_env, _layout, _markdown, _toc
 from .markdown import _breadcrumb_md, _close_fences, _markdown_env, escape_md
 from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _group_set, _Page, _set_pages, _set_summary
-from .search import _search_entries, _search_script, search_json
+from .search import _search_entries, _search_script, search_json, search_piece, search_spans
 
 ASSETS = ("site.css", "search.js")
+SEARCH_INDEX = "assets/search-index.js"
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,13 @@ class SetSite:
 
     Everything but the files is plain JSON-able data, so a build can keep it for sets that did
     not change and only redraw the index and the search index. The entries are kept as their
-    JSON text: a hundred sets' entries are megabytes, which a build should not parse and write
-    again for every set it did not touch.
+    piece of the index script (search.search_piece): a hundred sets' entries are megabytes, which
+    a build should not parse, escape and encode again for every set it did not touch.
     """
 
     files: dict[str, bytes]
     summary: dict
-    search: str  # a JSON array of search entries (search.search_json)
+    search: bytes  # the set's search entries as they stand in the index script (any bytes-like)
 
 
 def render_site(documents: list[SiteDocument], *, public: bool = False,
@@ -92,22 +93,34 @@ def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = 
             search += _search_entries(tokens, page)
     for doc in documents:
         files.update({f"{slug}/{name}": data for name, data in doc.files})
-    return SetSite(files, _set_summary(site_set), search_json(search))
+    return SetSite(files, _set_summary(site_set), search_piece(search_json(search)))
 
 
 def assemble_site(parts: list[SetSite], *, public: bool = False,
                   templates: tuple[Path, ...] = (TEMPLATES,)) -> dict[str, bytes]:
     """The whole site from its sets' parts: their pages, the index page, search and assets."""
-    parts = sorted(parts, key=lambda p: (p.summary["title"].casefold(), p.summary["id"]))
+    parts = _in_site_order(parts)
     files: dict[str, bytes] = {}
     for part in parts:
         files.update(part.files)
     index = _Page("index", SITE_TITLE, "index.md.j2", {"sets": [p.summary for p in parts], "public": public})
     _render_page(index, _markdown_env(templates), _html_env(templates), _markdown(), files)
-    files["assets/search-index.js"] = _search_script([p.search for p in parts])
+    files[SEARCH_INDEX] = _search_script([p.search for p in parts])
     for name in ASSETS:
         files[f"assets/{name}"] = next(f / name for f in templates if (f / name).is_file()).read_bytes()
     return dict(sorted(files.items()))
+
+
+def search_index_spans(parts: list[SetSite]) -> dict[str, tuple[int, int]]:
+    """Where each set's entries stand in the search index assemble_site writes, by the set's id
+    (its slug); (0, 0) for a set without entries. A build keeps them, to take an unchanged set's
+    entries from that file next time."""
+    parts = _in_site_order(parts)
+    return {p.summary["id"]: span for p, span in zip(parts, search_spans([p.search for p in parts]))}
+
+
+def _in_site_order(parts: list[SetSite]) -> list[SetSite]:
+    return sorted(parts, key=lambda p: (p.summary["title"].casefold(), p.summary["id"]))
 
 
 def _render_page(page, md_env, html_env, md, files: dict) -> list[Token]:
@@ -151,5 +164,5 @@ def downloads(kind, stem: str, pdf: bool = False) -> tuple:
 
 
 __all__ = ["DOWNLOADS", "SiteDocument", "SetSite", "render_site", "render_set_site", "assemble_site", "set_slugs",
-           "site_documents", "escape_md",
+           "site_documents", "escape_md", "search_index_spans", "SEARCH_INDEX",
            "_close_fences"]  # private, but the tests hold the fence closing to its promise through this name

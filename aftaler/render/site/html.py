@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.anchors import anchors_plugin
@@ -48,6 +48,8 @@ def _markdown() -> MarkdownIt:
     # fetched from the network, so it shows as its alt text.
     md.add_render_rule("image", _render_image)
     md.inline.ruler.before("autolink", "site_anchor", _anchor_rule)
+    md.core.ruler.at("inline", _inline)
+    assert md.inline.ruler.getRules("")[0] is rules_inline.text  # what _inline's shortcut stands on
     md.core.ruler.before("anchor", "lift_anchors", _lift_anchors)
     md.core.ruler.push("site_finish", _finish)
     md.add_render_rule("site_anchor", lambda self, tokens, idx, options, env:
@@ -83,6 +85,23 @@ def _anchor_rule(state, silent: bool) -> bool:
         state.push("site_anchor", "span", 0).attrSet("id", match.group(1))
     state.pos = match.end()
     return True
+
+
+def _inline(state) -> None:
+    """markdown-it's inline pass, but text without a character any inline rule starts at (half the
+    runs of text on a page: names, numbers, dates) becomes its one text token without the parser.
+
+    The parser would make the same token: its first rule takes text up to such a character."""
+    md = state.md
+    plain = md.inline.terminator_re
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if plain.search(token.content) is not None:
+                md.inline.parse(token.content, md, state.env, token.children)
+            elif token.content:
+                token.children.append(Token("text", "", 0, content=token.content))
 
 
 def _lift_anchors(state) -> None:

@@ -51,16 +51,37 @@ def _search_entries(tokens: list[Token], page: _Page) -> list[dict]:
 
 
 def search_json(entries: list[dict]) -> str:
-    """A set's entries as a JSON array, in the form the index joins without parsing them again."""
+    """A set's entries as a JSON array."""
     return json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _search_script(arrays: list[str]) -> bytes:
-    """The sets' entries (JSON arrays) as one index in a script: a page opened from file:// cannot
-    fetch() a JSON file."""
-    # Each set's entries escaped and encoded on their own, then joined as bytes: the same bytes as
-    # escaping the joined text (no replaced character is a separator), without holding the whole
-    # index (30 MB for 100 full-size sets) as text several times over.
-    pieces = [a[1:-1].replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
-              for a in arrays if a != "[]"]
-    return b"window.AFTALER_INDEX = [" + b",".join(pieces) + b"];\n"
+def search_piece(array: str) -> bytes:
+    """A set's entries (a JSON array) as they stand in the index script: without the brackets,
+    escaped for a script, encoded. Empty for a set without entries.
+
+    Each set's piece is made once, when the set is rendered: the index joins the pieces as bytes
+    (the same bytes as escaping the joined text, as no replaced character is a separator), so
+    that a build keeping a hundred sets neither parses nor escapes their entries again."""
+    return array[1:-1].replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+
+
+_SCRIPT_HEAD, _SCRIPT_TAIL = b"window.AFTALER_INDEX = [", b"];\n"
+
+
+def _search_script(pieces: list) -> bytes:
+    """The sets' pieces (search_piece; any bytes-like) as one index in a script: a page opened
+    from file:// cannot fetch() a JSON file."""
+    return _SCRIPT_HEAD + b",".join(p for p in pieces if len(p)) + _SCRIPT_TAIL
+
+
+def search_spans(pieces: list) -> list[tuple[int, int]]:
+    """Where each piece stands in _search_script(pieces), (start, end); (0, 0) for an empty one:
+    so that a later build can take an unchanged set's piece from the index it wrote."""
+    spans, at = [], len(_SCRIPT_HEAD)
+    for piece in pieces:
+        if not len(piece):
+            spans.append((0, 0))
+            continue
+        spans.append((at, at + len(piece)))
+        at += len(piece) + 1  # the comma
+    return spans
