@@ -396,6 +396,10 @@ def _construct(node, path: tuple, source: Source, findings: list) -> Any:
 
 def _check_text(node, value: str, name: bool, source: Source, findings: list) -> None:
     """A refused character in a key or value, typed or written as an escape ("\\v", "\\uFFFE")."""
+    # _construct runs only on a text _check_characters passed: no refused character is typed, so a
+    # value that is no name can hold one only from an escape, and escapes exist only in "…".
+    if not name and node.style != '"':
+        return
     found = characters.refused(value, name=name)
     if found is None:
         return
