@@ -20,14 +20,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .align import PAIR_AT, _align, _similarity
-from .ooxml import TC, TR, _text, _w
+from .ooxml import TC, TCPR, TR, _dxa, _span, _text, _w
 
-TCPR, GRID = _w("tcPr"), _w("tblGrid")
-
-
-def _span(tc) -> int:
-    span = tc.find(f"{TCPR}/{_w('gridSpan')}")
-    return int(span.get(_w("val"))) if span is not None else 1
+GRID = _w("tblGrid")
 
 
 def _cells(tr) -> list[tuple[int, int, object]]:
@@ -259,13 +254,6 @@ def _piece(former, units: int, width: int | None, merge: str):
         tcw.set(_w("w"), str(width))
     span.addnext(etree.Element(_w("hMerge"), {_w("val"): merge}))
     return former
-
-
-def _dxa(tc) -> int | None:
-    tcw = tc.find(f"{TCPR}/{_w('tcW')}")
-    if tcw is None or tcw.get(_w("type"), "dxa") != "dxa" or not (tcw.get(_w("w")) or "").isdigit():
-        return None
-    return int(tcw.get(_w("w")))
 
 
 def track_span(old_tc, new_tc, cut, cols: _Columns, ctx) -> tuple[list, list]:

@@ -17,7 +17,7 @@ def _w(name: str) -> str:
 
 
 P, TBL, TR, TC, R, T = (_w(n) for n in ("p", "tbl", "tr", "tc", "r", "t"))
-PPR, RPR, TRPR, INS, DEL = (_w(n) for n in ("pPr", "rPr", "trPr", "ins", "del"))
+PPR, RPR, TRPR, TCPR, INS, DEL = (_w(n) for n in ("pPr", "rPr", "trPr", "tcPr", "ins", "del"))
 PPR_CHANGE, FN_REF = _w("pPrChange"), _w("footnoteReference")
 # Elements that hold runs inside a paragraph; runs in them are tracked like any other.
 RUN_HOSTS = {_w(n) for n in ("hyperlink", "smartTag", "customXml", "fldSimple", "sdt", "sdtContent")}
@@ -35,6 +35,20 @@ def _c14n(element) -> str:
 
 def _text(element) -> str:
     return "".join(t.text or "" for t in element.iter(T))
+
+
+def _span(tc) -> int:
+    """How many grid columns a table cell spans."""
+    span = tc.find(f"{TCPR}/{_w('gridSpan')}")
+    return int(span.get(_w("val"))) if span is not None else 1
+
+
+def _dxa(tc) -> int | None:
+    """A cell's width in twentieths of a point, if it is given so (not auto or a percentage)."""
+    tcw = tc.find(f"{TCPR}/{_w('tcW')}")
+    if tcw is None or tcw.get(_w("type"), "dxa") != "dxa" or not (tcw.get(_w("w")) or "").isdigit():
+        return None
+    return int(tcw.get(_w("w")))
 
 
 def _blocks(container) -> list:

@@ -16,16 +16,19 @@ from .ooxml import (
     RUN_HOSTS,
     TBL,
     TC,
+    TCPR,
     TR,
     TRPR,
     P,
     R,
     T,
+    _dxa,
+    _span,
+    _text,
     _w,
 )
 from .package import _Package
 
-TCPR = _w("tcPr")
 
 
 def accept_all(docx: bytes) -> bytes:
@@ -179,11 +182,6 @@ def _merge_horizontal(tr) -> None:
         group = [tc] if merge is not None else []
 
 
-def _span_of(tc) -> int:
-    span = tc.find(f"{TCPR}/{_w('gridSpan')}")
-    return int(span.get(_w("val"))) if span is not None else 1
-
-
 def _drop_hmerge(tc) -> None:
     for merge in tc.findall(f"{TCPR}/{_w('hMerge')}"):
         merge.getparent().remove(merge)
@@ -191,10 +189,10 @@ def _drop_hmerge(tc) -> None:
 
 def _join_cells(group: list) -> None:
     first = group[0]
-    widths = [tc.find(f"{TCPR}/{_w('tcW')}") for tc in group]
-    span = sum(_span_of(tc) for tc in group)
-    if all(w is not None and w.get(_w("type"), "dxa") == "dxa" and (w.get(_w("w")) or "").isdigit() for w in widths):
-        widths[0].set(_w("w"), str(sum(int(w.get(_w("w"))) for w in widths)))
+    span = sum(_span(tc) for tc in group)
+    widths = [_dxa(tc) for tc in group]
+    if None not in widths:
+        first.find(f"{TCPR}/{_w('tcW')}").set(_w("w"), str(sum(widths)))
     props = first.find(TCPR)
     grid_span = props.find(_w("gridSpan"))
     if grid_span is None:
@@ -202,7 +200,7 @@ def _join_cells(group: list) -> None:
     grid_span.set(_w("val"), str(span))
     _drop_hmerge(first)
     # The content: the pieces' that hold text (the removed column's piece holds an empty paragraph).
-    holding = [tc for tc in group if _text_of(tc).strip()] or [first]
+    holding = [tc for tc in group if _text(tc).strip()] or [first]
     blocks = [b for tc in holding for b in tc if b.tag != TCPR]
     for b in [b for b in first if b.tag != TCPR]:
         first.remove(b)
@@ -210,6 +208,3 @@ def _join_cells(group: list) -> None:
     for tc in group[1:]:
         tc.getparent().remove(tc)
 
-
-def _text_of(tc) -> str:
-    return "".join(t.text or "" for t in tc.iter(T))
