@@ -57,6 +57,17 @@ def _exact(paragraph):
     return paragraph
 
 
+def _one_row(doc, first: str, lines: list[str]):
+    """A table of one cell: `first`, then each of `lines`, as 12 pt lines of exact height."""
+    table = doc.add_table(rows=1, cols=1)
+    table.style = "Table Grid"
+    cell = table.rows[0].cells[0]
+    _exact(cell.paragraphs[0]).add_run(first)
+    for line in lines:
+        _exact(cell.add_paragraph(line))
+    return table
+
+
 def _bad_document(path: Path) -> None:
     """Each fault once: a long word in a narrow column, a heading last on page 1 (a page break
     after it), a short row split across pages 2 and 3 (54 lines of 12 pt fit a Letter page:
@@ -76,21 +87,11 @@ def _bad_document(path: Path) -> None:
     doc.add_page_break()
     for n in range(50):
         _exact(doc.add_paragraph(f"Linje {n} på side to"))
-    rows = doc.add_table(rows=1, cols=1)
-    rows.style = "Table Grid"
-    cell = rows.rows[0].cells[0]
-    _exact(cell.paragraphs[0]).add_run("Række første linje")
-    for n in range(7):
-        _exact(cell.add_paragraph(f"rækkens linje {n}"))
+    _one_row(doc, "Række første linje", [f"rækkens linje {n}" for n in range(7)])
     doc.add_page_break()
     for n in range(30):
         _exact(doc.add_paragraph(f"Linje {n} før den høje række"))
-    tall = doc.add_table(rows=1, cols=1)
-    tall.style = "Table Grid"
-    tall_cell = tall.rows[0].cells[0]
-    _exact(tall_cell.paragraphs[0]).add_run("Høj række første linje")
-    for n in range(39):
-        _exact(tall_cell.add_paragraph(f"den høje rækkes linje {n}"))
+    tall = _one_row(doc, "Høj række første linje", [f"den høje rækkes linje {n}" for n in range(39)])
     tall.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     doc.add_page_break()
     doc.add_paragraph("Sidste side")
