@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from urllib.parse import urljoin
-
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
 
 from ..load.sets import AgreementSet
 from ..load.source import Source
@@ -23,9 +19,7 @@ def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
     if aset.complete:
         return aset
     documents = project.schema_documents()
-    registry = Registry().with_resources(
-        (name, Resource.from_contents(doc, default_specification=DRAFT7)) for name, doc in documents.items())
-    lookup = _Lookup(registry)
+    lookup = _Lookup(project.schema_tree)
     kinds = project.kinds()
     sources = []
     for source in aset.sources:
@@ -73,19 +67,18 @@ def document_models(aset: AgreementSet, project: Project) -> list[DocumentModel]
 
 
 class _Lookup:
-    """`$ref`s resolved once each, by the schema file they are in and their text: referencing
-    resolves a ref from scratch every time, and a set's documents meet thousands of refs to a
-    few dozen definitions (that was half of computing the models)."""
+    """`$ref`s resolved once each, by the schema file they are in and their text, with the
+    schemas' own walker (check/schema_tree.py: our refs are 'file#/pointer' or '#/pointer'); a
+    set's documents meet thousands of refs to a few dozen definitions."""
 
-    def __init__(self, registry: Registry):
-        self._registry = registry
+    def __init__(self, tree):
+        self._tree = tree
         self._done: dict[tuple[str, str], tuple] = {}
 
     def __call__(self, base: str, ref: str) -> tuple:
         """(the node `ref` points to, the schema file it is in)."""
         if (base, ref) not in self._done:
-            node = self._registry.resolver(base_uri=base).lookup(ref).contents
-            self._done[base, ref] = node, urljoin(base, ref).partition("#")[0]
+            self._done[base, ref] = self._tree.resolve(({"$ref": ref}, base))
         return self._done[base, ref]
 
 
