@@ -218,6 +218,16 @@ def remove_fritidsjob(folder) -> None:
     edit(folder / "samarbejdsaftale.yaml", FRITIDSJOB_SHARE, "{aktivitet: lokal-voksenbeskaeftigelse, andel: 75}")
 
 
+def remove_the_line(folder) -> None:
+    """The budget line Fritidsjob taken out with its activity; the municipality's facilitation, 1,9 %
+    of the rest, is 3 less (a cross-cutting line, the agreement's)."""
+    text = (folder / "budget.yaml").read_text(encoding="utf-8")
+    start = text.index(FRITIDSJOB_LINE)
+    (folder / "budget.yaml").write_text(text[:start] + text[text.index("\n\n", start) + 1:], encoding="utf-8")
+    edit(folder / "budget.yaml", "{2022: 135, 2023: 134, 2024: 134, 2025: 134}", "{2022: 134, 2023: 133, 2024: 133, 2025: 134}")
+    edit(folder / "budget.yaml", "kommune_timer: 537", "kommune_timer: 534")
+
+
 def valid(folder) -> None:
     from aftaler.check.validate import validate_set
 
@@ -238,12 +248,7 @@ def test_removing_an_activity_with_its_line_and_staff_carries_all_its_money(vers
     for folder in versions:
         name_the_activity(folder)
     remove_fritidsjob(new)
-    text = (new / "budget.yaml").read_text(encoding="utf-8")
-    start = text.index(FRITIDSJOB_LINE)
-    (new / "budget.yaml").write_text(text[:start] + text[text.index("\n\n", start) + 1:], encoding="utf-8")
-    # The municipality's facilitation is 1,9 % of the rest: 3 less (a cross-cutting line, the agreement's).
-    edit(new / "budget.yaml", "{2022: 135, 2023: 134, 2024: 134, 2025: 134}", "{2022: 134, 2023: 133, 2024: 133, 2025: 134}")
-    edit(new / "budget.yaml", "kommune_timer: 537", "kommune_timer: 534")
+    remove_the_line(new)
     valid(new)
     [effect] = effects(old, new)
     assert (effect.activity, effect.area, effect.status) == ("fritidsjob-for-alle", "beskaeftigelse", "fjernet")
@@ -332,3 +337,26 @@ def test_the_diff_of_a_removed_activity_in_git_history_reports_its_money(tmp_pat
            f"Boligsocial medarbejder 4 75 % (løn {cost})" in out
     assert f"Bydelsbestyrelsen skal godkende ændringerne i Delaftale for indsatsområdet Beskæftigelse " \
            f"(økonomi {total}.000 kr.)" in out
+
+
+def test_the_request_to_lbf_lists_the_money_tied_to_a_removed_activity(versions, tmp_path, monkeypatch):
+    """Removed with its budget line, the activity's money is LBF's to approve: the request says
+    what went with it, line by line and staff share by staff share, and the sum, in its own table."""
+    from docx import Document
+
+    from aftaler.cli import main
+
+    old, new = versions
+    for folder in versions:
+        name_the_activity(folder)
+    remove_fritidsjob(new)
+    remove_the_line(new)
+    valid(new)
+    monkeypatch.chdir(old.parent.parent)
+    assert main(["diff", "gammel/amager", "ny/amager", "-o", str(tmp_path / "ud")]) == 1
+    document = Document(tmp_path / "ud" / "amager" / "anmodning-om-godkendelse.docx")
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "Aktivitet"]
+    rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    total, cost = (f"{n:,}".replace(",", ".") for n in (LINE_TOTAL + STAFF_COST, STAFF_COST))
+    assert rows == [["Fritidsjob for alle", "fjernet", f"Fritidsjob {LINE_TOTAL}",
+                     f"Boligsocial medarbejder 4 75 % (løn {cost})", total]]

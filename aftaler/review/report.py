@@ -533,8 +533,13 @@ def approval_request_model(aset: SetChanges, approvals: list[ApprovalItem], old_
         staff = [{"titel": m.title, "omraade": aset.names.get(m.area, m.area), "foer": _share(m.share_old),
                   "efter": _share(m.share_new), "loen_foer": number(m.cost_old), "loen_efter": number(m.cost_new),
                   "forskel": signed(m.cost_new - m.cost_old)} for m in item.staff]
+        activities = [{"navn": a.name, "status": VERB[a.status],
+                       "linjer": " · ".join(f"{line} {number(total)}" for _id, line, total in a.lines) or "–",
+                       "medarbejdere": " · ".join(f"{title} {_share(share)} (løn {number(cost)})"
+                                                  for _id, title, share, cost in a.staff) or "–",
+                       "i_alt": number(a.economy)} for a in item.activities]
         points.append({"emne": item.subject, "regel": item.rule.text, "kilde": item.rule.source, "aendringer": rows,
-                       "medarbejdere": staff})
+                       "medarbejdere": staff, "aktiviteter": activities})
     lines, sums = [], []
     effect = aset.budget
     if effect and effect.changed:  # whenever money moved, LBF sees where

@@ -40,6 +40,14 @@ def build() -> None:
             loop_rows(table, "for m in p.medarbejdere", ["{{ m.titel }}", "{{ m.omraade }}", "{{ m.foer }}",
                                                          "{{ m.efter }}", "{{ m.loen_foer }}", "{{ m.loen_efter }}",
                                                          "{{ m.forskel }}"], align_right_from=2)
+        with block(doc, "if p.aktiviteter"):
+            para(doc, "Aktiviteter fjernet eller tilføjet og pengene bundet til dem (hele 1.000 kr.)", bold=True)
+            guidance(doc, "Budgetlinjerne, der nævner aktiviteten, og medarbejdernes løn gange den andel, de har i "
+                          "aktiviteten.")
+            table = grid_table(doc, ["Aktivitet", "Fjernet/tilføjet", "Budgetlinjer", "Medarbejdertid", "I alt"],
+                               [3.6, 2.4, 4.4, 4.4, 1.8])
+            loop_rows(table, "for a in p.aktiviteter", ["{{ a.navn }}", "{{ a.status }}", "{{ a.linjer }}",
+                                                        "{{ a.medarbejdere }}", "{{ a.i_alt }}"], align_right_from=4)
 
     with block(doc, "if budget.linjer"):
         para(doc, "Budgettets virkning (hele 1.000 kr.)", style="Heading 1")
