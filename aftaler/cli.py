@@ -216,7 +216,8 @@ class _Progress:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="PORT",
               help="Porten sitet vises på (0: en ledig port).")
 @click.option("--public", is_flag=True, help="Som for build: udelad kontaktoplysninger.")
-def serve(paths, out_dir, port, public):
+@click.option("--pdf", is_flag=True, help="Som for build: lav også en PDF af hver Word-fil, og link til dem.")
+def serve(paths, out_dir, port, public, pdf):
     """Byg, vis sitet på http://127.0.0.1:PORT/, og byg igen, hver gang en fil gemmes."""
     from .build import watch
     project_paths, project = _sets(paths), _project()
@@ -229,7 +230,7 @@ def serve(paths, out_dir, port, public):
                                  param_hint="--port")
 
     def rebuild():
-        result = pipeline.build(project_paths, out_dir, Project(project.layers), public=public)
+        result = pipeline.build(project_paths, out_dir, Project(project.layers), public=public, pdf=pdf)
         reporters.text(result.findings, sys.stderr)
         click.echo(f"{time.strftime('%H:%M:%S')} {'bygget' if result.ok else 'fejl: det forrige resultat vises stadig'}",
                    err=True)

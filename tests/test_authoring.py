@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -152,12 +153,16 @@ def test_github_annotations_escape_what_would_end_a_property_or_a_line():
                         "title=aftaler fejl::linje 1%0Alinje 2 100%25")
 
 
-def test_serve_rebuilds_on_save(small_set, tmp_path):
-    """The author's loop: start serve, change a file, the page in the browser changes."""
+@pytest.mark.parametrize("pdf", [False, True], ids=["", "pdf"])
+def test_serve_rebuilds_on_save(small_set, tmp_path, pdf):
+    """The author's loop: start serve, change a file, the page in the browser changes; with --pdf
+    the page links the Word file's PDF, which the server serves."""
     import time
     import urllib.request
+    if pdf and not shutil.which("soffice"):
+        pytest.skip("LibreOffice is not installed")
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", str(small_set), "-o", str(tmp_path / "ud"),
-                                "--port", "0"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                                "--port", "0", *(["--pdf"] if pdf else [])], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         url = None
         deadline = time.monotonic() + 60
@@ -167,7 +172,12 @@ def test_serve_rebuilds_on_save(small_set, tmp_path):
                 url = line.split("Sitet vises på ", 1)[1].split(" ", 1)[0]
         assert url, "serve printed no address"
         page = url + "lille/delaftale-beskaeftigelse.html"
-        assert "Jobcentrets kerneopgave." in urllib.request.urlopen(page, timeout=10).read().decode()
+        html = urllib.request.urlopen(page, timeout=10).read().decode()
+        assert "Jobcentrets kerneopgave." in html
+        assert ('href="filer/delaftale-beskaeftigelse.pdf"' in html) == pdf
+        if pdf:
+            served = urllib.request.urlopen(url + "lille/filer/delaftale-beskaeftigelse.pdf", timeout=10).read()
+            assert served.startswith(b"%PDF")
         edit(small_set / "delaftale-beskaeftigelse.yaml", "Jobcentrets kerneopgave.", "Jobcentrets nye opgave.")
         while time.monotonic() < deadline:
             if "Jobcentrets nye opgave." in urllib.request.urlopen(page, timeout=10).read().decode():
