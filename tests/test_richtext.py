@@ -289,3 +289,13 @@ def test_same_input_gives_identical_bytes_after_finalize():
                                      created=moment, custom={"kilde": "x.yaml"})
 
     assert build() == build()
+
+
+def test_parse_kept_per_text_hands_out_its_own_list():
+    from aftaler.render.richtext import parse
+    first = parse("Et **afsnit**.\n\n- punkt")
+    first.clear()  # a caller's list is its own: the kept blocks are not touched
+    again = parse("Et **afsnit**.\n\n- punkt")
+    assert [b.kind for b in again] == ["paragraph", "bullet"]
+    assert again[0].runs[1].text == "afsnit" and again[0].runs[1].bold
+    assert parse(None) == [] == parse("")

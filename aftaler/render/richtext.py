@@ -128,6 +128,17 @@ def parse(text: str) -> list[Block]:
 
     Text beyond aftaler/markdown_limits.py (validate refuses it, but build renders while it
     validates) is not parsed: it comes back as plain paragraphs, in linear time."""
+    return list(_parsed(text or ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> tuple[Block, ...]:
+    """parse's blocks, kept per text: blocks and runs are frozen, and a set's documents repeat
+    many of their fields (a set's Word files parse ≈117 fields, ≈20 of them again)."""
+    return tuple(_parse(text))
+
+
+def _parse(text: str) -> list[Block]:
     if text and markdown_limits.problem(text) is not None:
         return [Block("paragraph", (Run(part),)) for part in text.split("\n\n") if part.strip()]
     blocks: list[Block] = []

@@ -297,11 +297,25 @@ def _longest_pieces(tc, size: int, runs: dict | None = None) -> tuple[float, flo
     of all, with its paragraph's indent, in twips."""
     hard = soft = 0.0
     for _, run_size, bold, indent, text, _ in _runs(tc, size, runs):
-        for word in text.split():  # str.split and re's \S+ agree on what whitespace is
-            word_hard, word_soft = _word_extent(word, run_size, bold)
-            soft = max(soft, word_soft + indent)
-            if word_hard is not None:
-                hard = max(hard, word_hard + indent)
+        text_hard, text_soft = _text_extent(text, run_size, bold)
+        if text_soft is not None:
+            soft = max(soft, text_soft + indent)
+        if text_hard is not None:
+            hard = max(hard, text_hard + indent)
+    return hard, soft
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _text_extent(text: str, size: int, bold: bool) -> tuple[float | None, float | None]:
+    """_word_extent over a run's words: the widest hard piece (None: none) and the widest piece
+    (None: no word). Kept per text: a set's tables repeat whole cells (amounts, years, names);
+    adding the indent after the max gives the same floats, as x + indent keeps the order."""
+    hard = soft = None
+    for word in text.split():  # str.split and re's \S+ agree on what whitespace is
+        word_hard, word_soft = _word_extent(word, size, bold)
+        soft = word_soft if soft is None else max(soft, word_soft)
+        if word_hard is not None:
+            hard = word_hard if hard is None else max(hard, word_hard)
     return hard, soft
 
 
