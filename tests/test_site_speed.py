@@ -69,3 +69,22 @@ def test_plain_text_shortcut_renders_as_the_parser(text):
     ours, plain = _markdown(), _markdown.__wrapped__()
     plain.core.ruler.at("inline", rules_core.inline)
     assert ours.render(text, {}) == plain.render(text, {})
+
+
+ANCHORED = st.tuples(st.sampled_from(["", '<a id="r1"></a>', '<a id="bs-jki"></a>', '<a id="x"></a><a id="y"></a>',
+                                      '<a id="Bad"></a>', '<a id="r1"> </a>', "<a", "<"]),
+                     TEXT | st.sampled_from(["Aktivitet 2025", " tekst", "**fed**", "[x](y.md)", "a\nb", "a  \nb", ""]))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(ANCHORED)
+def test_plain_children_are_the_parsers_tokens(parts):
+    """Where the shortcut answers, its tokens equal the inline parser's, field for field."""
+    from aftaler.render.site.html import _markdown, _plain_children
+    md = _markdown()
+    content = "".join(parts)
+    children = _plain_children(content, md.inline.terminator_re)
+    if children is not None:
+        assert children == md.inline.parse(content, md, {}, [])
+    if parts[0] in ("", '<a id="r1"></a>', '<a id="bs-jki"></a>') and parts[1] == "Aktivitet 2025":
+        assert children is not None  # a row's first cell and a plain cell take the shortcut

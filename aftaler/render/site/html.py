@@ -89,19 +89,34 @@ def _anchor_rule(state, silent: bool) -> bool:
 
 def _inline(state) -> None:
     """markdown-it's inline pass, but text without a character any inline rule starts at (half the
-    runs of text on a page: names, numbers, dates) becomes its one text token without the parser.
-
-    The parser would make the same token: its first rule takes text up to such a character."""
+    runs of text on a page: names, numbers, dates), alone or after our anchor (a row's first cell,
+    a heading), becomes its tokens without the parser (`_plain_children`)."""
     md = state.md
-    plain = md.inline.terminator_re
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
-            if plain.search(token.content) is not None:
+            children = _plain_children(token.content, md.inline.terminator_re)
+            if children is None:
                 md.inline.parse(token.content, md, state.env, token.children)
-            elif token.content:
-                token.children.append(Token("text", "", 0, content=token.content))
+            else:
+                token.children += children
+
+
+def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
+    """The tokens the parser makes of plain text, or of our anchor and plain text; None for
+    anything else. The parser makes the same: no rule before _anchor_rule starts at its "<",
+    and its first rule (text) takes text up to a character another rule could start at."""
+    start = 0
+    anchor = _OUR_ANCHOR.match(content) if content[:1] == "<" else None
+    if anchor is not None:
+        start = anchor.end()
+    if plain.search(content, start) is not None:
+        return None
+    children = [Token("site_anchor", "span", 0, attrs={"id": anchor.group(1)})] if anchor is not None else []
+    if start < len(content):
+        children.append(Token("text", "", 0, content=content[start:]))
+    return children
 
 
 def _lift_anchors(state) -> None:
