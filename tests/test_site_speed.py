@@ -73,7 +73,9 @@ def test_plain_text_shortcut_renders_as_the_parser(text):
 
 ANCHORED = st.tuples(st.sampled_from(["", '<a id="r1"></a>', '<a id="bs-jki"></a>', '<a id="x"></a><a id="y"></a>',
                                       '<a id="Bad"></a>', '<a id="r1"> </a>', "<a", "<"]),
-                     TEXT | st.sampled_from(["Aktivitet 2025", " tekst", "**fed**", "[x](y.md)", "a\nb", "a  \nb", ""]))
+                     TEXT | TEXT.map(escape_md) | st.sampled_from(
+                         ["Aktivitet 2025", " tekst", "**fed**", "[x](y.md)", "a\nb", "a  \nb", "", "II \\& III", "a\\",
+                          "\\a", "\\\\", "\\\n", "\\[^1\\]", "\\*ikke fed\\*", "\\😀", "1\\. januar"]))
 
 
 @settings(max_examples=1000, deadline=None)
@@ -86,5 +88,12 @@ def test_plain_children_are_the_parsers_tokens(parts):
     children = _plain_children(content, md.inline.terminator_re)
     if children is not None:
         assert children == md.inline.parse(content, md, {}, [])
-    if parts[0] in ("", '<a id="r1"></a>', '<a id="bs-jki"></a>') and parts[1] == "Aktivitet 2025":
+    if parts[0] in ("", '<a id="r1"></a>', '<a id="bs-jki"></a>') and parts[1] in ("Aktivitet 2025", "II \\& III"):
         assert children is not None  # a row's first cell and a plain cell take the shortcut
+
+
+def test_the_shortcut_escapes_what_markdown_it_escapes():
+    from markdown_it.rules_inline.escape import _ESCAPED
+
+    from aftaler.render.site.html import _ASCII_PUNCTUATION
+    assert _ASCII_PUNCTUATION == _ESCAPED

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -104,19 +105,38 @@ def _inline(state) -> None:
 
 
 def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
-    """The tokens the parser makes of plain text, or of our anchor and plain text; None for
-    anything else. The parser makes the same: no rule before _anchor_rule starts at its "<",
-    and its first rule (text) takes text up to a character another rule could start at."""
-    start = 0
-    anchor = _OUR_ANCHOR.match(content) if content[:1] == "<" else None
-    if anchor is not None:
-        start = anchor.end()
-    if plain.search(content, start) is not None:
-        return None
-    children = [Token("site_anchor", "span", 0, attrs={"id": anchor.group(1)})] if anchor is not None else []
-    if start < len(content):
-        children.append(Token("text", "", 0, content=content[start:]))
+    """The tokens the parser makes of plain text with backslash escapes (what escape_md writes),
+    after our anchor or not; None for anything else, which the parser then reads.
+
+    The parser makes the same: no rule before _anchor_rule starts at its "<"; its first rule
+    (text) takes text up to a character another rule could start at, and at a backslash before
+    ASCII punctuation the first that starts is `escape` (a text_special token; text_join later
+    makes it text, as it does with the parser's)."""
+    pos = 0
+    children = []
+    if content[:1] == "<":
+        anchor = _OUR_ANCHOR.match(content)
+        if anchor is not None:
+            children.append(Token("site_anchor", "span", 0, attrs={"id": anchor.group(1)}))
+            pos = anchor.end()
+    end = len(content)
+    while pos < end:
+        stop = plain.search(content, pos)
+        at = end if stop is None else stop.start()
+        if at > pos:
+            children.append(Token("text", "", 0, content=content[pos:at]))
+        if at == end:
+            break
+        escaped = content[at + 1:at + 2]
+        if content[at] != "\\" or not escaped or escaped not in _ASCII_PUNCTUATION:
+            return None
+        children.append(Token("text_special", "", 0, content=escaped, markup="\\" + escaped, info="escape"))
+        pos = at + 2
     return children
+
+
+# What a backslash escapes in CommonMark (markdown-it's rules_inline.escape).
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
 def _lift_anchors(state) -> None:
