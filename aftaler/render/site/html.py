@@ -51,6 +51,7 @@ def _markdown() -> MarkdownIt:
     md.inline.ruler.before("autolink", "site_anchor", _anchor_rule)
     md.core.ruler.at("inline", _inline)
     assert md.inline.ruler.getRules("")[0] is rules_inline.text  # what _inline's shortcut stands on
+    assert [r.name for r in md.inline.ruler.__rules__ if r.enabled] == _INLINE_RULES and not md.options.linkify
     md.core.ruler.before("anchor", "lift_anchors", _lift_anchors)
     md.core.ruler.push("site_finish", _finish)
     md.add_render_rule("site_anchor", lambda self, tokens, idx, options, env:
@@ -97,21 +98,36 @@ def _inline(state) -> None:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
-            children = _plain_children(token.content, md.inline.terminator_re)
+            children = _plain_children(token.content, _active_re(md.inline.terminator_re.pattern))
             if children is None:
                 md.inline.parse(token.content, md, state.env, token.children)
             else:
                 token.children += children
 
 
+# The inline rules _plain_children knows (markdown-it's, the footnotes', our anchor), in order.
+_INLINE_RULES = ["text", "linkify", "newline", "escape", "backticks", "strikethrough", "emphasis", "link", "image",
+                 "footnote_inline", "footnote_ref", "site_anchor", "autolink", "html_inline", "entity"]
+# Characters that stop the text rule but that none of those rules starts at (linkify is off):
+# the parser adds them to the text it is collecting, as if the text rule had taken them.
+_INERT = ":-%+=@${}#>"
+
+
+@functools.cache  # one per process and pattern
+def _active_re(terminators: str) -> re.Pattern:
+    """A character that stops the text rule and that a rule could start at."""
+    return re.compile(f"(?![{re.escape(_INERT)}])(?:{terminators})")
+
+
 def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
     """The tokens the parser makes of plain text with backslash escapes (what escape_md writes),
     after our anchor or not; None for anything else, which the parser then reads.
+    `plain` finds the characters a rule could start at (_active_re).
 
-    The parser makes the same: no rule before _anchor_rule starts at its "<"; its first rule
-    (text) takes text up to a character another rule could start at, and at a backslash before
-    ASCII punctuation the first that starts is `escape` (a text_special token; text_join later
-    makes it text, as it does with the parser's)."""
+    The parser makes the same: no rule before _anchor_rule starts at its "<"; the text rule and
+    the characters no rule starts at (_INERT) make one run of text, as the parser's pending text;
+    at a backslash before ASCII punctuation the first rule that starts is `escape` (a
+    text_special token; text_join later makes it text, as it does with the parser's)."""
     pos = 0
     children = []
     if content[:1] == "<":
