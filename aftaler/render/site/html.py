@@ -121,32 +121,62 @@ def _active_re(terminators: str) -> re.Pattern:
 
 def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
     """The tokens the parser makes of plain text with backslash escapes (what escape_md writes),
-    after our anchor or not; None for anything else, which the parser then reads.
+    after our anchor or not, perhaps starting with a bold label ("**Pulje:** 2019-26", what our
+    templates write); None for anything else, which the parser then reads.
     `plain` finds the characters a rule could start at (_active_re).
 
     The parser makes the same: no rule before _anchor_rule starts at its "<"; the text rule and
     the characters no rule starts at (_INERT) make one run of text, as the parser's pending text;
     at a backslash before ASCII punctuation the first rule that starts is `escape` (a
     text_special token; text_join later makes it text, as it does with the parser's)."""
-    pos = 0
     children = []
+    pos = 0
     if content[:1] == "<":
         anchor = _OUR_ANCHOR.match(content)
         if anchor is not None:
             children.append(Token("site_anchor", "span", 0, attrs={"id": anchor.group(1)}))
             pos = anchor.end()
+    rest = _strong(content, pos, plain, children) if content.startswith("**", pos) else pos
+    return None if rest is None or _runs(content, rest, plain, 0, children) is None else children
+
+
+def _strong(content: str, pos: int, plain: re.Pattern, children: list[Token]) -> int | None:
+    """`**label**` at pos, followed by a space or the end: where the text after it starts.
+
+    Its opening run can open and not close (after the start or our anchor, before a letter or
+    digit), its closing run can close and not open (after no space, before a space or the end):
+    the emphasis rule makes them strong, leaving an empty text token (the runs' second "*") before
+    the opening and after the closing (the latter joined to the following text, if any)."""
+    close = content.find("**", pos + 2)
+    label = content[pos + 2:close]
+    after = content[close + 2:close + 3]
+    if close < 0 or not label[:1].isalnum() or label[-1].isspace() or after not in ("", " "):
+        return None
+    inner = [Token("strong_open", "strong", 1, markup="**")]
+    if _runs(label, 0, plain, 1, inner) is None:
+        return None
+    inner.append(Token("strong_close", "strong", -1, markup="**"))
+    if not after:
+        inner.append(Token("text", "", 0))
+    children += [Token("text", "", 0)] + inner
+    return close + 2
+
+
+def _runs(content: str, pos: int, plain: re.Pattern, level: int, children: list[Token]) -> list[Token] | None:
+    """content[pos:] as text and escapes at `level`, added to `children`; None if it holds more."""
     end = len(content)
     while pos < end:
         stop = plain.search(content, pos)
         at = end if stop is None else stop.start()
         if at > pos:
-            children.append(Token("text", "", 0, content=content[pos:at]))
+            children.append(Token("text", "", 0, content=content[pos:at], level=level))
         if at == end:
             break
         escaped = content[at + 1:at + 2]
         if content[at] != "\\" or not escaped or escaped not in _ASCII_PUNCTUATION:
             return None
-        children.append(Token("text_special", "", 0, content=escaped, markup="\\" + escaped, info="escape"))
+        children.append(Token("text_special", "", 0, content=escaped, markup="\\" + escaped, info="escape",
+                              level=level))
         pos = at + 2
     return children
 
