@@ -32,9 +32,12 @@ class _SiteMarkdown(MarkdownIt):
         return _safe_href(url)
 
 
+_PATH_START = re.compile(r"[/?#]")
+
+
 def _safe_href(url: str) -> bool:
     """http, https, mailto, or a link relative to the page; any other scheme is not a link."""
-    head = re.split(r"[/?#]", url, maxsplit=1)[0]
+    head = _PATH_START.split(url, maxsplit=1)[0]
     if ":" in head:
         return head.split(":", 1)[0].lower() in SAFE_SCHEMES
     # Browsers read "\" as "/": "/\host" and "//host" leave the site; so does "../../…".
