@@ -77,13 +77,14 @@ ANCHORED = st.tuples(st.sampled_from(["", '<a id="r1"></a>', '<a id="bs-jki"></a
                          ["Aktivitet 2025", " tekst", "**fed**", "[x](y.md)", "a\nb", "a  \nb", "", "II \\& III", "a\\",
                           "\\a", "\\\\", "\\\n", "\\[^1\\]", "\\*ikke fed\\*", "\\😀", "1\\. januar",
                           "Til aftalen hører:", "15-29-årige", "72 % (UP)", "a@b.dk", "x ${y} = 3 + 4", "#1 > 0",
-                          "https://x.dk", "a:b", "&amp;", "&", "!", "^", "]"]))
+                          "https://x.dk", "a:b", "&amp;", "&", "!", "^", "]",
+                          "og\nuddannelse", "a \n  b", "a  \nb", "a   \n\tb", "  \n", " \n", "\n", "\\.  \nb", "a\n\n"]))
 LABEL = st.tuples(st.sampled_from(["a", "Pulje", "3", "æ", "_", "\\:", " ", "*", "<", ""]),
                   TEXT | TEXT.map(escape_md) | st.sampled_from(["", " og ", ":", "a**b"]),
                   st.sampled_from(["", ":", " ", "\\:", "\\*", "\xa0", "\\\\", "*", "_", "."])).map("".join)
 BOLD = st.tuples(st.sampled_from(["**", "**", "*", "***", "__", ""]), LABEL, st.sampled_from(["**", "**", "*", "***", ""]),
                  st.sampled_from(["", " ", "x", ":", "\xa0", "\u2028", "\\:"]),
-                 TEXT | TEXT.map(escape_md) | st.sampled_from(["", " 2019-26", "**b**", " **b**", " \\."]))
+                 TEXT | TEXT.map(escape_md) | st.sampled_from(["", " 2019-26", "**b**", " **b**", " \\.", "  \nb", " \n", "\n b"]))
 
 
 @settings(max_examples=1000, deadline=None)
@@ -97,7 +98,7 @@ def test_plain_children_are_the_parsers_tokens(parts):
     if children is not None:
         assert children == md.inline.parse(content, md, {}, [])
     if parts[0] in ("", '<a id="r1"></a>', '<a id="bs-jki"></a>') and parts[1] in (
-            "Aktivitet 2025", "II \\& III", "Til aftalen hører:", "15-29-årige", "x ${y} = 3 + 4"):
+            "Aktivitet 2025", "II \\& III", "Til aftalen hører:", "15-29-årige", "x ${y} = 3 + 4", "og\nuddannelse"):
         assert children is not None  # a row's first cell and a plain cell take the shortcut
 
 

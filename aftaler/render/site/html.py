@@ -140,7 +140,19 @@ def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
             children.append(Token("site_anchor", "span", 0, attrs={"id": anchor.group(1)}))
             pos = anchor.end()
     rest = _strong(content, pos, plain, children) if content.startswith("**", pos) else pos
-    return None if rest is None or _runs(content, rest, plain, 0, children) is None else children
+    if rest is None or _runs(content, rest, plain, 0, children) is None:
+        return None
+    return _join_texts(children)
+
+
+def _join_texts(tokens: list[Token]) -> list[Token]:
+    """Adjacent text tokens as one, as markdown-it's fragments_join leaves them."""
+    joined: list[Token] = []
+    for token in tokens:
+        if token.type == "text" and joined and joined[-1].type == "text":
+            token.content = joined.pop().content + token.content
+        joined.append(token)
+    return joined
 
 
 def _strong(content: str, pos: int, plain: re.Pattern, children: list[Token]) -> int | None:
@@ -159,22 +171,31 @@ def _strong(content: str, pos: int, plain: re.Pattern, children: list[Token]) ->
     if _runs(label, 0, plain, 1, inner) is None:
         return None
     inner.append(Token("strong_close", "strong", -1, markup="**"))
-    if not after:
-        inner.append(Token("text", "", 0))
-    children += [Token("text", "", 0)] + inner
+    children += [Token("text", "", 0)] + inner + [Token("text", "", 0)]
     return close + 2
 
 
 def _runs(content: str, pos: int, plain: re.Pattern, level: int, children: list[Token]) -> list[Token] | None:
-    """content[pos:] as text and escapes at `level`, added to `children`; None if it holds more."""
+    """content[pos:] as text, escapes and line breaks at `level`, added to `children`; None if
+    it holds more. A line break is the newline rule's: a soft one, or a hard one after two spaces,
+    taking the spaces before it from the parser's pending text (the text token just made) and
+    skipping those after it."""
     end = len(content)
     while pos < end:
         stop = plain.search(content, pos)
         at = end if stop is None else stop.start()
+        pending = None
         if at > pos:
-            children.append(Token("text", "", 0, content=content[pos:at], level=level))
+            pending = Token("text", "", 0, content=content[pos:at], level=level)
+            children.append(pending)
         if at == end:
             break
+        if content[at] == "\n":
+            children.append(Token(_line_break(pending, children), "br", 0, level=level))
+            pos = at + 1
+            while pos < end and content[pos] in " \t":
+                pos += 1
+            continue
         escaped = content[at + 1:at + 2]
         if content[at] != "\\" or not escaped or escaped not in _ASCII_PUNCTUATION:
             return None
@@ -182,6 +203,25 @@ def _runs(content: str, pos: int, plain: re.Pattern, level: int, children: list[
                               level=level))
         pos = at + 2
     return children
+
+
+def _line_break(pending: Token | None, children: list[Token]) -> str:
+    """The newline rule's break after `pending` (the last of `children`, or None), which loses its
+    trailing spaces as the rule takes them from its pending text (dropped if none is left)."""
+    text = pending.content if pending is not None else ""
+    kind = "softbreak"
+    if text.endswith("  "):
+        ws = len(text) - 2
+        while ws >= 1 and text[ws - 1] == " ":
+            ws -= 1
+        text, kind = text[:ws], "hardbreak"
+    elif text.endswith(" "):
+        text = text[:-1]
+    if pending is not None:
+        pending.content = text
+        if not text:
+            children.pop()
+    return kind
 
 
 # What a backslash escapes in CommonMark (markdown-it's rules_inline.escape).
