@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
@@ -31,9 +32,12 @@ class _SiteMarkdown(MarkdownIt):
         return _safe_href(url)
 
 
+_PATH_START = re.compile(r"[/?#]")
+
+
 def _safe_href(url: str) -> bool:
     """http, https, mailto, or a link relative to the page; any other scheme is not a link."""
-    head = re.split(r"[/?#]", url, maxsplit=1)[0]
+    head = _PATH_START.split(url, maxsplit=1)[0]
     if ":" in head:
         return head.split(":", 1)[0].lower() in SAFE_SCHEMES
     # Browsers read "\" as "/": "/\host" and "//host" leave the site; so does "../../…".
@@ -50,6 +54,7 @@ def _markdown() -> MarkdownIt:
     md.inline.ruler.before("autolink", "site_anchor", _anchor_rule)
     md.core.ruler.at("inline", _inline)
     assert md.inline.ruler.getRules("")[0] is rules_inline.text  # what _inline's shortcut stands on
+    assert [r.name for r in md.inline.ruler.__rules__ if r.enabled] == _INLINE_RULES and not md.options.linkify
     md.core.ruler.before("anchor", "lift_anchors", _lift_anchors)
     md.core.ruler.push("site_finish", _finish)
     md.add_render_rule("site_anchor", lambda self, tokens, idx, options, env:
@@ -89,19 +94,138 @@ def _anchor_rule(state, silent: bool) -> bool:
 
 def _inline(state) -> None:
     """markdown-it's inline pass, but text without a character any inline rule starts at (half the
-    runs of text on a page: names, numbers, dates) becomes its one text token without the parser.
-
-    The parser would make the same token: its first rule takes text up to such a character."""
+    runs of text on a page: names, numbers, dates), alone or after our anchor (a row's first cell,
+    a heading), becomes its tokens without the parser (`_plain_children`)."""
     md = state.md
-    plain = md.inline.terminator_re
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
-            if plain.search(token.content) is not None:
+            children = _plain_children(token.content, _active_re(md.inline.terminator_re.pattern))
+            if children is None:
                 md.inline.parse(token.content, md, state.env, token.children)
-            elif token.content:
-                token.children.append(Token("text", "", 0, content=token.content))
+            else:
+                token.children += children
+
+
+# The inline rules _plain_children knows (markdown-it's, the footnotes', our anchor), in order.
+_INLINE_RULES = ["text", "linkify", "newline", "escape", "backticks", "strikethrough", "emphasis", "link", "image",
+                 "footnote_inline", "footnote_ref", "site_anchor", "autolink", "html_inline", "entity"]
+# Characters that stop the text rule but that none of those rules starts at (linkify is off):
+# the parser adds them to the text it is collecting, as if the text rule had taken them.
+_INERT = ":-%+=@${}#>"
+
+
+@functools.cache  # one per process and pattern
+def _active_re(terminators: str) -> re.Pattern:
+    """A character that stops the text rule and that a rule could start at."""
+    return re.compile(f"(?![{re.escape(_INERT)}])(?:{terminators})")
+
+
+def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
+    """The tokens the parser makes of plain text with backslash escapes (what escape_md writes),
+    after our anchor or not, perhaps starting with a bold label ("**Pulje:** 2019-26", what our
+    templates write); None for anything else, which the parser then reads.
+    `plain` finds the characters a rule could start at (_active_re).
+
+    The parser makes the same: no rule before _anchor_rule starts at its "<"; the text rule and
+    the characters no rule starts at (_INERT) make one run of text, as the parser's pending text;
+    at a backslash before ASCII punctuation the first rule that starts is `escape` (a
+    text_special token; text_join later makes it text, as it does with the parser's)."""
+    children = []
+    pos = 0
+    if content[:1] == "<":
+        anchor = _OUR_ANCHOR.match(content)
+        if anchor is not None:
+            children.append(Token("site_anchor", "span", 0, attrs={"id": anchor.group(1)}))
+            pos = anchor.end()
+    rest = _strong(content, pos, plain, children) if content.startswith("**", pos) else pos
+    if rest is None or _runs(content, rest, plain, 0, children) is None:
+        return None
+    return _join_texts(children)
+
+
+def _join_texts(tokens: list[Token]) -> list[Token]:
+    """Adjacent text tokens as one, as markdown-it's fragments_join leaves them."""
+    joined: list[Token] = []
+    for token in tokens:
+        if token.type == "text" and joined and joined[-1].type == "text":
+            token.content = joined.pop().content + token.content
+        joined.append(token)
+    return joined
+
+
+def _strong(content: str, pos: int, plain: re.Pattern, children: list[Token]) -> int | None:
+    """`**label**` at pos, followed by a space or the end: where the text after it starts.
+
+    Its opening run can open and not close (after the start or our anchor, before a letter or
+    digit), its closing run can close and not open (after no space, before a space or the end):
+    the emphasis rule makes them strong, leaving an empty text token (the runs' second "*") before
+    the opening and after the closing (the latter joined to the following text, if any)."""
+    close = content.find("**", pos + 2)
+    label = content[pos + 2:close]
+    after = content[close + 2:close + 3]
+    if close < 0 or not label[:1].isalnum() or label[-1].isspace() or after not in ("", " "):
+        return None
+    inner = [Token("strong_open", "strong", 1, markup="**")]
+    if _runs(label, 0, plain, 1, inner) is None:
+        return None
+    inner.append(Token("strong_close", "strong", -1, markup="**"))
+    children += [Token("text", "", 0)] + inner + [Token("text", "", 0)]
+    return close + 2
+
+
+def _runs(content: str, pos: int, plain: re.Pattern, level: int, children: list[Token]) -> list[Token] | None:
+    """content[pos:] as text, escapes and line breaks at `level`, added to `children`; None if
+    it holds more. A line break is the newline rule's: a soft one, or a hard one after two spaces,
+    taking the spaces before it from the parser's pending text (the text token just made) and
+    skipping those after it."""
+    end = len(content)
+    while pos < end:
+        stop = plain.search(content, pos)
+        at = end if stop is None else stop.start()
+        pending = None
+        if at > pos:
+            pending = Token("text", "", 0, content=content[pos:at], level=level)
+            children.append(pending)
+        if at == end:
+            break
+        if content[at] == "\n":
+            children.append(Token(_line_break(pending, children), "br", 0, level=level))
+            pos = at + 1
+            while pos < end and content[pos] in " \t":
+                pos += 1
+            continue
+        escaped = content[at + 1:at + 2]
+        if content[at] != "\\" or not escaped or escaped not in _ASCII_PUNCTUATION:
+            return None
+        children.append(Token("text_special", "", 0, content=escaped, markup="\\" + escaped, info="escape",
+                              level=level))
+        pos = at + 2
+    return children
+
+
+def _line_break(pending: Token | None, children: list[Token]) -> str:
+    """The newline rule's break after `pending` (the last of `children`, or None), which loses its
+    trailing spaces as the rule takes them from its pending text (dropped if none is left)."""
+    text = pending.content if pending is not None else ""
+    kind = "softbreak"
+    if text.endswith("  "):
+        ws = len(text) - 2
+        while ws >= 1 and text[ws - 1] == " ":
+            ws -= 1
+        text, kind = text[:ws], "hardbreak"
+    elif text.endswith(" "):
+        text = text[:-1]
+    if pending is not None:
+        pending.content = text
+        if not text:
+            children.pop()
+    return kind
+
+
+# What a backslash escapes in CommonMark (markdown-it's rules_inline.escape).
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
 def _lift_anchors(state) -> None:
