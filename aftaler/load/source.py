@@ -228,7 +228,7 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     if findings:
         return source, findings
 
-    with _collector_paused():
+    with collector_paused():
         node, problems, limit = _compose(source, text, plain=True)
         if problems:
             return source, problems
@@ -249,11 +249,13 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Python's cycle collector off while a file is composed and constructed. The tree's tens of
     thousands of new objects (nodes, marks, values; no cycles among them, so freed as ever) would
     set off full collections, each a walk over every object of the process (the compiled schemas,
-    the sets loaded so far): they cost more than composing (≈28 against ≈8 ms a full set)."""
+    the sets loaded so far): they cost more than composing (≈28 against ≈8 ms a full set).
+    The collection put off is made at the first allocation after: load_set pauses it for the
+    whole set, so that is once a set, not once a file."""
     enabled = gc.isenabled()
     gc.disable()
     try:
