@@ -530,21 +530,20 @@ def _without_zeros(value: str) -> str:
     return sign + ("0" + digits if digits[:1] in ("", ".", "e", "E") else digits)
 
 
-_FLOW = re.compile(r"""[\[\]{}'"#\n]""")
+_FLOW = re.compile(r"""[\[\]{}'"#]""")
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
     """Line and column of the first [ or { that opens level MAX_DEPTH + 1, outside quotes and
-    comments, or None. Our own count, so the message never depends on the parser's."""
-    depth, line, line_start, quote, index = 0, 1, 0, None, 0
+    comments, or None. Our own count, so the message never depends on the parser's. (Lines are
+    counted only for the answer: a full set has ten times more line breaks than brackets.)"""
+    depth, quote, index = 0, None, 0
     while True:
         match = _FLOW.search(text, index)
         if match is None:
             return None
         char, index = match.group(), match.end()
-        if char == "\n":
-            line, line_start = line + 1, index
-        elif quote == "'":
+        if quote == "'":
             if char == "'" and not text.startswith("'", index):
                 quote = None
             elif char == "'":
@@ -560,7 +559,7 @@ def _too_deep(text: str) -> tuple[int, int] | None:
         elif char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return line, index - line_start
+                return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1)
         elif char in "]}":
             depth = max(depth - 1, 0)
 
