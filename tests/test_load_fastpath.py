@@ -47,6 +47,11 @@ TEXTS = [
     "a: 1.50\nb: 0100\nc: 1e400\nd: null\ne: no\n",
     "",
     "bare tekst\n",
+    # Deeper than 40 levels with little indentation and few brackets: found as it is constructed
+    # (_TooDeep), also in the value of a key written twice, which is not constructed.
+    "a:\n" + "".join("  " * i + "- b:\n" for i in range(8)) + "  " * 8 + "c: " + "[" * 30 + "]" * 30 + "\n",
+    "a: 1\na:\n" + "".join("  " * i + "- b:\n" for i in range(8)) + "  " * 8 + "c: " + "[" * 30 + "]" * 30 + "\n",
+    "? " + "[" * 39 + "x" + "]" * 39 + "\n: 1\n",  # a complex key
 ]
 
 

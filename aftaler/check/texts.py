@@ -44,9 +44,9 @@ def check_texts(source: Source, schemas) -> list[Finding]:
     while stack:
         value, path, node = stack.pop()
         if isinstance(value, dict):
-            stack.extend((v, path + (k,), schemas.child(node, k)) for k, v in value.items())
+            stack.extend((v, path + (k,), schemas.child(node, k)) for k, v in value.items() if _judged(v))
         elif isinstance(value, list):
-            stack.extend((v, path + (i,), schemas.child(node, i)) for i, v in enumerate(value))
+            stack.extend((v, path + (i,), schemas.child(node, i)) for i, v in enumerate(value) if _judged(v))
         elif isinstance(value, str) and schemas.is_markdown(node):
             bomb = markdown_limits.problem(value)
             if bomb is not None:
@@ -60,6 +60,15 @@ def check_texts(source: Source, schemas) -> list[Finding]:
                 findings.append(warning(source.position(path), "fodnoter ([^…]) virker kun i tekstfelter; her "
                                         "står de som tekst, præcis som skrevet", "fodnote"))
     return findings
+
+
+def _judged(value) -> bool:
+    """Whether a value can hold anything judged here: a collection, or a text with a bracket ("](…)"
+    is a link), or a line break (lists), or beyond the Markdown length bound. Most
+    texts hold neither, and are passed over without asking their schema."""
+    if isinstance(value, str):
+        return "[" in value or "]" in value or "\n" in value or len(value) > markdown_limits.MAX_CHARS
+    return isinstance(value, (dict, list))
 
 
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)

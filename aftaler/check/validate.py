@@ -71,15 +71,25 @@ def unique_ids(sources) -> list[Finding]:
 
 
 def _ids(data, path):
+    found: list = []
+    _collect_ids(data, path, found)
+    return found
+
+
+def _collect_ids(data, path, found: list) -> None:
+    # Appended to one list, not yielded: a recursive generator passes every value up through
+    # every level above it.
     if isinstance(data, dict):
+        item = bool(path) and isinstance(path[-1], int)
         for key, value in data.items():
-            if key == "id" and isinstance(value, str) and path and isinstance(path[-1], int):
-                yield path + (key,), value
-            else:
-                yield from _ids(value, path + (key,))
+            if key == "id" and item and isinstance(value, str):
+                found.append((path + (key,), value))
+            elif isinstance(value, (dict, list)):
+                _collect_ids(value, path + (key,), found)
     elif isinstance(data, list):
         for i, item in enumerate(data):
-            yield from _ids(item, path + (i,))
+            if isinstance(item, (dict, list)):
+                _collect_ids(item, path + (i,), found)
 
 
 def unfinished(sources) -> list[Finding]:
@@ -94,11 +104,23 @@ def unfinished(sources) -> list[Finding]:
 
 def strings(data, path=()):
     """Every text value of a document with its path (keys and list positions)."""
+    found: list = []
+    _collect_strings(data, path, found)
+    return iter(found)
+
+
+def _collect_strings(data, path, found: list) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from strings(value, path + (key,))
+            if isinstance(value, str):
+                found.append((path + (key,), value))
+            elif isinstance(value, (dict, list)):
+                _collect_strings(value, path + (key,), found)
     elif isinstance(data, list):
         for i, value in enumerate(data):
-            yield from strings(value, path + (i,))
+            if isinstance(value, str):
+                found.append((path + (i,), value))
+            elif isinstance(value, (dict, list)):
+                _collect_strings(value, path + (i,), found)
     elif isinstance(data, str):
-        yield path, data
+        found.append((path, data))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import characters
 from ..findings import Finding, Position, display_path, error
-from .source import Source, load, not_regular
+from .source import Source, collector_paused, load, not_regular
 
 SUFFIX = ".yaml"
 MAX_FILES = 1_000  # documents in one set: a real set has ten or twenty
@@ -176,8 +176,9 @@ def load_set(folder: Path) -> tuple[AgreementSet, list[Finding]]:
     """Load every YAML file of a set; a file that fails to load does not stop the others."""
     aset = AgreementSet(name=folder.name, folder=folder)
     paths, findings = scan_set(folder)
-    for path in paths:
-        source, problems = load(path)
-        aset.sources.append(source)
-        findings.extend(problems)
+    with collector_paused():  # see there: once a set, not once a file
+        for path in paths:
+            source, problems = load(path)
+            aset.sources.append(source)
+            findings.extend(problems)
     return aset, findings

@@ -14,10 +14,12 @@ A file that cannot be loaded comes back with findings and no data, never as an e
 """
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,18 +153,21 @@ def _compose_plain(text: str):
     """The node tree from libyaml's own composer (≈3× faster than ours), for a file in which
     nothing our composer refuses occurs: nothing that could be an anchor or a tag (and so no
     alias, which needs an anchor), and a nesting depth bounded by the text itself (flow brackets
-    counted, little indentation, no compact nesting) and then measured. _NOT_PLAIN: compose it with
+    counted, little indentation, no compact nesting) and then measured as it is constructed
+(_TooDeep). _NOT_PLAIN: compose it with
     ours, which says exactly where and why. A syntax error is the same parser's either way."""
     if not yaml.__with_libyaml__ or (("&" in text or "!" in text) and _PROPERTY.search(text)) or _COMPACT.search(text):
         return _NOT_PLAIN
-    if max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0) > MAX_DEPTH or _too_deep(text):
+    if _DEEP_INDENT.search(text) or _too_deep(text):
         return _NOT_PLAIN
     loader = _PlainComposer(text)
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     finally:
         loader.dispose()
-    return node if node is None or _depth(node) <= MAX_DEPTH else _NOT_PLAIN
+
+
+_DEEP_INDENT = re.compile(f"^ {{{MAX_DEPTH + 1}}}", re.M)  # a line indented more than MAX_DEPTH
 
 
 _NOT_PLAIN = object()
@@ -179,18 +184,6 @@ class _PlainComposer(yaml.cyaml.CParser if yaml.__with_libyaml__ else object):
 
     def ascend_resolver(self):
         pass
-
-
-def _depth(root) -> int:
-    if isinstance(root, yaml.ScalarNode):
-        return 1
-    deepest, stack = 0, [(root, 0)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        children = (c for pair in node.value for c in pair) if isinstance(node, yaml.MappingNode) else node.value
-        stack.extend((c, level + 1) for c in children if not isinstance(c, yaml.ScalarNode))
-    return deepest + 1
 
 
 class _Refused(Exception):
@@ -235,34 +228,71 @@ def load(path: Path, root: Path | None = None) -> tuple[Source, list[Finding]]:
     if findings:
         return source, findings
 
+    with collector_paused():
+        node, problems, limit = _compose(source, text, plain=True)
+        if problems:
+            return source, problems
+        if node is None:
+            return source, [error(Position(source.display, 1, 1), "filen er tom", "tom")]
+        findings = []
+        try:
+            data = _construct(node, (), source, findings, limit)
+        except _TooDeep:  # deeper than the plain composer's tree may be: ours composes it and says where
+            source.positions, source.key_positions, source.float_text, findings = {}, {}, {}, []
+            node, problems, _ = _compose(source, text, plain=False)
+            if problems:
+                return source, problems
+            data = _construct(node, (), source, findings)
+    # A file with a refused value is not checked further: its rules would only repeat the problem.
+    source.data = None if findings else data
+    return source, findings
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while a file is composed and constructed. The tree's tens of
+    thousands of new objects (nodes, marks, values; no cycles among them, so freed as ever) would
+    set off full collections, each a walk over every object of the process (the compiled schemas,
+    the sets loaded so far): they cost more than composing (≈28 against ≈8 ms a full set).
+    The collection put off is made at the first allocation after: load_set pauses it for the
+    whole set, so that is once a set, not once a file."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compose(source: Source, text: str, plain: bool):
+    """The node tree of `text`, no findings, and the depth its construction must check: MAX_DEPTH
+    for libyaml's composer's tree (used if `plain` and the text allows), None for ours (which
+    checked it). Or no tree and the findings of a file that is no YAML we accept."""
+    here = Position(source.display)
     loader = None
     try:
-        node = _compose_plain(text)
+        node = _compose_plain(text) if plain else _NOT_PLAIN
         if node is _NOT_PLAIN:
             loader = _StrictLoader(text)
             node = loader.get_single_node()
     except _Refused as exc:
-        return source, [_at(source, exc.mark, exc.message, "yaml")]
+        return None, [_at(source, exc.mark, exc.message, "yaml")], None
     except yaml.MarkedYAMLError as exc:
         deep = _too_deep(text)  # libyaml reads ahead in [ and {, and may refuse a depth before we see it
         if deep:
-            return source, [error(Position(source.display, *deep), f"strukturen er dybere end {MAX_DEPTH} niveauer", "yaml")]
+            return None, [error(Position(source.display, *deep), f"strukturen er dybere end {MAX_DEPTH} niveauer",
+                                "yaml")], None
         mark = exc.problem_mark or exc.context_mark
         if mark is not None and (exc.problem or "").startswith("found invalid Unicode"):
             mark = _at_backslash(text, mark)  # libyaml points after the escape's letter
-        return source, [_at(source, mark, "YAML-syntaksfejl: " + _translate(exc.problem or exc.context or ""), "yaml")]
+        return None, [_at(source, mark, "YAML-syntaksfejl: " + _translate(exc.problem or exc.context or ""), "yaml")], None
     except yaml.YAMLError as exc:  # reader errors carry no mark; _check_characters meets them first
-        return source, [error(here, f"filen kan ikke læses som YAML ({characters.printable(exc)})", "yaml")]
+        return None, [error(here, f"filen kan ikke læses som YAML ({characters.printable(exc)})", "yaml")], None
     finally:
         if loader is not None and hasattr(loader, "dispose"):
             loader.dispose()
-    if node is None:
-        return source, [error(Position(source.display, 1, 1), "filen er tom", "tom")]
-    findings = []
-    data = _construct(node, (), source, findings)
-    # A file with a refused value is not checked further: its rules would only repeat the problem.
-    source.data = None if findings else data
-    return source, findings
+    return node, [], (MAX_DEPTH if loader is None else None)
 
 
 def _unseen_in(line: str) -> str:
@@ -358,40 +388,96 @@ def _check_characters(text: str, display: str) -> list[Finding]:
     return findings
 
 
-def _construct(node, path: tuple, source: Source, findings: list) -> Any:
-    source.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+def _construct(node, path: tuple, source: Source, findings: list, limit: int | None = None) -> Any:
+    """The value of `node`. `limit`: the nesting at which a collection is too deep for the plain
+    composer's tree (_TooDeep: compose it again with ours, which says where)."""
+    mark = node.start_mark
+    source.positions[path] = (mark.line + 1, mark.column + 1)
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        value = node.value
+        style = node.style
+        # Plain text that starts with no character a null, a bool or a number can start with is
+        # text: _scalar's four patterns are asked only of the rest.
+        if style or (value and value[0] not in _SCALAR_STARTS):
+            if not value.isascii():
+                value = characters.normalize(value)
+        else:
+            value = _scalar(node, path, source, findings)
+            if type(value) is not str:
+                return value
+            value = characters.normalize(value)
+        # A value that is no name can hold a refused character only from an escape ("…"): see _check_text.
+        if (style == '"' or (path and path[-1] in NAME_KEYS)) and not (value.isascii() and value.isprintable()):
+            _check_text(node, value, bool(path) and path[-1] in NAME_KEYS, source, findings)
+        return value
+    if limit is not None and len(path) >= limit:
+        raise _TooDeep
+    if kind is yaml.MappingNode:
         result: dict[str, Any] = {}
         if len(node.value) > MAX_ITEMS:
-            findings.append(_at(source, node.start_mark, f"afsnittet har {len(node.value):,} felter; højst "
+            _deep_unbuilt(node, len(path), limit)
+            findings.append(_at(source, mark, f"afsnittet har {len(node.value):,} felter; højst "
                                 f"{MAX_ITEMS:,}".replace(",", "."), "størrelse"))
             return result
+        key_positions = source.key_positions
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not yaml.ScalarNode:
+                _deep_unbuilt(key_node, len(path) + 1, limit)
                 findings.append(_at(source, key_node.start_mark, "en nøgle skal være en enkel tekst", "yaml"))
                 continue
-            key = characters.normalize(key_node.value)
-            _check_text(key_node, key, True, source, findings)
+            key = key_node.value
+            if not key.isascii():
+                key = characters.normalize(key)
+            if not (key.isascii() and key.isprintable()):  # else no character of it is refused
+                _check_text(key_node, key, True, source, findings)
             if key in result:
-                first = source.key_positions[path + (key,)]
+                _deep_unbuilt(value_node, len(path) + 1, limit)
+                first = key_positions[path + (key,)]
                 findings.append(_at(source, key_node.start_mark,
                                     f"nøglen '{key}' står to gange (første gang i linje {first[0]}); "
                                     "den ene ville blive tabt uden varsel", "dubleret-nøgle"))
                 continue
-            source.key_positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _construct(value_node, path + (key,), source, findings)
+            here = path + (key,)
+            key_mark = key_node.start_mark
+            key_positions[here] = (key_mark.line + 1, key_mark.column + 1)
+            result[key] = _construct(value_node, here, source, findings, limit)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        if len(node.value) > MAX_ITEMS:
-            findings.append(_at(source, node.start_mark, f"listen har {len(node.value):,} punkter; højst "
-                                f"{MAX_ITEMS:,}".replace(",", "."), "størrelse"))
-            return []
-        return [_construct(item, path + (i,), source, findings) for i, item in enumerate(node.value)]
-    value = _scalar(node, path, source, findings)
-    if isinstance(value, str):
-        value = characters.normalize(value)
-        _check_text(node, value, bool(path) and path[-1] in NAME_KEYS, source, findings)
-    return value
+    if len(node.value) > MAX_ITEMS:
+        _deep_unbuilt(node, len(path), limit)
+        findings.append(_at(source, mark, f"listen har {len(node.value):,} punkter; højst "
+                            f"{MAX_ITEMS:,}".replace(",", "."), "størrelse"))
+        return []
+    return [_construct(item, path + (i,), source, findings, limit) for i, item in enumerate(node.value)]
+
+
+# What a null (~, null), a bool (true, false) or a number (+1, -1, .5, 0–9) can begin with; the
+# empty plain scalar is null too.
+_SCALAR_STARTS = frozenset("~nNtTfF+-.0123456789")
+
+
+class _TooDeep(Exception):
+    """The plain composer's tree nests deeper than MAX_DEPTH."""
+
+
+def _deep_unbuilt(node, level: int, limit: int | None) -> None:
+    """_TooDeep for a part of the tree that is refused without being constructed (a complex key,
+    a duplicate key's value, a too long list) if it nests too deep: our composer refuses the
+    depth first, wherever it stands."""
+    if limit is not None and type(node) is not yaml.ScalarNode and level + _depth(node) > limit:
+        raise _TooDeep
+
+
+def _depth(root) -> int:
+    if isinstance(root, yaml.ScalarNode):
+        return 1
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        children = (c for pair in node.value for c in pair) if isinstance(node, yaml.MappingNode) else node.value
+        stack.extend((c, level + 1) for c in children if not isinstance(c, yaml.ScalarNode))
+    return deepest + 1
 
 
 def _check_text(node, value: str, name: bool, source: Source, findings: list) -> None:
@@ -444,21 +530,20 @@ def _without_zeros(value: str) -> str:
     return sign + ("0" + digits if digits[:1] in ("", ".", "e", "E") else digits)
 
 
-_FLOW = re.compile(r"""[\[\]{}'"#\n]""")
+_FLOW = re.compile(r"""[\[\]{}'"#]""")
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
     """Line and column of the first [ or { that opens level MAX_DEPTH + 1, outside quotes and
-    comments, or None. Our own count, so the message never depends on the parser's."""
-    depth, line, line_start, quote, index = 0, 1, 0, None, 0
+    comments, or None. Our own count, so the message never depends on the parser's. (Lines are
+    counted only for the answer: a full set has ten times more line breaks than brackets.)"""
+    depth, quote, index = 0, None, 0
     while True:
         match = _FLOW.search(text, index)
         if match is None:
             return None
         char, index = match.group(), match.end()
-        if char == "\n":
-            line, line_start = line + 1, index
-        elif quote == "'":
+        if quote == "'":
             if char == "'" and not text.startswith("'", index):
                 quote = None
             elif char == "'":
@@ -474,7 +559,7 @@ def _too_deep(text: str) -> tuple[int, int] | None:
         elif char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return line, index - line_start
+                return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1)
         elif char in "]}":
             depth = max(depth - 1, 0)
 
