@@ -228,6 +228,17 @@ def remove_the_line(folder) -> None:
     edit(folder / "budget.yaml", "kommune_timer: 537", "kommune_timer: 534")
 
 
+def removed_with_its_line(versions):
+    """Both versions name the activity in its budget line; the new one has neither (and is valid)."""
+    old, new = versions
+    for folder in versions:
+        name_the_activity(folder)
+    remove_fritidsjob(new)
+    remove_the_line(new)
+    valid(new)
+    return old, new
+
+
 def valid(folder) -> None:
     from aftaler.check.validate import validate_set
 
@@ -244,12 +255,7 @@ def effects(old, new):
 def test_removing_an_activity_with_its_line_and_staff_carries_all_its_money(versions):
     """The line goes (its LBF money with it: Landsbyggefonden), and the economy is the line's
     total and the staff time that was the activity's, not the largest budget figure alone."""
-    old, new = versions
-    for folder in versions:
-        name_the_activity(folder)
-    remove_fritidsjob(new)
-    remove_the_line(new)
-    valid(new)
+    old, new = removed_with_its_line(versions)
     [effect] = effects(old, new)
     assert (effect.activity, effect.area, effect.status) == ("fritidsjob-for-alle", "beskaeftigelse", "fjernet")
     assert effect.lines == (("fritidsjob-loen-og-opkvalificering", "Fritidsjob", LINE_TOTAL),)
@@ -346,12 +352,7 @@ def test_the_request_to_lbf_lists_the_money_tied_to_a_removed_activity(versions,
 
     from aftaler.cli import main
 
-    old, new = versions
-    for folder in versions:
-        name_the_activity(folder)
-    remove_fritidsjob(new)
-    remove_the_line(new)
-    valid(new)
+    old, new = removed_with_its_line(versions)
     monkeypatch.chdir(old.parent.parent)
     assert main(["diff", "gammel/amager", "ny/amager", "-o", str(tmp_path / "ud")]) == 1
     document = Document(tmp_path / "ud" / "amager" / "anmodning-om-godkendelse.docx")
