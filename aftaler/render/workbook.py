@@ -17,10 +17,12 @@ from datetime import date, datetime
 
 from lxml import etree
 from openpyxl import Workbook
+from openpyxl.cell import Cell, MergedCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.writer.excel import ExcelWriter
 
 from .docx_package import _zip
@@ -51,6 +53,8 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")  # figures level with the first line of a wrapped label
 _CENTRE = Alignment(wrap_text=True, horizontal="center", vertical="center")
+_LEFT = Alignment(horizontal="left")
+_RIGHT = Alignment(horizontal="right", vertical="top")
 
 
 def render_budget_xlsx(model: dict, *, created: datetime = datetime(2000, 1, 1)) -> bytes:
@@ -85,23 +89,60 @@ class _Sheet:
     def __init__(self, ws):
         self.ws = ws
         self.cached: dict[str, int | float] = {}  # coordinate -> the formula's result
-        self._styles: dict = {}  # (style before, font, format, alignment) -> (font, alignment, style after)
+        self._styles: dict = {}  # (style before, ids of the styles set) -> (the styles, style after)
+        self._merges: dict = {}  # (shape, styles before) -> styles after, or None: not copied
 
-    def _style(self, cell, font: Font, number_format: str | None, alignment: Alignment | None) -> None:
-        """Font, number format and alignment as openpyxl's assignments set them, done once per
+    def restyle(self, cell, font: Font | None = None, number_format: str | None = None,
+                alignment: Alignment | None = None, fill: PatternFill | None = None,
+                border: Border | None = None) -> None:
+        """The given styles set as openpyxl's assignments set them (in this order), done once per
         combination and copied after: each assignment hashes the whole style object. The key holds
         the objects' ids, and the entry the objects themselves, so an id is not reused."""
-        key = (cell._style.tobytes() if cell._style else None, id(font), number_format, id(alignment))
+        change = (font, number_format, alignment, fill, border)
+        key = (cell._style.tobytes() if cell._style else None, *map(id, change))
         found = self._styles.get(key)
-        if found is None:
+        if found is not None:
+            cell._style = copy.copy(found[1])
+            return
+        if font is not None:
             cell.font = font
-            if number_format is not None:
-                cell.number_format = number_format
-            if alignment is not None:
-                cell.alignment = alignment
-            self._styles[key] = (font, alignment, copy.copy(cell._style))
-        else:
-            cell._style = copy.copy(found[2])
+        if number_format is not None:
+            cell.number_format = number_format
+        if alignment is not None:
+            cell.alignment = alignment
+        if fill is not None:
+            cell.fill = fill
+        if border is not None:
+            cell.border = border
+        self._styles[key] = (change, copy.copy(cell._style))
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        """ws.merge_cells, done by openpyxl once per shape and styles before and copied after:
+        openpyxl adds a Border to every cell on the range's edges (hashing one each time, ≈0,2 ms
+        a range). What it did is copied only as far as it is understood: the first cell kept, the
+        others made MergedCells; anything else and openpyxl merges every time."""
+        ws = self.ws
+        coords = [(r, c) for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1)]
+        before = [ws._cells.get(rc) for rc in coords]
+        key = (last_row - first_row, last_col - first_col,  # a missing cell apart from one without a style
+               *(None if cell is None else cell._style.tobytes() if cell._style else b"" for cell in before))
+        after = self._merges.get(key, False)
+        if after is False:
+            ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col)
+            cells = [ws._cells[rc] for rc in coords]
+            copied = (before[0] is not None and cells[0] is before[0] and type(cells[0]) is Cell
+                      and all(type(cell) is MergedCell for cell in cells[1:]))
+            self._merges[key] = [copy.copy(cell._style) for cell in cells] if copied else None
+            return
+        if after is None:
+            ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col)
+            return
+        ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first_col)}{first_row}:"
+                                                f"{get_column_letter(last_col)}{last_row}"))
+        before[0]._style = copy.copy(after[0])
+        for (row, col), style in zip(coords[1:], after[1:]):
+            cell = ws._cells[row, col] = MergedCell(ws, row, col)
+            cell._style = copy.copy(style)
 
     def text(self, row: int, col: int, value, font: Font = _FONT, alignment: Alignment | None = None):
         """Author or label text, always stored as a string: openpyxl alone would make "=…" a
@@ -112,26 +153,25 @@ class _Sheet:
         cell = self.ws.cell(row, col)
         cell.value = value
         cell.data_type = "s"
-        self._style(cell, font, None, alignment)
+        self.restyle(cell, font, None, alignment)
         if value.startswith(_FORMULA_START):
             cell.quotePrefix = True
         return cell
 
     def number(self, row: int, col: int, value, number_format: str = AMOUNT):
         cell = self.ws.cell(row, col, value)
-        self._style(cell, _FONT, number_format, _TOP)
+        self.restyle(cell, _FONT, number_format, _TOP)
         return cell
 
     def date(self, row: int, col: int, value: date):
         cell = self.ws.cell(row, col, value)
-        cell.font, cell.number_format = _FONT, DATE
-        cell.alignment = Alignment(horizontal="left")
+        self.restyle(cell, _FONT, DATE, _LEFT)
         return cell
 
     def formula(self, row: int, col: int, formula: str, result, number_format: str = AMOUNT, font: Font = _FONT):
         cell = self.ws.cell(row, col, formula)
         assert cell.data_type == "f", formula
-        self._style(cell, font, number_format, _TOP)
+        self.restyle(cell, font, number_format, _TOP)
         self.cached[cell.coordinate] = result
         return cell
 
@@ -236,11 +276,10 @@ def _write_types(sheet: _Sheet, types: list[dict]) -> str:
     ws = sheet.ws
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 40, 100
     for col, label in enumerate(["Udgiftstype", "Beskrivelse"], start=1):
-        cell = sheet.text(1, col, label, _BOLD)
-        cell.fill, cell.border = _GREY, _BOX
+        sheet.restyle(sheet.text(1, col, label, _BOLD), fill=_GREY, border=_BOX)
     for row, t in enumerate(types, start=2):
-        sheet.text(row, 1, t["tekst"], alignment=_WRAP).border = _BOX
-        sheet.text(row, 2, t["beskrivelse"], alignment=_WRAP).border = _BOX
+        sheet.restyle(sheet.text(row, 1, t["tekst"], alignment=_WRAP), border=_BOX)
+        sheet.restyle(sheet.text(row, 2, t["beskrivelse"], alignment=_WRAP), border=_BOX)
         _fit_height(ws, row, [(t["tekst"], _width(ws, 1), False), (t["beskrivelse"], _width(ws, 2), False)])
     return f"{TYPES_SHEET}!$A$2:$A${len(types) + 1}"
 
@@ -281,10 +320,10 @@ def _write_header(sheet: _Sheet, model, cols) -> None:
     for text, r1, c1, r2, c2 in spans:
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
-                ws.cell(r, c).fill, ws.cell(r, c).border = _GREY, _BOX
+                sheet.restyle(ws.cell(r, c), fill=_GREY, border=_BOX)
         sheet.text(r1, c1, text, _BOLD, _CENTRE)
         if (r1, c1) != (r2, c2):
-            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+            sheet.merge(r1, c1, r2, c2)
         if r1 == r2:  # a cell spanning rows has the room of all of them
             heights[r1].append((text, _width(ws, c1, c2), True))
     for r, cells in heights.items():
@@ -296,7 +335,7 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
     ws = sheet.ws
     sheet.text(row, 1, group["titel"], _BOLD)
     for c in range(1, cols.check + 1):
-        ws.cell(row, c).fill = _LIGHT
+        sheet.restyle(ws.cell(row, c), fill=_LIGHT)
     _fit_height(ws, row, [(group["titel"], _width(ws, 1, cols.check), True)])
     first = row + 1
     row = first - 1
@@ -318,7 +357,7 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
         years = f"{cols.letter(cols.years[0])}{row}:{cols.letter(cols.years[-1])}{row}"
         sheet.formula(row, cols.total, f"=SUM({years})", line["total"])
         sheet.formula(row, cols.check, _check_formula(cols, row), line["total"] - sum(line["finansiering"].values()))
-        _box(ws, row, cols)
+        _box(sheet, row, cols)
     last = row
     sum_row = last + 1
     typed = [f"B{first}:B{last}"] if group["gruppe"] == "tvaergaaende" and last >= first else []
@@ -327,7 +366,7 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
         letter = cols.letter(col)
         sheet.formula(sum_row, col, f"=SUM({letter}{first}:{letter}{last})" if last >= first else "=0", value,
                       font=_BOLD)
-    _box(ws, sum_row, cols)
+    _box(sheet, sum_row, cols)
     if last >= first:  # a line whose financing differs from its total turns red
         check = f"${cols.letter(cols.check)}{first}"
         ws.conditional_formatting.add(f"A{first}:{cols.letter(cols.check)}{last}",
@@ -340,15 +379,14 @@ def _write_text_row(sheet: _Sheet, text: str, cols, row: int) -> int:
     returns its last row."""
     ws = sheet.ws
     width = _width(ws, 1, cols.check)
-    last = get_column_letter(cols.check)
     parts = _parts(text, width) if _lines(text, width) > MAX_LINES else [text]
     for i, part in enumerate(parts):
         if i:
             row += 1
         sheet.text(row, 1, part, alignment=_WRAP)
-        ws.merge_cells(f"A{row}:{last}{row}")
+        sheet.merge(row, 1, row, cols.check)
         _fit_height(ws, row, [(part, width, False)])
-        _box(ws, row, cols)
+        _box(sheet, row, cols)
     return row
 
 
@@ -363,16 +401,9 @@ def _check_formula(cols, row) -> str:
     return f"={cols.letter(cols.total)}{row}-SUM({fin})"
 
 
-def _box(ws, row, cols) -> None:
-    done: dict = {}  # style before -> after: openpyxl hashes the Border on every assignment
+def _box(sheet: _Sheet, row, cols) -> None:
     for c in range(1, cols.check + 1):
-        cell = ws.cell(row, c)
-        before = cell._style.tobytes() if cell._style else None
-        if before in done:
-            cell._style = copy.copy(done[before])
-        else:
-            cell.border = _BOX
-            done[before] = copy.copy(cell._style)
+        sheet.restyle(sheet.ws.cell(row, c), border=_BOX)
 
 
 def _write_totals(sheet: _Sheet, total: dict, cols, row, sum_rows) -> int:
@@ -382,7 +413,7 @@ def _write_totals(sheet: _Sheet, total: dict, cols, row, sum_rows) -> int:
     for col, value in zip(cols.numeric, _block_values(total, cols)):
         letter = cols.letter(col)
         sheet.formula(row, col, "=SUM(" + ",".join(f"{letter}{r}" for r in sum_rows) + ")", value, font=_BOLD)
-    _box(ws, row, cols)
+    _box(sheet, row, cols)
     total_row, split = row, row + 1
 
     def ref(key) -> str:  # a cell of the Total row
@@ -392,9 +423,9 @@ def _write_totals(sheet: _Sheet, total: dict, cols, row, sum_rows) -> int:
     for party in ("boligorganisation", "kommune"):
         first = cols.financing[f"{party}_kontant"]
         sheet.formula(split, first, f"={ref(f'{party}_kontant')}+{ref(f'{party}_timer')}", total[party])
-        ws.merge_cells(start_row=split, start_column=first, end_row=split, end_column=first + 1)
+        sheet.merge(split, first, split, first + 1)
     sheet.formula(split, cols.financing["anden"], f"={ref('anden')}", total["finansiering"]["anden"])
-    _box(ws, split, cols)
+    _box(sheet, split, cols)
     whole = f"{cols.letter(cols.total)}{total_row}"
     fin = f"{cols.letter('lbf')}{total_row}:{cols.letter('anden')}{total_row}"
     cofin = f"{cols.letter(cols.total)}{split + 2}"
@@ -404,7 +435,7 @@ def _write_totals(sheet: _Sheet, total: dict, cols, row, sum_rows) -> int:
                 total["medfinansiering"] / total["total"] if total["total"] else 0, PERCENT)]
     for row, (label, formula, value, fmt) in enumerate(figures, start=split + 2):
         sheet.text(row, 1, label, _BOLD)
-        sheet.formula(row, cols.total, formula, value, fmt, _BOLD).border = _BOX
+        sheet.restyle(sheet.formula(row, cols.total, formula, value, fmt, _BOLD), border=_BOX)
     return split + 2 + len(figures)
 
 
@@ -413,7 +444,6 @@ def _write_notes(sheet: _Sheet, notes, cols, row) -> None:
         return
     ws = sheet.ws
     sheet.text(row, 1, "Noter", _BOLD)
-    last = get_column_letter(cols.check)
     # Merged cells do not grow with their text, so the height is estimated from the width.
     width = _width(ws, 2, cols.check)
     for note in notes:
@@ -423,9 +453,9 @@ def _write_notes(sheet: _Sheet, notes, cols, row) -> None:
         for i, part in enumerate(parts):
             row += 1
             if i == 0:
-                sheet.text(row, 1, f"{note['nr']})", alignment=Alignment(horizontal="right", vertical="top"))
+                sheet.text(row, 1, f"{note['nr']})", alignment=_RIGHT)
             sheet.text(row, 2, part, alignment=_WRAP)
-            ws.merge_cells(f"B{row}:{last}{row}")
+            sheet.merge(row, 2, row, cols.check)
             _fit_height(ws, row, [(part, width, False)])
 
 
@@ -500,19 +530,21 @@ def _package(wb, cached: dict[str, dict]) -> bytes:
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_C, _F, _V = (f"{{{_MAIN}}}{name}" for name in "cfv")
 
 
 def _with_cached_values(xml: bytes, cached: dict[str, int | float]) -> bytes:
     """The sheet with each formula's result in its <v> (openpyxl writes formulas without one)."""
     root = etree.fromstring(xml)
     done = set()
-    for cell in root.iter(f"{{{_MAIN}}}c"):
+    for formula in root.iter(_F):  # formulas, not every cell, looked for: one cell in five has one
+        cell = formula.getparent()
         coordinate = cell.get("r")
-        if cell.find(f"{{{_MAIN}}}f") is None or coordinate not in cached:
+        if cell.tag != _C or coordinate not in cached:
             continue
-        value = cell.find(f"{{{_MAIN}}}v")
+        value = cell.find(_V)
         if value is None:
-            value = etree.SubElement(cell, f"{{{_MAIN}}}v")
+            value = etree.SubElement(cell, _V)
         value.text = _number_text(cached[coordinate])
         done.add(coordinate)
     assert done == set(cached), sorted(set(cached) - done)  # every formula written got its value
