@@ -9,7 +9,6 @@ same bytes.
 """
 from __future__ import annotations
 
-import copy
 import io
 import math
 import zipfile
@@ -20,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, MergedCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.merge import MergedCellRange
@@ -91,6 +91,15 @@ class _Sheet:
         self.cached: dict[str, int | float] = {}  # coordinate -> the formula's result
         self._styles: dict = {}  # (style before, ids of the styles set) -> (the styles, style after)
         self._merges: dict = {}  # (shape, styles before) -> styles after, or None: not copied
+        self._rooms: dict = {}  # (first column, last column) -> points
+
+    def room(self, first: int, last: int | None = None) -> float:
+        """_width, kept: a sheet's column widths are all set before its first text."""
+        key = (first, last or first)
+        found = self._rooms.get(key)
+        if found is None:
+            found = self._rooms[key] = _width(self.ws, first, last)
+        return found
 
     def restyle(self, cell, font: Font | None = None, number_format: str | None = None,
                 alignment: Alignment | None = None, fill: PatternFill | None = None,
@@ -102,7 +111,7 @@ class _Sheet:
         key = (cell._style.tobytes() if cell._style else None, *map(id, change))
         found = self._styles.get(key)
         if found is not None:
-            cell._style = copy.copy(found[1])
+            cell._style = StyleArray(found[1])
             return
         if font is not None:
             cell.font = font
@@ -114,7 +123,7 @@ class _Sheet:
             cell.fill = fill
         if border is not None:
             cell.border = border
-        self._styles[key] = (change, copy.copy(cell._style))
+        self._styles[key] = (change, StyleArray(cell._style))
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """ws.merge_cells, done by openpyxl once per shape and styles before and copied after:
@@ -132,17 +141,17 @@ class _Sheet:
             cells = [ws._cells[rc] for rc in coords]
             copied = (before[0] is not None and cells[0] is before[0] and type(cells[0]) is Cell
                       and all(type(cell) is MergedCell for cell in cells[1:]))
-            self._merges[key] = [copy.copy(cell._style) for cell in cells] if copied else None
+            self._merges[key] = [_copied(cell._style) for cell in cells] if copied else None
             return
         if after is None:
             ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col)
             return
         ws.merged_cells.add(MergedCellRange(ws, f"{get_column_letter(first_col)}{first_row}:"
                                                 f"{get_column_letter(last_col)}{last_row}"))
-        before[0]._style = copy.copy(after[0])
+        before[0]._style = _copied(after[0])
         for (row, col), style in zip(coords[1:], after[1:]):
             cell = ws._cells[row, col] = MergedCell(ws, row, col)
-            cell._style = copy.copy(style)
+            cell._style = _copied(style)
 
     def text(self, row: int, col: int, value, font: Font = _FONT, alignment: Alignment | None = None):
         """Author or label text, always stored as a string: openpyxl alone would make "=…" a
@@ -174,6 +183,10 @@ class _Sheet:
         self.restyle(cell, font, number_format, _TOP)
         self.cached[cell.coordinate] = result
         return cell
+
+
+def _copied(style: StyleArray | None) -> StyleArray | None:
+    return None if style is None else StyleArray(style)  # as copy.copy, without its dispatch
 
 
 class _Columns:
@@ -259,9 +272,11 @@ def _parts(text: str, room: float) -> list[str]:
 
 def _fit_height(ws, row: int, cells: list[tuple[str, float, bool]], least: float = LINE_HEIGHT + 2.25) -> None:
     """Set the row tall enough for the tallest of its wrapped cells: (text, room in points, bold)."""
-    lines = max([_lines(text, room, bold) for text, room, bold in cells if text] or [1])
-    height = max(least, lines * LINE_HEIGHT + 2.25)
-    ws.row_dimensions[row].height = min(MAX_HEIGHT, height)
+    _set_height(ws, row, max([_lines(text, room, bold) for text, room, bold in cells if text] or [1]), least)
+
+
+def _set_height(ws, row: int, lines: int, least: float = LINE_HEIGHT + 2.25) -> None:
+    ws.row_dimensions[row].height = min(MAX_HEIGHT, max(least, lines * LINE_HEIGHT + 2.25))
 
 
 def _width(ws, first: int, last: int | None = None) -> float:
@@ -280,7 +295,7 @@ def _write_types(sheet: _Sheet, types: list[dict]) -> str:
     for row, t in enumerate(types, start=2):
         sheet.restyle(sheet.text(row, 1, t["tekst"], alignment=_WRAP), border=_BOX)
         sheet.restyle(sheet.text(row, 2, t["beskrivelse"], alignment=_WRAP), border=_BOX)
-        _fit_height(ws, row, [(t["tekst"], _width(ws, 1), False), (t["beskrivelse"], _width(ws, 2), False)])
+        _fit_height(ws, row, [(t["tekst"], sheet.room(1), False), (t["beskrivelse"], sheet.room(2), False)])
     return f"{TYPES_SHEET}!$A$2:$A${len(types) + 1}"
 
 
@@ -297,7 +312,7 @@ def _write_header(sheet: _Sheet, model, cols) -> None:
                                           ("Jnr:", model["jnr"])], start=5):
         sheet.text(row, 1, label, _BOLD)
         sheet.text(row, 2, value, alignment=_WRAP)
-        _fit_height(ws, row, [(str(value), _width(ws, 2), False)])
+        _fit_height(ws, row, [(str(value), sheet.room(2), False)])
     top, mid, low = HEADER_TOP, HEADER_TOP + 1, HEADER_TOP + 2
     fin = cols.financing
     spans = [  # (text, first row, first col, last row, last col)
@@ -325,7 +340,7 @@ def _write_header(sheet: _Sheet, model, cols) -> None:
         if (r1, c1) != (r2, c2):
             sheet.merge(r1, c1, r2, c2)
         if r1 == r2:  # a cell spanning rows has the room of all of them
-            heights[r1].append((text, _width(ws, c1, c2), True))
+            heights[r1].append((text, sheet.room(c1, c2), True))
     for r, cells in heights.items():
         _fit_height(ws, r, cells)
 
@@ -336,7 +351,7 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
     sheet.text(row, 1, group["titel"], _BOLD)
     for c in range(1, cols.check + 1):
         sheet.restyle(ws.cell(row, c), fill=_LIGHT)
-    _fit_height(ws, row, [(group["titel"], _width(ws, 1, cols.check), True)])
+    _fit_height(ws, row, [(group["titel"], sheet.room(1, cols.check), True)])
     first = row + 1
     row = first - 1
     for line in group["linjer"]:
@@ -349,7 +364,7 @@ def _write_group(sheet: _Sheet, group, cols, row) -> tuple[int, int, list[str]]:
         second = line["kolonne_2"]  # the expense type, or in an area's group the line's description
         if second:
             sheet.text(row, 2, second, alignment=_WRAP)
-        _fit_height(ws, row, [(name, _width(ws, 1), False), (second, _width(ws, 2), False)])
+        _fit_height(ws, row, [(name, sheet.room(1), False), (second, sheet.room(2), False)])
         for col, amount in zip(cols.years, line["udgifter"]):
             sheet.number(row, col, amount)
         for key, col in cols.financing.items():
@@ -378,14 +393,15 @@ def _write_text_row(sheet: _Sheet, text: str, cols, row: int) -> int:
     """A text row across the table, as long text goes on over the rows below (as a note does);
     returns its last row."""
     ws = sheet.ws
-    width = _width(ws, 1, cols.check)
-    parts = _parts(text, width) if _lines(text, width) > MAX_LINES else [text]
+    width = sheet.room(1, cols.check)
+    lines = _lines(text, width)
+    parts = _parts(text, width) if lines > MAX_LINES else [text]
     for i, part in enumerate(parts):
         if i:
             row += 1
         sheet.text(row, 1, part, alignment=_WRAP)
         sheet.merge(row, 1, row, cols.check)
-        _fit_height(ws, row, [(part, width, False)])
+        _set_height(ws, row, lines if len(parts) == 1 else _lines(part, width))
         _box(sheet, row, cols)
     return row
 
@@ -445,18 +461,19 @@ def _write_notes(sheet: _Sheet, notes, cols, row) -> None:
     ws = sheet.ws
     sheet.text(row, 1, "Noter", _BOLD)
     # Merged cells do not grow with their text, so the height is estimated from the width.
-    width = _width(ws, 2, cols.check)
+    width = sheet.room(2, cols.check)
     for note in notes:
         # A Markdown note as its paragraphs and list items, without the marks; a plain one as typed.
         text = note["tekst_ren"] if note.get("markdown") else note["tekst"]
-        parts = _parts(text, width) if _lines(text, width) > MAX_LINES else [text]
+        lines = _lines(text, width)
+        parts = _parts(text, width) if lines > MAX_LINES else [text]
         for i, part in enumerate(parts):
             row += 1
             if i == 0:
                 sheet.text(row, 1, f"{note['nr']})", alignment=_RIGHT)
             sheet.text(row, 2, part, alignment=_WRAP)
             sheet.merge(row, 2, row, cols.check)
-            _fit_height(ws, row, [(part, width, False)])
+            _set_height(ws, row, lines if len(parts) == 1 else _lines(part, width))
 
 
 def _add_type_list(ws, cells: list[str], type_range: str) -> None:
