@@ -1,0 +1,67 @@
+"""The Word files' shortcuts (issue 19) give what the longer way gives: each is held equal to it here."""
+from __future__ import annotations
+
+import copy
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from aftaler.render import word_layout
+
+# Words as tables hold them: long Danish compounds, numbers, joined by hyphens and dashes.
+WORDS = ["Kriminalitetsforebyggelse", "bolig", "drift", "2019/2020", "1.250.000", "kr.", "(UP)", "og",
+         "Integrationsforvaltningen", "Æblehaven", "ø", "-", "–", "Helhedsplan-sekretariatet"]
+word = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map("-".join) | st.sampled_from(WORDS)
+text = st.lists(word, min_size=0, max_size=12).map(" ".join)
+
+
+@given(word=st.text(alphabet="abæø-–1 /", max_size=12))
+def test_pieces_are_the_pattern_s_pieces(word):
+    assert word_layout._pieces(word) == [p for p in word_layout._BREAKS.split(word) if p]
+
+
+@given(piece=st.text(alphabet="abcæøÅé1-–.", max_size=14))
+def test_hyphenatable_is_a_long_enough_run_of_letters(piece):
+    expected = any(len(m.group()) >= word_layout._MIN_HYPHENATE for m in word_layout._LETTERS.finditer(piece))
+    assert word_layout._hyphenatable(piece) == expected
+
+
+def _cell(width_cm: float, runs: list[list[str]]):
+    """A one-cell table whose paragraph holds `runs`, each a list of w:t texts."""
+    doc = Document()
+    table = doc.add_table(rows=1, cols=1)
+    table._tbl.tblGrid.findall(qn("w:gridCol"))[0].set(qn("w:w"), str(Cm(width_cm).twips))
+    p = table.rows[0].cells[0]._tc.findall(qn("w:p"))[0]
+    for texts in runs:
+        r = OxmlElement("w:r")
+        for piece in texts:
+            t = OxmlElement("w:t")
+            t.text = piece
+            r.append(t)
+        p.append(r)
+    return table._tbl
+
+
+def _every_wide_run_hyphenated(tbl, size: int) -> None:
+    """hyphenate_cells without its shortcut: every run wider than the room goes to _hyphenate_run."""
+    _, widths = word_layout._grid_of(tbl)
+    for col, span, tc in word_layout._cells_by_column(tbl):
+        available = sum(widths[col:col + span]) - word_layout._CELL_MARGIN
+        for r, run_size, bold, indent, _, width in list(word_layout._runs(tc, size)):
+            if width > available - indent:
+                word_layout._hyphenate_run(r, available - indent, run_size, bold)
+
+
+@settings(max_examples=150, deadline=None)
+@given(width=st.floats(1.0, 6.0), runs=st.lists(st.lists(text, min_size=1, max_size=3), min_size=1, max_size=3))
+def test_hyphenating_only_runs_with_a_piece_too_wide_changes_nothing_else(width, runs):
+    tbl = _cell(width, runs)
+    expected = copy.deepcopy(tbl)
+    _every_wide_run_hyphenated(expected, 22)
+    word_layout.hyphenate_cells(tbl, 22)
+    assert etree.tostring(copy.deepcopy(tbl)) == etree.tostring(expected)  # copies: the same namespace declarations
