@@ -65,3 +65,24 @@ def test_hyphenating_only_runs_with_a_piece_too_wide_changes_nothing_else(width,
     _every_wide_run_hyphenated(expected, 22)
     word_layout.hyphenate_cells(tbl, 22)
     assert etree.tostring(copy.deepcopy(tbl)) == etree.tostring(expected)  # copies: the same namespace declarations
+
+
+def test_placeholders_keep_their_own_run_look_though_looks_are_kept_per_template(tmp_path):
+    """Run looks are built once per template and copied; each placeholder's own run properties
+    are part of the key, so two placeholders never swap looks, in one render or the next."""
+    import io
+
+    from docx.shared import Pt
+
+    from aftaler.render.word import render_docx
+    path = tmp_path / "t.docx"
+    doc = Document()
+    doc.add_paragraph().add_run("{{ a|md }}").font.size = Pt(14)
+    doc.add_paragraph().add_run("{{ b|md }}").italic = True
+    doc.save(path)
+    for context in ({"a": "Første **fed**", "b": "Anden **fed**"}, {"a": "Igen", "b": "Og *igen*"}):
+        out = Document(io.BytesIO(render_docx(path, context)))
+        first, second = (p for p in out.paragraphs if p.text)
+        assert {run.font.size for run in first.runs} == {Pt(14)} and not any(run.italic for run in first.runs)
+        assert all(run.italic for run in second.runs) and {run.font.size for run in second.runs} == {None}
+        assert [bool(run.bold) for run in first.runs] == ["fed" in run.text for run in first.runs]

@@ -249,7 +249,7 @@ def render_docx(template_path: Path, context: dict) -> bytes:
     template = _open(template_path)
     _render(template, {**context, _BLOCKS: blocks}, _strict_environment(), template_path)
     try:
-        _expand_placeholders(template.docx, blocks)
+        _expand_placeholders(template.docx, blocks, template.kept)
     except TemplateProblem as exc:  # say which field, and where in Word
         places = word_tags.not_alone(word_tags.read_parts(Path(template_path).read_bytes()))
         raise TemplateProblem(f"{exc} ({'; '.join(places[:3])})" if places else str(exc)) from exc
@@ -314,7 +314,8 @@ def _open(template_path: Path) -> "_Template":
     template = _Template(str(template_path))
     try:
         # The package now, so a file that is no .docx is reported as such.
-        template.docx = _document(_kept_package(data))
+        template.kept = _kept_package(data)
+        template.docx = _document(template.kept)
     except Exception as exc:  # python-docx raises several kinds (in English) for a file that is not a package
         raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
     return template
@@ -331,6 +332,10 @@ class _KeptPackage:
         parsed = Package.open(io.BytesIO(data))  # python-docx's choice of part class, from the template itself
         self.xml_parts = {part.partname: (type(part), part.element) for part in parsed.iter_parts()
                           if isinstance(part, XmlPart) and type(part).load.__func__ is XmlPart.load.__func__}
+        # richtext's style look-ups and the run and paragraph properties it builds from them:
+        # they depend on the template's styles, which a render does not change.
+        self.styles: dict = {}
+        self.looks: dict = {}
 
 
 @functools.lru_cache(maxsize=16)
@@ -382,8 +387,7 @@ def _save_uncompressed(document) -> bytes:
     return buffer.getvalue()
 
 
-def _expand_placeholders(document, blocks: list) -> None:
-    styles: dict = {}  # style lookups shared by every placeholder of this document
+def _expand_placeholders(document, blocks: list, kept: _KeptPackage) -> None:
     for p in _MARKED(document.element.body):
         paragraph = Paragraph(p, document._body)
         text = paragraph.text
@@ -396,7 +400,8 @@ def _expand_placeholders(document, blocks: list) -> None:
         if isinstance(block, Picture):
             _insert_picture(paragraph, block)
         else:
-            richtext.replace_placeholder(document, paragraph, richtext.parse(block), styles=styles)
+            richtext.replace_placeholder(document, paragraph, richtext.parse(block), styles=kept.styles,
+                                         looks=kept.looks)
 
 
 def _insert_picture(paragraph, picture: Picture) -> None:
