@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 
+import jinja2
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -86,3 +87,37 @@ def test_placeholders_keep_their_own_run_look_though_looks_are_kept_per_template
         assert {run.font.size for run in first.runs} == {Pt(14)} and not any(run.italic for run in first.runs)
         assert all(run.italic for run in second.runs) and {run.font.size for run in second.runs} == {None}
         assert [bool(run.bold) for run in first.runs] == ["fed" in run.text for run in first.runs]
+
+
+# Pieces of rendered body XML: paragraphs (plain, with attributes, with a text box holding
+# another paragraph), runs with and without properties, text with the characters docxtpl
+# rewrites, and what lies between paragraphs.
+_chars = st.text(alphabet="ab \t\n\a\f<", max_size=6).map(lambda t: t.replace("<", "&lt;"))
+_run = st.builds(lambda props, texts: f"<w:r>{props}{''.join(f'<w:t>{t}</w:t>' for t in texts)}</w:r>",
+                 st.sampled_from(["", "<w:rPr><w:b/></w:rPr>"]), st.lists(_chars, max_size=2))
+_paragraph = st.builds(
+    lambda start, props, runs, inner: f"{start}{props}{''.join(runs)}{inner}</w:p>",
+    st.sampled_from(["<w:p>", '<w:p w:rsidR="00A1">']), st.sampled_from(["", "<w:pPr><w:jc w:val=\"left\"/></w:pPr>"]),
+    st.lists(_run, max_size=3),
+    st.sampled_from(["", "<w:r><w:txbxContent><w:p><w:r><w:t>x\ny</w:t></w:r></w:p></w:txbxContent></w:r>"]))
+_between = st.sampled_from(["", "<w:tbl><w:tr><w:tc>", "</w:tc></w:tr></w:tbl>", "\n", "<w:sectPr/>"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.tuples(_between, _paragraph), max_size=6))
+def test_listing_resolved_per_paragraph_equals_docxtpl_s_whole_pass(parts):
+    from docxtpl import DocxTemplate
+
+    from aftaler.render.word import _Template
+    xml = "".join(between + paragraph for between, paragraph in parts)
+    assert _Template(None).resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
+
+
+@given(text=st.text(alphabet="ab }%#&<>'\"\t\n\r\u00e6\u2028", max_size=12))
+def test_a_text_without_a_tag_renders_as_jinja_renders_it(text):
+    """A text without "{" and without a line break skips Jinja; with a line break it does not."""
+    from aftaler.render.word import _strict_environment
+    env = _strict_environment()
+    template = env.from_string(text)
+    assert template.render({"x": 1}) == env._compiled(text).render({"x": 1})
+    assert isinstance(template, jinja2.Template) == ("\n" in text or "\r" in text)

@@ -16,6 +16,7 @@ import copy
 import functools
 import io
 import os
+import re
 import signal
 import threading
 import time
@@ -212,8 +213,26 @@ class _Environment(SandboxedEnvironment):
 
     def from_string(self, source, globals=None, template_class=None):
         if globals is None and template_class is None and isinstance(source, str):
+            if _TAG_OR_BREAK.search(source) is None:
+                return _Text(source)
             return self._compiled(source)
         return super().from_string(source, globals, template_class)
+
+
+# Where Jinja could make anything but the text itself: a tag's "{", or a line break (a final
+# one is dropped, \r\n and \r become \n).
+_TAG_OR_BREAK = re.compile(r"[{\r\n]")
+
+
+class _Text:
+    """The template of a text without a tag or a line break: it renders as that text. docxtpl
+    renders six core properties of every document as templates, mostly empty or plain text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text
 
 
 @functools.cache
@@ -236,11 +255,18 @@ class _Template(DocxTemplate):
         return _patched(src_xml)
 
     def resolve_listing(self, xml):
-        # docxtpl turns tab, \a, newline and \f inside w:t into Word markup; with none of them in
-        # the XML its three nested regex passes change nothing.
-        if not any(c in xml for c in "\t\a\n\f"):
+        # docxtpl turns tab, \a, newline and \f inside w:t into Word markup, one paragraph at a
+        # time (its outermost pass is _PARAGRAPH's), and a paragraph without one is left as it
+        # is: so only the paragraphs holding one go through its nested regex passes (a value's
+        # line break in a table cell made it rewrite every paragraph of the document).
+        if not any(c in xml for c in _LISTING):
             return xml
-        return super().resolve_listing(xml)
+        resolve = super().resolve_listing
+        return _PARAGRAPH.sub(lambda m: resolve(m[0]) if any(c in m[0] for c in _LISTING) else m[0], xml)
+
+
+_LISTING = "\t\a\n\f"
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's resolve_listing's
 
 
 def render_docx(template_path: Path, context: dict) -> bytes:
