@@ -121,3 +121,16 @@ def test_a_text_without_a_tag_renders_as_jinja_renders_it(text):
     template = env.from_string(text)
     assert template.render({"x": 1}) == env._compiled(text).render({"x": 1})
     assert isinstance(template, jinja2.Template) == ("\n" in text or "\r" in text)
+
+
+@given(properties=st.lists(st.lists(st.sampled_from(["w:tcW", "w:gridSpan", "w:shd"]), max_size=3), max_size=3))
+def test_a_cell_property_is_what_find_with_its_path_gives(properties):
+    from aftaler.render.word import _cell_property
+    tc = OxmlElement("w:tc")
+    for n, tags in enumerate(properties):
+        tc_pr = OxmlElement("w:tcPr")
+        for m, tag in enumerate(tags):
+            tc_pr.append(OxmlElement(tag, attrs={qn("w:w"): f"{n}{m}"}))
+        tc.append(tc_pr)
+    for tag in ("w:tcW", "w:gridSpan"):
+        assert _cell_property(tc, qn(tag)) is tc.find(f"{qn('w:tcPr')}/{qn(tag)}")

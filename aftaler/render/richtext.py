@@ -341,7 +341,9 @@ class _Writer:
         r = self._r(run, style, base)
         if run.line_break:
             r.append(_element("w:br"))
-        for piece in _TEXT_SPLIT.split(_XML_INVALID.sub("", run.text)):
+        text = _XML_INVALID.sub("", run.text)
+        # _TEXT_SPLIT's split of a text without its characters is the text (most runs).
+        for piece in _TEXT_SPLIT.split(text) if "\t" in text or "\n" in text or "\r" in text else (text,):
             if piece == "\t":
                 r.append(_element("w:tab"))
             elif piece in ("\n", "\r", "\r\n"):

@@ -444,27 +444,37 @@ def _fit_grids(document) -> None:
 
     docxtpl spreads all columns evenly when a `{%tc %}` loop adds cells, which squeezes a
     budget's text columns; the template's cell widths say what the form wants.
+    Children are looked up with iterchildren, not find/findall: lxml's ElementPath costs more
+    than the walk, for every row and cell of every table.
     """
-    for tbl in document.element.body.iter(qn("w:tbl")):
-        grid = tbl.find(qn("w:tblGrid"))
+    for tbl in document.element.body.iter(_TBL):
+        grid = tbl.find(_TBLGRID)
         if grid is None:
             continue
-        widest = max(tbl.iter(qn("w:tr")), key=lambda tr: len(tr.findall(qn("w:tc"))), default=None)
+        widest = max(tbl.iter(_TR), key=lambda tr: sum(1 for _ in tr.iterchildren(_TC)), default=None)
         if widest is None:
             continue
         widths = []
-        for tc in widest.findall(qn("w:tc")):
-            tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-            if tc_w is None or tc_w.get(qn("w:type")) != "dxa" or span is not None:
+        for tc in widest.iterchildren(_TC):
+            tc_w, span = _cell_property(tc, _TCW), _cell_property(tc, _GRIDSPAN)
+            if tc_w is None or tc_w.get(_TYPE) != "dxa" or span is not None:
                 break
-            widths.append(tc_w.get(qn("w:w")))
+            widths.append(tc_w.get(_W))
         else:
             for col in list(grid):
                 grid.remove(col)
             for width in widths:
-                col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): width})
+                col = grid.makeelement(_GRIDCOL, {_W: width})
                 grid.append(col)
+
+
+_TBL, _TBLGRID, _GRIDCOL, _TR, _TC, _TCPR, _TCW, _GRIDSPAN, _TYPE, _W = (
+    qn(t) for t in ("w:tbl", "w:tblGrid", "w:gridCol", "w:tr", "w:tc", "w:tcPr", "w:tcW", "w:gridSpan", "w:type", "w:w"))
+
+
+def _cell_property(tc, tag: str):
+    """tc.find("w:tcPr/<tag>"): the first `tag` under the cell's first w:tcPr that has one."""
+    return next((child for tc_pr in tc.iterchildren(_TCPR) for child in tc_pr.iterchildren(tag)), None)
 
 
 def undeclared_names(template_path: Path, context: dict) -> list[str]:
