@@ -134,3 +134,27 @@ def test_a_cell_property_is_what_find_with_its_path_gives(properties):
         tc.append(tc_pr)
     for tag in ("w:tcW", "w:gridSpan"):
         assert _cell_property(tc, qn(tag)) is tc.find(f"{qn('w:tcPr')}/{qn(tag)}")
+
+
+# Text as authors type it, with the characters that matter to markdown-it's line and paragraph
+# rules: spaces (one, two, four), line breaks, and what could open a list or end a paragraph.
+_piece = st.sampled_from(["Bolig", "er", "godt", "æøå", "-", "–", ":", "%", "{x}", "@", "'", '"', "1.", "2)", "12",
+                          " ", "  ", "    ", "\n", "\n\n", " \n", "  \n", "\n  ", "\n    ", ".", ",", "a-b", "#", "*",
+                          "\t", "\xa0", "+", "=", "|", "[", ">", "!"])
+
+
+_plain_piece = _piece.filter(lambda piece: piece not in ("#", "*", "\t", "\xa0", "+", "=", "|", "[", ">", "!"))
+
+
+@settings(max_examples=800, deadline=None)
+@given(pieces=st.lists(_piece, max_size=14) | st.lists(_plain_piece, max_size=20))
+def test_plain_text_gives_the_paragraphs_markdown_it_gives(pieces):
+    from hypothesis import event
+
+    from aftaler.render import richtext
+    text = "".join(pieces)
+    plain = richtext._NOT_PLAIN.search(text) is None
+    event("plain" if plain else "markdown")
+    if plain:
+        assert richtext._plain_paragraphs(text) == richtext._parse_markdown(text)
+    assert richtext._parse(text) == richtext._parse_markdown(text)

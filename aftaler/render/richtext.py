@@ -142,6 +142,46 @@ def _parsed(text: str) -> tuple[Block, ...]:
 def _parse(text: str) -> list[Block]:
     if text and markdown_limits.problem(text) is not None:
         return [Block("paragraph", (Run(part),)) for part in text.split("\n\n") if part.strip()]
+    if _NOT_PLAIN.search(text) is None:
+        return _plain_paragraphs(text)
+    return _parse_markdown(text)
+
+
+# What could make markdown-it read a text as more than paragraphs of its own characters: a
+# character an inline rule starts at (linkify and HTML are off), a line that could open a block
+# (a list item, heading, quote, rule, setext underline, code block, table, footnote), and any
+# whitespace but the space and the line break (tabs indent, CR and NUL are normalised). Two
+# thirds of a set's fields (names, short descriptions) have none of them.
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]<>&~!^|#=+\r\0]|[^\S \n]|^ *(?:-|\d{1,9}[.)])|^ {4}", re.M)
+
+
+def _plain_paragraphs(text: str) -> list[Block]:
+    """What markdown-it makes of a text _NOT_PLAIN finds nothing in: lines up to a blank one are
+    a paragraph (the whole stripped); inside one, a line break is soft, or hard after two spaces,
+    the spaces around it dropped (markdown-it's newline rule)."""
+    blocks, lines = [], []
+    for line in [*text.split("\n"), ""]:
+        if line.strip(" "):
+            lines.append(line)
+        elif lines:
+            blocks.append(Block("paragraph", _plain_runs("\n".join(lines).strip().split("\n"))))
+            lines = []
+    return blocks
+
+
+def _plain_runs(lines: list[str]) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    for i, line in enumerate(lines):
+        line = line.lstrip(" ")
+        if i == len(lines) - 1:
+            runs.append(Run(line))
+            break
+        text = line.rstrip(" ")
+        runs += [Run(text), Run(line_break=True) if len(line) - len(text) >= 2 else Run(" ")]
+    return tuple(runs)
+
+
+def _parse_markdown(text: str) -> list[Block]:
     blocks: list[Block] = []
     lists: list[tuple[str, int, int]] = []  # (kind, list_id, start)
     first_in_item: list[bool] = []
