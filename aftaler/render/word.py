@@ -254,6 +254,15 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml):
         return _patched(src_xml)
 
+    def get_xml(self):
+        # The body as docxtpl serializes it before rendering: the template's own (a copy of the
+        # kept one) until render replaces it, so serialized once per template.
+        if self.docx.element.body is not self.template_body:
+            return super().get_xml()
+        if self.kept.body_xml is None:
+            self.kept.body_xml = super().get_xml()
+        return self.kept.body_xml
+
     def resolve_listing(self, xml):
         # docxtpl turns tab, \a, newline and \f inside w:t into Word markup, one paragraph at a
         # time (its outermost pass is _PARAGRAPH's), and a paragraph without one is left as it
@@ -342,6 +351,7 @@ def _open(template_path: Path) -> "_Template":
         # The package now, so a file that is no .docx is reported as such.
         template.kept = _kept_package(data)
         template.docx = _document(template.kept)
+        template.template_body = template.docx.element.body  # held: the same element, the same proxy
     except Exception as exc:  # python-docx raises several kinds (in English) for a file that is not a package
         raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
     return template
@@ -362,6 +372,7 @@ class _KeptPackage:
         # they depend on the template's styles, which a render does not change.
         self.styles: dict = {}
         self.looks: dict = {}
+        self.body_xml: str | None = None  # the body as docxtpl serializes it (_Template.get_xml)
 
 
 @functools.lru_cache(maxsize=16)
