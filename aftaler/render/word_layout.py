@@ -315,7 +315,8 @@ def _text_extent(text: str, size: int, bold: bool) -> tuple[float | None, float 
     (None: no word). Kept per text: a set's tables repeat whole cells (amounts, years, names);
     adding the indent after the max gives the same floats, as x + indent keeps the order."""
     hard = soft = None
-    for word in text.split():  # str.split and re's \S+ agree on what whitespace is
+    # Each distinct word once (prose repeats its short words); max does not depend on the order.
+    for word in set(text.split()):  # str.split and re's \S+ agree on what whitespace is
         word_hard, word_soft = _word_extent(word, size, bold)
         soft = word_soft if soft is None else max(soft, word_soft)
         if word_hard is not None:
