@@ -158,3 +158,22 @@ def test_plain_text_gives_the_paragraphs_markdown_it_gives(pieces):
     if plain:
         assert richtext._plain_paragraphs(text) == richtext._parse_markdown(text)
     assert richtext._parse(text) == richtext._parse_markdown(text)
+
+
+_content = st.sampled_from(["<w:t>a</w:t>", '<w:t xml:space="preserve"> b </w:t>', "<w:t/>", "<w:tab/>", "<w:br/>",
+                            '<w:br w:type="page"/>', "<w:cr/>", "<w:noBreakHyphen/>", "<w:ptab/>",
+                            "<w:instrText>x</w:instrText>", "<w:delText>d</w:delText>", "<w:rPr><w:b/></w:rPr>"])
+_inline = st.lists(_content, max_size=4).map(lambda c: f"<w:r>{''.join(c)}</w:r>")
+_child = _inline | _inline.map(lambda r: f'<w:hyperlink r:id="rId1">{r}</w:hyperlink>') | st.just(
+    "<w:sdt><w:sdtContent><w:r><w:t>i</w:t></w:r></w:sdtContent></w:sdt>") | st.just("<w:pPr/>")
+
+
+@given(children=st.lists(_child, max_size=5))
+def test_paragraph_text_is_python_docx_s(children):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.text.paragraph import Paragraph
+
+    from aftaler.render.word import _paragraph_text
+    p = parse_xml(f"<w:p {nsdecls('w', 'r')}>{''.join(children)}</w:p>")
+    assert _paragraph_text(p) == Paragraph(p, None).text
