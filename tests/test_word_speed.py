@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 import copy
+import io
 
 import jinja2
 from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm
-from hypothesis import given, settings
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from aftaler.render import word_layout
+from aftaler.render import richtext, word_layout
+from aftaler.render.word import _cell_property, _paragraph_text, _strict_environment, _Template, render_docx
 
 # Words as tables hold them: long Danish compounds, numbers, joined by hyphens and dashes.
 WORDS = ["Kriminalitetsforebyggelse", "bolig", "drift", "2019/2020", "1.250.000", "kr.", "(UP)", "og",
@@ -71,11 +75,6 @@ def test_hyphenating_only_runs_with_a_piece_too_wide_changes_nothing_else(width,
 def test_placeholders_keep_their_own_run_look_though_looks_are_kept_per_template(tmp_path):
     """Run looks are built once per template and copied; each placeholder's own run properties
     are part of the key, so two placeholders never swap looks, in one render or the next."""
-    import io
-
-    from docx.shared import Pt
-
-    from aftaler.render.word import render_docx
     path = tmp_path / "t.docx"
     doc = Document()
     doc.add_paragraph().add_run("{{ a|md }}").font.size = Pt(14)
@@ -106,9 +105,6 @@ _between = st.sampled_from(["", "<w:tbl><w:tr><w:tc>", "</w:tc></w:tr></w:tbl>",
 @settings(max_examples=300, deadline=None)
 @given(parts=st.lists(st.tuples(_between, _paragraph), max_size=6))
 def test_listing_resolved_per_paragraph_equals_docxtpl_s_whole_pass(parts):
-    from docxtpl import DocxTemplate
-
-    from aftaler.render.word import _Template
     xml = "".join(between + paragraph for between, paragraph in parts)
     assert _Template(None).resolve_listing(xml) == DocxTemplate(None).resolve_listing(xml)
 
@@ -116,7 +112,6 @@ def test_listing_resolved_per_paragraph_equals_docxtpl_s_whole_pass(parts):
 @given(text=st.text(alphabet="ab }%#&<>'\"\t\n\r\u00e6\u2028", max_size=12))
 def test_a_text_without_a_tag_renders_as_jinja_renders_it(text):
     """A text without "{" and without a line break skips Jinja; with a line break it does not."""
-    from aftaler.render.word import _strict_environment
     env = _strict_environment()
     template = env.from_string(text)
     assert template.render({"x": 1}) == env._compiled(text).render({"x": 1})
@@ -125,7 +120,6 @@ def test_a_text_without_a_tag_renders_as_jinja_renders_it(text):
 
 @given(properties=st.lists(st.lists(st.sampled_from(["w:tcW", "w:gridSpan", "w:shd"]), max_size=3), max_size=3))
 def test_a_cell_property_is_what_find_with_its_path_gives(properties):
-    from aftaler.render.word import _cell_property
     tc = OxmlElement("w:tc")
     for n, tags in enumerate(properties):
         tc_pr = OxmlElement("w:tcPr")
@@ -149,9 +143,6 @@ _plain_piece = _piece.filter(lambda piece: piece not in ("#", "*", "\t", "\xa0",
 @settings(max_examples=800, deadline=None)
 @given(pieces=st.lists(_piece, max_size=14) | st.lists(_plain_piece, max_size=20))
 def test_plain_text_gives_the_paragraphs_markdown_it_gives(pieces):
-    from hypothesis import event
-
-    from aftaler.render import richtext
     text = "".join(pieces)
     plain = richtext._NOT_PLAIN.search(text) is None
     event("plain" if plain else "markdown")
@@ -170,10 +161,5 @@ _child = _inline | _inline.map(lambda r: f'<w:hyperlink r:id="rId1">{r}</w:hyper
 
 @given(children=st.lists(_child, max_size=5))
 def test_paragraph_text_is_python_docx_s(children):
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-    from docx.text.paragraph import Paragraph
-
-    from aftaler.render.word import _paragraph_text
     p = parse_xml(f"<w:p {nsdecls('w', 'r')}>{''.join(children)}</w:p>")
     assert _paragraph_text(p) == Paragraph(p, None).text
