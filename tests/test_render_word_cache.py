@@ -82,6 +82,30 @@ def test_renders_of_one_template_give_the_same_bytes(tmp_path):
     assert members(first) == members(second)
 
 
+def test_each_render_starts_from_the_template_as_saved(tmp_path):
+    """The template is read once per process; what one render adds to its parts (a numbering,
+    footnotes, a picture) must not reach the next render's copy."""
+    template = rich_template(tmp_path)
+    plain = {"navn": "Amager", "tekst": "Tekst.", "andet": "Slut.", "diagram": Picture(PNG, 3.0, "Diagram")}
+    first = render_docx(template, plain)
+    render_docx(template, rich_context("Amager"))  # numbered list, footnote, hyperlink
+    assert members(render_docx(template, plain)) == members(first)
+    assert "word/footnotes.xml" not in dict(members(first))
+
+
+def test_a_package_whose_main_part_is_no_word_document_is_refused(tmp_path):
+    path = make_template(tmp_path / "t.docx", "{{ navn }}")
+    with zipfile.ZipFile(path) as z:
+        parts = [(info.filename, z.read(info)) for info in z.infolist()]
+    word_type = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts:
+            z.writestr(name, data.replace(word_type, b"application/xml") if name == "[Content_Types].xml" else data)
+    for _ in range(2):  # refused the second time too: a failed read is not kept
+        with pytest.raises(TemplateProblem, match="ikke en Word-fil"):
+            render_docx(path, {"navn": "Hans"})
+
+
 def test_a_warm_render_equals_a_render_in_a_fresh_process(tmp_path):
     template = rich_template(tmp_path)
     for _ in range(2):

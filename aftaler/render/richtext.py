@@ -20,6 +20,7 @@ from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.oxml.parser import oxml_parser
+from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLinkText
 from mdit_py_plugins.footnote import footnote_plugin
@@ -141,6 +142,46 @@ def _parsed(text: str) -> tuple[Block, ...]:
 def _parse(text: str) -> list[Block]:
     if text and markdown_limits.problem(text) is not None:
         return [Block("paragraph", (Run(part),)) for part in text.split("\n\n") if part.strip()]
+    if _NOT_PLAIN.search(text) is None:
+        return _plain_paragraphs(text)
+    return _parse_markdown(text)
+
+
+# What could make markdown-it read a text as more than paragraphs of its own characters: a
+# character an inline rule starts at (linkify and HTML are off), a line that could open a block
+# (a list item, heading, quote, rule, setext underline, code block, table, footnote), and any
+# whitespace but the space and the line break (tabs indent, CR and NUL are normalised). Two
+# thirds of a set's fields (names, short descriptions) have none of them.
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]<>&~!^|#=+\r\0]|[^\S \n]|^ *(?:-|\d{1,9}[.)])|^ {4}", re.M)
+
+
+def _plain_paragraphs(text: str) -> list[Block]:
+    """What markdown-it makes of a text _NOT_PLAIN finds nothing in: lines up to a blank one are
+    a paragraph (the whole stripped); inside one, a line break is soft, or hard after two spaces,
+    the spaces around it dropped (markdown-it's newline rule)."""
+    blocks, lines = [], []
+    for line in [*text.split("\n"), ""]:
+        if line.strip(" "):
+            lines.append(line)
+        elif lines:
+            blocks.append(Block("paragraph", _plain_runs("\n".join(lines).strip().split("\n"))))
+            lines = []
+    return blocks
+
+
+def _plain_runs(lines: list[str]) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    for i, line in enumerate(lines):
+        line = line.lstrip(" ")
+        if i == len(lines) - 1:
+            runs.append(Run(line))
+            break
+        text = line.rstrip(" ")
+        runs += [Run(text), Run(line_break=True) if len(line) - len(text) >= 2 else Run(" ")]
+    return tuple(runs)
+
+
+def _parse_markdown(text: str) -> list[Block]:
     blocks: list[Block] = []
     lists: list[tuple[str, int, int]] = []  # (kind, list_id, start)
     first_in_item: list[bool] = []
@@ -222,9 +263,23 @@ def _tag(tag: str) -> tuple[str, dict[str, str]]:
 
 
 def _element(tag: str, attrs: dict | None = None):
-    """python-docx's OxmlElement, without parsing the tag again for every run and text."""
+    """python-docx's OxmlElement, without parsing the tag again for every run and text; one
+    without attributes copied from a prototype (lxml copies an element in half the time it
+    makes one with its namespace)."""
+    if attrs is None:
+        return _prototype(tag).__copy__()
     clark, declared = _tag(tag)
     return oxml_parser.makeelement(clark, attrib=attrs, nsmap=declared)
+
+
+_PRESERVE = (("{http://www.w3.org/XML/1998/namespace}space", "preserve"),)
+
+
+@functools.cache
+def _prototype(tag: str, attrs: tuple[tuple[str, str], ...] = ()):
+    """An element with constant attributes, made once per process; copy it, never change it."""
+    clark, declared = _tag(tag)
+    return oxml_parser.makeelement(clark, attrib=dict(attrs), nsmap=declared)
 
 
 def _style_id(document, name: str, style_type: str) -> str | None:
@@ -273,7 +328,7 @@ class _Notes:
 class _Writer:
     """State for one placeholder replacement; ids are taken in document order."""
 
-    def __init__(self, document, paragraph, blocks, styles: dict | None = None):
+    def __init__(self, document, paragraph, blocks, styles: dict | None = None, looks: dict | None = None):
         self.document, self.old = document, paragraph._p
         try:
             self.part = paragraph.part
@@ -281,6 +336,7 @@ class _Writer:
             self.part = document.part
         base = next((r.rPr for r in self.old.findall(qn("w:r")) if r.rPr is not None), None)
         self.base = copy.deepcopy(base) if base is not None else None  # the template's run look
+        self.base_key = etree.tostring(self.base) if base is not None else None
         self.sources: dict[int, list[Block]] = {}
         for b in blocks:
             if b.kind == "footnote":
@@ -289,10 +345,10 @@ class _Writer:
         self.nums: dict[int, tuple[int, int] | None] = {}
         self.counters: dict[int, int] = {}
         self.styles: dict[tuple[str, str], str | None] = {} if styles is None else styles
-        # Each run look (and each paragraph style) built once, then copied: python-docx's
-        # get_or_add_* find a child's place in the schema sequence, ≈0,2 ms per run built.
-        self.looks: dict[tuple, object] = {}
-        self.paragraph_looks: dict[str, object] = {}
+        # Each run look (a w:r with its w:rPr) and each paragraph style built once, then copied:
+        # python-docx's get_or_add_* find a child's place in the schema sequence, ≈0,2 ms per
+        # run built. Shared like `styles`; keyed by what the look is made of.
+        self.looks: dict[tuple, object] = {} if looks is None else looks
 
     def style(self, name: str, style_type: str = "paragraph") -> str | None:
         if (name, style_type) not in self.styles:
@@ -301,14 +357,14 @@ class _Writer:
 
     # -- runs
     def _r(self, run: Run, style: str | None, base, superscript: bool = False):
-        key = (base is None, style, superscript, run.bold, run.italic)  # base: self.base or None
-        rpr = self.looks.get(key)
-        if rpr is None:
-            rpr = self.looks[key] = self._rpr(run, style, base, superscript)
-        r = _element("w:r")
-        if len(rpr):
-            r.append(copy.deepcopy(rpr))
-        return r
+        key = ("r", None if base is None else self.base_key, style, superscript, run.bold, run.italic)
+        look = self.looks.get(key)  # base: self.base or None
+        if look is None:
+            look = self.looks[key] = _element("w:r")
+            rpr = self._rpr(run, style, base, superscript)
+            if len(rpr):
+                look.append(rpr)
+        return look.__copy__()  # lxml copies the whole element
 
     def _rpr(self, run: Run, style: str | None, base, superscript: bool):
         rpr = copy.deepcopy(base) if base is not None else _element("w:rPr")
@@ -325,13 +381,15 @@ class _Writer:
         r = self._r(run, style, base)
         if run.line_break:
             r.append(_element("w:br"))
-        for piece in _TEXT_SPLIT.split(_XML_INVALID.sub("", run.text)):
+        text = _XML_INVALID.sub("", run.text)
+        # _TEXT_SPLIT's split of a text without its characters is the text (most runs).
+        for piece in _TEXT_SPLIT.split(text) if "\t" in text or "\n" in text or "\r" in text else (text,):
             if piece == "\t":
                 r.append(_element("w:tab"))
             elif piece in ("\n", "\r", "\r\n"):
                 r.append(_element("w:br"))
             elif piece:
-                t = _element("w:t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+                t = _prototype("w:t", _PRESERVE).__copy__()
                 t.text = piece
                 r.append(t)
         return r
@@ -425,11 +483,11 @@ class _Writer:
 
     def _styled(self, p, style: str) -> None:
         """What `p.get_or_add_pPr().style = style` makes of a new, empty `p`, copied."""
-        ppr = self.paragraph_looks.get(style)
+        ppr = self.looks.get(("p", style))
         if ppr is None:
-            ppr = self.paragraph_looks[style] = _element("w:pPr")
+            ppr = self.looks["p", style] = _element("w:pPr")
             ppr.style = style
-        p.append(copy.deepcopy(ppr))
+        p.append(ppr.__copy__())
 
     def _copy_ppr(self, p) -> None:
         if self.old.pPr is not None:
@@ -454,10 +512,13 @@ class _Writer:
             self.notes.flush()
 
 
-def replace_placeholder(document, paragraph, blocks: list[Block], *, styles: dict | None = None) -> None:
+def replace_placeholder(document, paragraph, blocks: list[Block], *, styles: dict | None = None,
+                        looks: dict | None = None) -> None:
     """Replace `paragraph` (a python-docx Paragraph of `document`) by `blocks`, in place.
 
-    `styles`: a dict the caller shares between the placeholders of one document, so each
-    style is looked up in the template once; the document's styles must not change meanwhile.
+    `styles`: a dict the caller shares between the placeholders of one document (or of every
+    document made from one template), so each style is looked up in the template once; the
+    styles must not change meanwhile. `looks`: a dict shared the same way, for the run and
+    paragraph properties built from those styles and the placeholders' own run properties.
     """
-    _Writer(document, paragraph, blocks, styles).replace(blocks)
+    _Writer(document, paragraph, blocks, styles, looks).replace(blocks)

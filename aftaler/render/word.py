@@ -12,9 +12,11 @@ per process, keyed by the template's own text, so an edited template is never se
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import io
 import os
+import re
 import signal
 import threading
 import time
@@ -23,7 +25,12 @@ from pathlib import Path
 
 import docxtpl
 import jinja2
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.package import Unmarshaller
+from docx.opc.part import PartFactory, XmlPart
+from docx.opc.pkgreader import PackageReader
 from docx.opc.pkgwriter import PackageWriter
+from docx.package import Package
 from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
@@ -43,6 +50,17 @@ MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no author 
 _BLOCKS = f"{MARK_OPEN}blocks"
 # Paragraphs holding a marker, once each, in document order (an XPath node-set is ordered).
 _MARKED = etree.XPath(f'.//w:t[contains(., "{MARK_OPEN}")]/ancestor::w:p[1]', namespaces=nsmap)
+# What python-docx's Paragraph.text joins, in document order: the text-bearing children of the
+# paragraph's runs, its hyperlinks' runs included (CT_P.text, CT_Hyperlink.text, CT_R.text),
+# compiled once (python-docx builds an XPath evaluator for every run, ≈50 µs a paragraph).
+_RUN_TEXT = "|".join(f"{run}/w:{tag}" for run in ("w:r", "w:hyperlink/w:r")
+                     for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
+_PARAGRAPH_TEXT = etree.XPath(_RUN_TEXT, namespaces=nsmap)
+
+
+def _paragraph_text(p) -> str:
+    """Paragraph(p).text, each piece's text from python-docx's own element class (str())."""
+    return "".join(str(e) for e in _PARAGRAPH_TEXT(p))
 
 
 class TemplateProblem(Exception):
@@ -206,8 +224,26 @@ class _Environment(SandboxedEnvironment):
 
     def from_string(self, source, globals=None, template_class=None):
         if globals is None and template_class is None and isinstance(source, str):
+            if _TAG_OR_BREAK.search(source) is None:
+                return _Text(source)
             return self._compiled(source)
         return super().from_string(source, globals, template_class)
+
+
+# Where Jinja could make anything but the text itself: a tag's "{", or a line break (a final
+# one is dropped, \r\n and \r become \n).
+_TAG_OR_BREAK = re.compile(r"[{\r\n]")
+
+
+class _Text:
+    """The template of a text without a tag or a line break: it renders as that text. docxtpl
+    renders six core properties of every document as templates, mostly empty or plain text."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, *args, **kwargs) -> str:
+        return self.text
 
 
 @functools.cache
@@ -229,12 +265,28 @@ class _Template(DocxTemplate):
     def patch_xml(self, src_xml):
         return _patched(src_xml)
 
+    def get_xml(self):
+        # The body as docxtpl serializes it before rendering: the template's own (a copy of the
+        # kept one) until render replaces it, so serialized once per template.
+        if self.docx.element.body is not self.template_body:
+            return super().get_xml()
+        if self.kept.body_xml is None:
+            self.kept.body_xml = super().get_xml()
+        return self.kept.body_xml
+
     def resolve_listing(self, xml):
-        # docxtpl turns tab, \a, newline and \f inside w:t into Word markup; with none of them in
-        # the XML its three nested regex passes change nothing.
-        if not any(c in xml for c in "\t\a\n\f"):
+        # docxtpl turns tab, \a, newline and \f inside w:t into Word markup, one paragraph at a
+        # time (its outermost pass is _PARAGRAPH's), and a paragraph without one is left as it
+        # is: so only the paragraphs holding one go through its nested regex passes (a value's
+        # line break in a table cell made it rewrite every paragraph of the document).
+        if not any(c in xml for c in _LISTING):
             return xml
-        return super().resolve_listing(xml)
+        resolve = super().resolve_listing
+        return _PARAGRAPH.sub(lambda m: resolve(m[0]) if any(c in m[0] for c in _LISTING) else m[0], xml)
+
+
+_LISTING = "\t\a\n\f"
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's resolve_listing's
 
 
 def render_docx(template_path: Path, context: dict) -> bytes:
@@ -243,7 +295,7 @@ def render_docx(template_path: Path, context: dict) -> bytes:
     template = _open(template_path)
     _render(template, {**context, _BLOCKS: blocks}, _strict_environment(), template_path)
     try:
-        _expand_placeholders(template.docx, blocks)
+        _expand_placeholders(template.docx, blocks, template.kept)
     except TemplateProblem as exc:  # say which field, and where in Word
         places = word_tags.not_alone(word_tags.read_parts(Path(template_path).read_bytes()))
         raise TemplateProblem(f"{exc} ({'; '.join(places[:3])})" if places else str(exc)) from exc
@@ -278,11 +330,12 @@ def _render(template, context: dict, env, template_path: Path) -> None:
                               f"({type(exc).__name__}: {exc})") from exc
 
 
-def inflation_problem(template_path: Path) -> str | None:
+def inflation_problem(template_path: Path, data: bytes | None = None) -> str | None:
     """Why a template package cannot be opened safely (Danish), judged from the zip directory
-    alone, before a byte is unpacked: a small file can inflate to gigabytes."""
+    alone, before a byte is unpacked: a small file can inflate to gigabytes. `data`: the file's
+    bytes, when the caller has read them."""
     try:
-        with zipfile.ZipFile(template_path) as archive:
+        with zipfile.ZipFile(template_path if data is None else io.BytesIO(data)) as archive:
             members = archive.infolist()
     except OSError as exc:
         return f"skabelonen {template_path.name} kan ikke læses ({os_reason(exc)})"
@@ -297,17 +350,62 @@ def inflation_problem(template_path: Path) -> str | None:
 
 
 def _open(template_path: Path) -> "_Template":
-    problem = inflation_problem(template_path)
-    if problem is not None:
-        raise TemplateProblem(problem)
     try:
-        template = _Template(str(template_path))
-        template.init_docx()  # read the package now, so a file that is no .docx is reported as such
+        data = Path(template_path).read_bytes()
     except OSError as exc:
         raise TemplateProblem(f"skabelonen {template_path.name} kan ikke læses ({os_reason(exc)})") from exc
+    problem = inflation_problem(template_path, data)
+    if problem is not None:
+        raise TemplateProblem(problem)
+    template = _Template(str(template_path))
+    try:
+        # The package now, so a file that is no .docx is reported as such.
+        template.kept = _kept_package(data)
+        template.docx = _document(template.kept)
+        template.template_body = template.docx.element.body  # held: the same element, the same proxy
     except Exception as exc:  # python-docx raises several kinds (in English) for a file that is not a package
         raise TemplateProblem(f"skabelonen {template_path.name} er ikke en Word-fil (.docx)") from exc
     return template
+
+
+class _KeptPackage:
+    """A template package as python-docx reads it, kept per process so that each document
+    starts from it instead of unzipping and parsing the template again (≈3 ms a document):
+    the parts' bytes and relationships as read, and each XML part parsed once, copied for
+    each document (a copy costs a third of a parse)."""
+
+    def __init__(self, data: bytes):
+        self.reader = PackageReader.from_file(io.BytesIO(data))
+        parsed = Package.open(io.BytesIO(data))  # python-docx's choice of part class, from the template itself
+        self.xml_parts = {part.partname: (type(part), part.element) for part in parsed.iter_parts()
+                          if isinstance(part, XmlPart) and type(part).load.__func__ is XmlPart.load.__func__}
+        # richtext's style look-ups and the run and paragraph properties it builds from them:
+        # they depend on the template's styles, which a render does not change.
+        self.styles: dict = {}
+        self.looks: dict = {}
+        self.body_xml: str | None = None  # the body as docxtpl serializes it (_Template.get_xml)
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_package(data: bytes) -> _KeptPackage:
+    """Keyed by the template's bytes: an edited template is read again."""
+    return _KeptPackage(data)
+
+
+def _document(kept: _KeptPackage):
+    """A python-docx Document as `Document(template)` makes it, from the kept package."""
+    def part(partname, content_type, reltype, blob, package):
+        if partname in kept.xml_parts:  # what XmlPart.load does, with a copy for the parse
+            part_class, element = kept.xml_parts[partname]
+            return part_class(partname, content_type, copy.deepcopy(element), package)
+        return PartFactory(partname, content_type, reltype, blob, package)
+
+    package = Package()
+    Unmarshaller.unmarshal(kept.reader, package, part)
+    document_part = package.main_document_part
+    if document_part.content_type != CT.WML_DOCUMENT_MAIN:
+        raise ValueError(f"the main part is {document_part.content_type}, not a Word document")
+    return document_part.document
 
 
 class _StoredParts:
@@ -337,21 +435,21 @@ def _save_uncompressed(document) -> bytes:
     return buffer.getvalue()
 
 
-def _expand_placeholders(document, blocks: list) -> None:
-    styles: dict = {}  # style lookups shared by every placeholder of this document
+def _expand_placeholders(document, blocks: list, kept: _KeptPackage) -> None:
     for p in _MARKED(document.element.body):
-        paragraph = Paragraph(p, document._body)
-        text = paragraph.text
+        text = _paragraph_text(p)
         if MARK_OPEN not in text:  # e.g. a marker inside a content control, not the paragraph's own text
             continue
         stripped = text.strip()
         if not (stripped.startswith(MARK_OPEN) and stripped.endswith(MARK_CLOSE) and stripped.count(MARK_OPEN) == 1):
             raise TemplateProblem("et felt med |md eller |billede skal stå alene i sit afsnit i skabelonen")
         block = blocks[int(stripped[1:-1])]
+        paragraph = Paragraph(p, document._body)
         if isinstance(block, Picture):
             _insert_picture(paragraph, block)
         else:
-            richtext.replace_placeholder(document, paragraph, richtext.parse(block), styles=styles)
+            richtext.replace_placeholder(document, paragraph, richtext.parse(block), styles=kept.styles,
+                                         looks=kept.looks)
 
 
 def _insert_picture(paragraph, picture: Picture) -> None:
@@ -368,27 +466,37 @@ def _fit_grids(document) -> None:
 
     docxtpl spreads all columns evenly when a `{%tc %}` loop adds cells, which squeezes a
     budget's text columns; the template's cell widths say what the form wants.
+    Children are looked up with iterchildren, not find/findall: lxml's ElementPath costs more
+    than the walk, for every row and cell of every table.
     """
-    for tbl in document.element.body.iter(qn("w:tbl")):
-        grid = tbl.find(qn("w:tblGrid"))
+    for tbl in document.element.body.iter(_TBL):
+        grid = tbl.find(_TBLGRID)
         if grid is None:
             continue
-        widest = max(tbl.iter(qn("w:tr")), key=lambda tr: len(tr.findall(qn("w:tc"))), default=None)
+        widest = max(tbl.iter(_TR), key=lambda tr: sum(1 for _ in tr.iterchildren(_TC)), default=None)
         if widest is None:
             continue
         widths = []
-        for tc in widest.findall(qn("w:tc")):
-            tc_w = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
-            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-            if tc_w is None or tc_w.get(qn("w:type")) != "dxa" or span is not None:
+        for tc in widest.iterchildren(_TC):
+            tc_w, span = _cell_property(tc, _TCW), _cell_property(tc, _GRIDSPAN)
+            if tc_w is None or tc_w.get(_TYPE) != "dxa" or span is not None:
                 break
-            widths.append(tc_w.get(qn("w:w")))
+            widths.append(tc_w.get(_W))
         else:
             for col in list(grid):
                 grid.remove(col)
             for width in widths:
-                col = grid.makeelement(qn("w:gridCol"), {qn("w:w"): width})
+                col = grid.makeelement(_GRIDCOL, {_W: width})
                 grid.append(col)
+
+
+_TBL, _TBLGRID, _GRIDCOL, _TR, _TC, _TCPR, _TCW, _GRIDSPAN, _TYPE, _W = (
+    qn(t) for t in ("w:tbl", "w:tblGrid", "w:gridCol", "w:tr", "w:tc", "w:tcPr", "w:tcW", "w:gridSpan", "w:type", "w:w"))
+
+
+def _cell_property(tc, tag: str):
+    """tc.find("w:tcPr/<tag>"): the first `tag` under the cell's first w:tcPr that has one."""
+    return next((child for tc_pr in tc.iterchildren(_TCPR) for child in tc_pr.iterchildren(tag)), None)
 
 
 def undeclared_names(template_path: Path, context: dict) -> list[str]:

@@ -36,6 +36,8 @@ _MIN_HYPHENATE = 6  # shorter words are not hyphenated (pyphen's own minimum pie
 _BREAKS = re.compile(r"(?<=[-–])")
 _WORD = re.compile(r"\S+")
 _LETTERS = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]+")
+# A run of letters long enough to hyphenate: some run of _LETTERS is at least _MIN_HYPHENATE long.
+_HYPHENATABLE = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]{%d}" % _MIN_HYPHENATE)
 
 
 @functools.cache
@@ -271,12 +273,14 @@ def _child(element, tag: str):
 
 
 def _pieces(word: str) -> list[str]:
+    if "-" not in word and "–" not in word:  # most words: re's split with a look-behind is slow
+        return [word] if word else []
     return [piece for piece in _BREAKS.split(word) if piece]
 
 
 def _hyphenatable(piece: str) -> bool:
     """Whether a piece can take a soft hyphen: a number or a short word cannot."""
-    return any(len(m.group()) >= _MIN_HYPHENATE for m in _LETTERS.finditer(piece))
+    return _HYPHENATABLE.search(piece) is not None
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -311,7 +315,8 @@ def _text_extent(text: str, size: int, bold: bool) -> tuple[float | None, float 
     (None: no word). Kept per text: a set's tables repeat whole cells (amounts, years, names);
     adding the indent after the max gives the same floats, as x + indent keeps the order."""
     hard = soft = None
-    for word in text.split():  # str.split and re's \S+ agree on what whitespace is
+    # Each distinct word once (prose repeats its short words); max does not depend on the order.
+    for word in set(text.split()):  # str.split and re's \S+ agree on what whitespace is
         word_hard, word_soft = _word_extent(word, size, bold)
         soft = word_soft if soft is None else max(soft, word_soft)
         if word_hard is not None:
@@ -405,8 +410,10 @@ def hyphenate_cells(tbl, size: int, runs: dict | None = None, cells: list | None
         return
     for col, span, tc in _cells_by_column(tbl) if cells is None else cells:
         available = sum(widths[col:col + span]) - _CELL_MARGIN
-        for r, run_size, bold, indent, _, width in list(_runs(tc, size, runs)):
-            if width > available - indent:  # else no w:t of the run is wider either
+        for r, run_size, bold, indent, text, width in list(_runs(tc, size, runs)):
+            # Only a run with a piece wider than the room can change: a w:t's pieces lie
+            # within the run's, so none of them is wider (prose that wraps has none).
+            if width > available - indent and (_text_extent(text, run_size, bold)[1] or 0.0) > available - indent:
                 _hyphenate_run(r, available - indent, run_size, bold)
 
 
