@@ -165,6 +165,7 @@ def test_a_null_parent_is_said_to_be_empty_not_missing(run, tmp_path, small_set)
     assert "findes ikke" not in err
     code, _, err = run("build", small_set, "-o", tmp_path / "ud", "--skabelon", f"delaftale={template}")
     assert code == 1 and "tomt (null)" in err and "afsnit 3" in err, err
+    assert f"tomt (null) i {small_set.name}/delaftale-beskaeftigelse.yaml" in err, err  # the file to look in
     assert not any(english in err for english in JINJA_ENGLISH), err
     guarded = form(tmp_path / "kontakt-ok.docx", body=[["{% for p in parter %}{% if p.kontaktperson %}Kontakt: "
                                                         "{{ p.kontaktperson.navn }}{% endif %}{% endfor %}"]])
@@ -244,9 +245,27 @@ def test_every_document_of_the_kind_is_checked_not_only_the_first(run, tmp_path)
     assert "afsnit 3" in err and "{% if i.maal %}" in err, err
     code, _, err = run("build", amager, "-o", tmp_path / "ud", "--skabelon", f"delaftale={unguarded}")
     assert code == 1 and "tomt (null)" in err and "afsnit 3" in err, err
+    assert "tomt (null) i amager/delaftale-sammenhaengskraft-og-medborgerskab.yaml" in err, err
     assert not any(english in err for english in JINJA_ENGLISH), err
     guarded = form(tmp_path / "maal-ok.docx",
                    body=[[loop, "{% if i.maal %}Mål: {{ i.maal.vaerdi }}{% endif %}{% endfor %}{% endfor %}"]])
     code, _, err = run("check-template", guarded, "--kind", "delaftale", "--saet", amager)
     assert code == 0, err
     assert "Skabelonen passer: 4 felter i 1 afsnit med felter kontrolleret mod modellen for 'delaftale'" in err, err
+
+
+def test_a_misspelt_name_in_a_template_gets_the_models_closest_name(run, tmp_path, small_set):
+    """The build names the model's own word for a near miss, at any depth; a name like none
+    of them gets no guess."""
+    typo = form(tmp_path / "stavefejl.docx", body=[["Aftale: {{ titlen }}"],
+                                                   ["{% for p in parter %}{{ p.kontaktperson.nvan }}{% endfor %}"]])
+    code, _, err = run("build", small_set, "-o", tmp_path / "ud", "--skabelon", f"delaftale={typo}")
+    assert code == 1, err
+    assert "skabelonen bruger 'titlen', som modellen ikke har; mente du 'titel'?" in err, err
+    assert not (tmp_path / "ud").exists()
+    deep = form(tmp_path / "dyb.docx", body=[["{% for p in parter %}{{ p.kontaktperson.nvan }}{% endfor %}"]])
+    code, _, err = run("build", small_set, "-o", tmp_path / "ud", "--skabelon", f"delaftale={deep}")
+    assert code == 1 and "'nvan', som modellen ikke har; mente du 'navn'?" in err, err
+    unlike = form(tmp_path / "fremmed.docx", body=[["{{ zzqqxx }}"]])
+    code, _, err = run("build", small_set, "-o", tmp_path / "ud", "--skabelon", f"delaftale={unlike}")
+    assert code == 1 and "'zzqqxx', som modellen ikke har" in err and "mente du" not in err, err

@@ -493,7 +493,7 @@ def render_documents(aset: AgreementSet, documents: list, project: Project,
         if template is None:
             continue
         try:
-            raw = render_docx(Path(template), model)
+            raw = render_docx(Path(template), model, document=f"{aset.name}/{source.path.name}")
         except TemplateProblem as exc:
             findings.append(error(Position(str(template)), str(exc), "skabelon"))
             continue

@@ -289,11 +289,12 @@ _LISTING = "\t\a\n\f"
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's resolve_listing's
 
 
-def render_docx(template_path: Path, context: dict) -> bytes:
-    """Fill the template; return the .docx bytes (not yet normalised, see docx_package)."""
+def render_docx(template_path: Path, context: dict, document: str | None = None) -> bytes:
+    """Fill the template; return the .docx bytes (not yet normalised, see docx_package).
+    `document`: the source file of `context`, which a template problem names."""
     blocks: list = []
     template = _open(template_path)
-    _render(template, {**context, _BLOCKS: blocks}, _strict_environment(), template_path)
+    _render(template, {**context, _BLOCKS: blocks}, _strict_environment(), template_path, document)
     try:
         _expand_placeholders(template.docx, blocks, template.kept)
     except TemplateProblem as exc:  # say which field, and where in Word
@@ -304,12 +305,13 @@ def render_docx(template_path: Path, context: dict) -> bytes:
     return _save_uncompressed(template.docx)
 
 
-def _render(template, context: dict, env, template_path: Path) -> None:
+def _render(template, context: dict, env, template_path: Path, document: str | None = None) -> None:
     """docxtpl's render, every failure of the template's own making a TemplateProblem."""
     try:
         template.render(context, jinja_env=env, autoescape=True)
     except (jinja2.UndefinedError, jinja2.TemplateSyntaxError) as exc:  # said with its place in Word
-        raise TemplateProblem(word_tags.explain(Path(template_path).read_bytes(), exc, _strict_environment())) from exc
+        raise TemplateProblem(word_tags.explain(Path(template_path).read_bytes(), exc, _strict_environment(),
+                                                context, document)) from exc
     except jinja2.TemplateNotFound as exc:
         raise TemplateProblem("skabelonen må ikke hente andre skabeloner ({% include %}, {% import %} "
                               "eller {% extends %})") from exc

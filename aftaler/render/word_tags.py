@@ -9,6 +9,7 @@ are checked here too, with Danish messages, before Jinja's parser would say it i
 """
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 import zipfile
@@ -355,8 +356,11 @@ def places_of(parts: list[Part], env: jinja2.Environment, name: str) -> list[str
     return places
 
 
-def explain(template: bytes, exc: jinja2.TemplateError, env: jinja2.Environment) -> str:
-    """A render's Jinja error said in Danish with its place in Word (the build's message)."""
+def explain(template: bytes, exc: jinja2.TemplateError, env: jinja2.Environment, context: dict | None = None,
+            document: str | None = None) -> str:
+    """A render's Jinja error said in Danish with its place in Word (the build's message).
+    `context`: what the template was given, for a "mente du" on a misspelt name; `document`:
+    the source file the context came from ("budget.yaml"), named when a field of it is empty."""
     try:
         parts = read_parts(template)
     except Exception:  # noqa: BLE001 - the template was read once already; say what Jinja said
@@ -377,9 +381,27 @@ def explain(template: bytes, exc: jinja2.TemplateError, env: jinja2.Environment)
     places = places_of(parts, env, used)
     where = f" ({'; '.join(places[:3])})" if places else ""
     if attribute and attribute.group(1) == "None":
-        return f"skabelonen henter '{used}' fra et felt, der er tomt (null) i dette dokument{where}; " \
-               f"skriv feltet inden for '{{% if … %}}'{hint}"
-    return f"skabelonen bruger '{used}', som modellen ikke har{where}{hint}"
+        return f"skabelonen henter '{used}' fra et felt, der er tomt (null) i {document or 'dette dokument'}" \
+               f"{where}; skriv feltet inden for '{{% if … %}}'{hint}"
+    close = difflib.get_close_matches(used, sorted(_names(context or {})), n=1, cutoff=0.7)
+    guess = f"; mente du '{close[0]}'?" if close else ""
+    return f"skabelonen bruger '{used}', som modellen ikke har{guess}{where}{hint}"
+
+
+def _names(value, depth: int = 0) -> set[str]:
+    """Every key of the model, at any depth: the names a template can use."""
+    names: set[str] = set()
+    if depth > 12:  # models are a few levels deep; a guess needs no more
+        return names
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and not key.startswith("_"):
+                names.add(key)
+            names |= _names(item, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            names |= _names(item, depth + 1)
+    return names
 
 
 _BLOCK_FILTER = re.compile(r"\{\{[^}]*\|\s*(md|billede)\b[^}]*\}\}")
