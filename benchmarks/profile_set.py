@@ -29,7 +29,7 @@ def main(folder: Path, mode: str, passes: int = 3) -> None:
 
     def run(f):
         findings, files, _ = pipeline._process_set(f, revisions[f], f.name, project.layers,
-                                                   project.template_overrides, False, project=project, split=1)
+                                                   project.template_overrides, False, project=project)
         assert files, findings
 
     run(folders[0])

@@ -108,7 +108,7 @@ def test_one_set_on_several_cores_gives_the_same_bytes_as_on_one(tmp_path):
     assert len([n for n in outputs(tmp_path / "1") if n.endswith(".docx") and n.startswith("amager/")]) == 9
 
 
-def test_helpers_stop_when_the_set_has_errors(tmp_path):
+def test_a_set_with_errors_on_several_cores_is_not_rendered_and_nothing_written(tmp_path):
     shutil.copytree(SETS / "lille", tmp_path / "lille")
     budget = tmp_path / "lille/budget.yaml"
     budget.write_text(budget.read_text(encoding="utf-8").replace("jnr:", "jnr: [1, 2]\nx:", 1), encoding="utf-8")
@@ -118,7 +118,7 @@ def test_helpers_stop_when_the_set_has_errors(tmp_path):
     assert not (tmp_path / "ud").exists()
 
 
-def test_a_template_fault_in_a_forked_render_is_reported_and_nothing_written(tmp_path):
+def test_a_template_fault_on_several_cores_is_reported_and_nothing_written(tmp_path):
     broken = tmp_path / "delaftale.docx"
     with_text(ROOT / "templates/delaftale.docx", ">Delaftalens parter:", ">Delaftalens {% hvis %} parter:", broken)
     out = tmp_path / "ud"
@@ -154,9 +154,9 @@ def test_sets_are_built_in_fresh_interpreters_when_other_threads_run(tmp_path):
     assert outputs(tmp_path / "traade") == outputs(tmp_path / "alene")
 
 
-def test_helpers_render_before_validation_and_their_work_on_bad_data_is_dropped(tmp_path):
-    """Helpers model and render the set while it is validated. On data only validation
-    rejects, a model may fail in a helper: the author gets the validation message, not that."""
+def test_data_only_validation_rejects_gets_the_validation_message(tmp_path):
+    """A model would fail on this value; validation comes first, so the author is told what is
+    wrong and where, not that a model failed."""
     shutil.copytree(SETS / "lille", tmp_path / "lille")
     budget = tmp_path / "lille/budget.yaml"
     text = budget.read_text(encoding="utf-8")
@@ -170,26 +170,14 @@ def test_helpers_render_before_validation_and_their_work_on_bad_data_is_dropped(
     assert not (tmp_path / "ud").exists()
 
 
-def test_a_render_process_that_dies_is_an_error_not_a_hang():
-    import signal
-
+def test_the_cores_counted_are_those_the_process_may_use():
+    """Under `taskset` or a container's CPU limit a build uses the cores it has, not the
+    machine's: on one core it renders set after set in one process."""
     import pytest
 
-    from aftaler.build import pipeline
-    from aftaler.load.sets import load_set
-    from aftaler.project import Project
-
-    project, revision = Project(), {"commit": "x", "date": None}
-    aset, _ = load_set(SETS / "lille")
-    killed = pipeline._Helper(aset, project, revision, None)
-    os.kill(killed.process.pid, signal.SIGKILL)  # as if killed before it could answer
-    with pytest.raises(RuntimeError, match="exit code -9"):
-        killed.result()
-    killed.close()
-    failing = pipeline._Helper(None, project, revision, None)  # no set: the models cannot be computed
-    with pytest.raises(RuntimeError, match="AttributeError"):
-        failing.result()
-    failing.close()
-    unwanted = pipeline._Helper(aset, project, revision, None)  # the set turned out invalid
-    unwanted.close()  # stopped at once, not waited for: rendering a set takes far longer
-    assert unwanted.process.exitcode == -signal.SIGTERM
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this system")
+    code = ("import os; from aftaler.build.pipeline import available_cores; "
+            "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); print(available_cores())")
+    one = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert one.stdout.strip() == "1", one.stderr

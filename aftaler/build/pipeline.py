@@ -6,13 +6,10 @@ skipped (freshness.py); the others are processed in parallel.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
-import importlib
 import multiprocessing
 import os
 import threading
-import traceback
 from pathlib import Path
 
 from ..findings import (
@@ -55,7 +52,7 @@ def load_and_validate(paths: list[Path], project: Project, progress=None) -> tup
 def validate(paths: list[Path], project: Project, progress=None, jobs: int | None = None) -> Result:
     """Every set under `paths` checked; many sets are shared out over the cores."""
     folders, findings = find_sets(paths)
-    cores = min(jobs or os.cpu_count() or 1, len(folders))
+    cores = min(jobs or available_cores(), len(folders))
     report = progress or (lambda done, total: None)
     if cores <= 1 or len(folders) < 4 or not _can_fork():
         for done, folder in enumerate(folders, start=1):
@@ -256,15 +253,16 @@ def _stamp(path: Path) -> list[int]:
 
 def _run_all(work, project: Project, public: bool, jobs: int | None, progress, pdf: str | None = None):
     """Process sets, yielding each result in order, in parallel processes when there are several and
-    more than one core; a single set on several cores has its Word files rendered beside its site."""
-    cores = jobs or os.cpu_count() or 1
-    jobs = min(cores, len(work))
+    more than one core. A single set is one process: split over two, it was ≈0,3 s sooner on two
+    cores but cost ≈0,2 s more CPU (both processes imported and warmed the Word renderers and
+    computed the models), so it was slower on one core, or beside other work (issue 19)."""
+    jobs = min(jobs or available_cores(), len(work))
     args = [(folder, revision, slug, project.layers, project.template_overrides, public, pdf)
             for folder, revision, slug in work]
     report = progress or (lambda done, total: None)
     if jobs <= 1:
         for done, item in enumerate(args, start=1):
-            result = _process_set(*item, project=project, split=cores if _can_fork() else 1)
+            result = _process_set(*item, project=project)
             report(done, len(args))
             yield result
         return
@@ -281,64 +279,42 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress, p
 
 
 def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrides: dict, public: bool,
-                 pdf: str | None = None, project: Project | None = None, split: int = 1):
+                 pdf: str | None = None, project: Project | None = None):
     """One set, start to finish in memory: (findings, output files, its part of the site).
 
     `pdf`: LibreOffice's command, to make a PDF of each Word file ("" when it was asked for but
     LibreOffice is not installed: a warning); the site is then rendered once they are made, so
     that a page links only a PDF that exists.
-
-    With `split` > 1 (a single set on several cores), `split` - 1 processes forked once the set
-    is read render its Word files beside this one: they compute the models and render while
-    this process validates. What they render is used only if the set is valid; if not, they
-    are stopped and their work is dropped.
     """
+    from ..check.validate import validate_set
     project = project or Project(layers, overrides)
     aset, findings = load_set(folder)
-    taken, helpers = None, []
-    if split > 1 and not has_errors(findings):
-        # Objects frozen for the collector are not touched by its runs, so the pages they share
-        # with the helpers are not copied, in either process (Python's advice for forking).
-        gc.freeze()
-        taken = multiprocessing.get_context("fork").Array("i", 2)  # taken from the queue's front, from its end
-        helpers = [_Helper(aset, project, revision, taken) for _ in range(split - 1)]
-    try:
-        from ..check.validate import validate_set
-        findings += validate_set(aset, project, for_upload=True)
-        if has_errors(findings):
-            return findings, {}, None
-        from ..render.site import render_set_site, site_document
-        from ..render.status import status_site_document
-        aset, documents = _models(aset, project)
-        queue = _render_order(documents)
+    findings += validate_set(aset, project, for_upload=True)
+    if has_errors(findings):
+        return findings, {}, None
+    from ..render.site import DOWNLOADS, render_set_site, site_document
+    from ..render.status import status_site_document
+    aset, documents = _models(aset, project)
 
-        def site_part(made: dict) -> object:
-            pages = [site_document(aset.name, doc, with_files=True, pdf=f"{doc.source.path.stem}.pdf" in made)
-                     for doc in documents]
-            status_page = status_site_document(aset, project)
-            return render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
-                                   templates=project.site_templates)
+    def site_part(made: dict) -> object:
+        pages = [site_document(aset.name, doc, with_files=True, pdf=f"{doc.source.path.stem}.pdf" in made)
+                 for doc in documents]
+        status_page = status_site_document(aset, project)
+        return render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
+                               templates=project.site_templates)
 
-        part = site_part({}) if pdf is None else None
-        files, problems = _render_taken(aset, queue, project, revision, taken, from_end=True)
-        for helper in helpers:
-            their_files, their_problems = helper.result()
-            files.update(their_files)
-            problems += their_problems
-        if pdf is not None:
-            from .bundle import word_pdfs
-            made, _, found = word_pdfs({n: d for n, d in files.items() if n.endswith(".docx")}, pdf or None,
-                                       folder, command="aftaler build --pdf")
-            files.update(made)
-            problems += found
-            part = site_part(made)
-        from ..render.site import DOWNLOADS  # the pages link to the documents' files: the site carries them
-        part.files.update({f"{slug}/{DOWNLOADS}/{name}": data for name, data in sorted(files.items())})
-        return findings + problems, files, part
-    finally:
-        for helper in helpers:
-            helper.close()
-        gc.unfreeze()  # a long-running process (watch) collects them again
+    files, problems = render_documents(aset, documents, project, revision)
+    made = {}
+    if pdf is not None:
+        from .bundle import word_pdfs
+        made, _, found = word_pdfs({n: d for n, d in files.items() if n.endswith(".docx")}, pdf or None,
+                                   folder, command="aftaler build --pdf")
+        files.update(made)
+        problems += found
+    part = site_part(made)
+    # The pages link to the documents' files: the site carries them.
+    part.files.update({f"{slug}/{DOWNLOADS}/{name}": data for name, data in sorted(files.items())})
+    return findings + problems, files, part
 
 
 def _models(aset: AgreementSet, project: Project) -> tuple[AgreementSet, list]:
@@ -348,87 +324,18 @@ def _models(aset: AgreementSet, project: Project) -> tuple[AgreementSet, list]:
     return aset, document_models(aset, project)
 
 
-def _render_order(documents: list) -> list:
-    """The shared queue's order (the same in every process): documents with extra outputs (the
-    budget's workbook) first, for the helpers, which imported their library beforehand; then
-    the largest first."""
-    return sorted(documents, key=lambda d: (not getattr(d.kind.module, "EXTRA_OUTPUTS", None), -len(d.source.text)))
-
-
-def _render_taken(aset: AgreementSet, queue: list, project: Project, revision: dict, taken,
-                  from_end: bool = False) -> tuple[dict, list]:
-    """Render the documents of `queue` this process takes, one at a time, from the shared counts
-    `taken` (all of them when there are none); what it renders does not depend on who renders it.
-
-    Helpers take from the front, the largest first; this process, which joins once the site is
-    done and has not imported the renderers yet, takes the small ones from the end, so that the
-    cores finish together and it rarely needs the workbook's library at all.
-    """
-    if taken is None:
-        return render_documents(aset, queue, project, revision)
-    files, problems = {}, []
-    while True:
-        with taken.get_lock():
-            front, back = taken[0], taken[1]
-            if front + back >= len(queue):
-                return files, problems
-            index = len(queue) - 1 - back if from_end else front
-            taken[1 if from_end else 0] += 1
-        done, found = render_documents(aset, [queue[index]], project, revision)
-        files.update(done)
-        problems += found
+def available_cores() -> int:
+    """The cores this process may run on (a container's or `taskset`'s limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on every system (macOS, Windows)
+        return os.cpu_count() or 1
 
 
 def _can_fork() -> bool:
     """Forking is safe in a process with one thread (a lock held by another thread would stay
     locked in the copy), and not offered on every system."""
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
-class _Helper:
-    """A forked process that renders Word files beside this one.
-
-    It is forked once the set is read, so it has the set without being sent it, and it starts at
-    once: it imports the renderers, computes the models and renders the documents it takes from
-    the shared queue, while this process validates. The set may turn out to be invalid: then
-    this process stops it (close) and reads nothing."""
-
-    def __init__(self, aset: AgreementSet, project: Project, revision: dict, taken):
-        context = multiprocessing.get_context("fork")
-        self._results, result_out = context.Pipe(duplex=False)
-
-        def work():
-            self._results.close()  # the parent's end, copied by the fork
-            try:
-                for module in ("aftaler.model.documents", "aftaler.render.word", "aftaler.render.workbook"):
-                    importlib.import_module(module)
-                modelled, documents = _models(aset, project)
-                result = _render_taken(modelled, _render_order(documents), project, revision, taken)
-                result_out.send((True, result))
-            except BaseException as exc:  # reported by the parent if the set is valid (else it is why)
-                result_out.send((False, "".join(traceback.format_exception(exc))))
-
-        self._pending = True
-        self.process = context.Process(target=work, daemon=True)
-        self.process.start()
-        result_out.close()
-
-    def result(self) -> tuple[dict, list]:
-        self._pending = False
-        try:
-            ok, value = self._results.recv()
-        except EOFError:  # it ended without a word: killed, or out of memory
-            self.process.join()
-            ok, value = False, f"the rendering process ended with exit code {self.process.exitcode}"
-        if not ok:
-            raise RuntimeError(f"rendering in a separate process failed:\n{value}")
-        return value
-
-    def close(self) -> None:
-        if self._pending:  # its work is not wanted (the set is invalid, or this process failed)
-            self.process.terminate()
-        self.process.join()
-        self._results.close()
 
 
 def status(paths: list[Path], out_dir: Path, project: Project, year: int | None = None, progress=None) -> Result:
