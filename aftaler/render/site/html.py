@@ -23,6 +23,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ...slugs import slug
 from ..links import SAFE_SCHEMES, leaves_site
 from ..template_cache import bytecode_cache
+from .blocks import first_character_guards
 from .markdown import _OUR_ANCHOR
 from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _Page
 
@@ -48,6 +49,7 @@ def _safe_href(url: str) -> bool:
 def _markdown() -> MarkdownIt:
     md = _SiteMarkdown("js-default").use(footnote_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slug)
+    first_character_guards(md)  # markdown-it's block rules, the same tokens for less work (blocks.py)
     # Images: only our own figures (grafer/*.svg, written with the page); an author's image would be
     # fetched from the network, so it shows as its alt text.
     md.add_render_rule("image", _render_image)
