@@ -128,8 +128,10 @@ def test_the_shortcut_escapes_what_markdown_it_escapes():
 # ------------------------------------------------------------------ block rules (blocks.py)
 
 def _markdown_its_rules():
-    """The site's parser with markdown-it's own block rules and inline pass: what ours must equal."""
+    """The site's parser with markdown-it's own block rules, inline pass and HTML renderer (our
+    render rules moved over to it): what ours must equal."""
     from markdown_it import rules_block, rules_core
+    from markdown_it.renderer import RendererHTML
 
     from aftaler.render.site import blocks
     from aftaler.render.site.html import _markdown
@@ -139,6 +141,11 @@ def _markdown_its_rules():
         if rule.name in theirs:
             md.block.ruler.at(rule.name, theirs[rule.name], {"alt": rule.alt})
     md.core.ruler.at("inline", rules_core.inline)
+    ours, md.renderer = md.renderer, RendererHTML()
+    for name, rule in ours.rules.items():
+        if getattr(RendererHTML, name, None) is not rule.__func__:
+            md.renderer.rules[name] = rule.__func__.__get__(md.renderer)
+    assert type(md.renderer) is RendererHTML and md.renderer.rules.keys() == ours.rules.keys()
     assert [r.fn for r in md.block.ruler.__rules__ if r.name in theirs] == [theirs[r.name] for r in md.block.ruler.__rules__
                                                                           if r.name in theirs]
     return md
@@ -147,11 +154,15 @@ def _markdown_its_rules():
 def _parses_as_markdown_it(text: str):
     """Our parser's tokens for `text`, asserted equal (every field, children too) to markdown-it's,
     and the same HTML."""
+    from markdown_it.utils import OptionsDict
+
     from aftaler.render.site.html import _markdown
     ours, theirs = _markdown(), _markdown_its_rules()
     tokens = ours.parse(text, {})
     assert tokens == theirs.parse(text, {})
     assert ours.renderer.render(tokens, ours.options, {}) == theirs.render(text, {})
+    xhtml = OptionsDict({**ours.options, "xhtmlOut": True})  # the other branch of a tag's ending
+    assert ours.renderer.render(tokens, xhtml, {}) == theirs.renderer.render(tokens, xhtml, {})
     return tokens
 
 

@@ -20,6 +20,7 @@ The modules, each with one job:
 - html.py      markdown-it with our rules (anchors, footnotes, safe links, images, tables),
                the page layout and its table of contents
 - blocks.py    markdown-it's block rules, the same tokens for less work (tables, first characters)
+- renderer.py  markdown-it's HTML renderer, the same HTML for less work
 - search.py    the offline search index: entries from the pages' tokens, shipped as a script
 """
 from __future__ import annotations

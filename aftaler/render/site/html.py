@@ -25,6 +25,7 @@ from ..links import SAFE_SCHEMES, leaves_site
 from ..template_cache import bytecode_cache
 from .blocks import first_character_guards
 from .markdown import _OUR_ANCHOR
+from .renderer import SiteRenderer
 from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _Page
 
 
@@ -47,7 +48,7 @@ def _safe_href(url: str) -> bool:
 
 @functools.cache  # one per process: Jinja keeps compiled templates in its environment
 def _markdown() -> MarkdownIt:
-    md = _SiteMarkdown("js-default").use(footnote_plugin)
+    md = _SiteMarkdown("js-default", renderer_cls=SiteRenderer).use(footnote_plugin)  # renderer.py: faster, same HTML
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slug)
     first_character_guards(md)  # markdown-it's block rules, the same tokens for less work (blocks.py)
     # Images: only our own figures (grafer/*.svg, written with the page); an author's image would be
