@@ -265,3 +265,22 @@ def test_the_example_pages_parse_as_markdown_it():
     assert len(pages) > 10
     for page in pages:
         _parses_as_markdown_it(page)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.characters(), max_size=12), st.text(max_size=20))
+def test_the_active_characters_are_the_lookaheads(extra, text):
+    """_active_re's class finds what "a terminator, not inert" finds, for markdown-it's terminators
+    and any it adds (add_terminator_char); a class with a range is searched as it is."""
+    from markdown_it import MarkdownIt
+
+    from aftaler.render.site.html import _INERT, _active_re
+    md = MarkdownIt("js-default")
+    for ch in extra:
+        md.inline.add_terminator_char(ch)
+    for pattern in (md.inline.terminator_re.pattern, "[a-c" + re.escape("".join(sorted(extra))) + "]"):
+        lookahead = re.compile(f"(?![{re.escape(_INERT)}])(?:{pattern})")
+        ours = _active_re(pattern)
+        for ch in list(text) + sorted(extra) + [chr(c) for c in range(0x80)]:
+            assert bool(ours.match(ch)) == bool(lookahead.match(ch)), (pattern, ch)
+    assert "(?!" not in _active_re(md.inline.terminator_re.pattern).pattern
