@@ -141,6 +141,7 @@ def _markdown_its_rules():
         if rule.name in theirs:
             md.block.ruler.at(rule.name, theirs[rule.name], {"alt": rule.alt})
     md.core.ruler.at("inline", rules_core.inline)
+    md.core.ruler.at("normalize", rules_core.normalize)
     ours, md.renderer = md.renderer, RendererHTML()
     for name, rule in ours.rules.items():
         if getattr(RendererHTML, name, None) is not rule.__func__:
@@ -202,7 +203,8 @@ def tables(draw) -> list[str]:
 
 OTHER_LINES = st.sampled_from(["", "tekst", "- punkt", "* punkt", "+ punkt", "1. punkt", "2) punkt", "-", "> citat", "```",
                                "~~~", "    kode", "# Overskrift", "---", "===", "***", "___", "_ _ _", "- - -", "10. x", "[^1]: note", "[a]: /b", "<div>",
-                               "| a |", "a | b", ":", "\t- x", "  - indrykket", "-a", "#nej", ">"])
+                               "| a |", "a | b", ":", "\t- x", "  - indrykket", "-a", "#nej", ">", "a\r\nb", "|\r|", "\r\r\n",
+                               "a\0b"])
 
 
 @st.composite
@@ -284,3 +286,16 @@ def test_the_active_characters_are_the_lookaheads(extra, text):
         for ch in list(text) + sorted(extra) + [chr(c) for c in range(0x80)]:
             assert bool(ours.match(ch)) == bool(lookahead.match(ch)), (pattern, ch)
     assert "(?!" not in _active_re(md.inline.terminator_re.pattern).pattern
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("\r\n\0a\u2028\x85")) | st.characters()))
+def test_normalize_is_markdown_its(text):
+    from markdown_it.rules_core import normalize as theirs
+    from markdown_it.rules_core.state_core import StateCore
+
+    from aftaler.render.site.blocks import normalize
+    ours, expected = StateCore(text, None, {}), StateCore(text, None, {})
+    normalize(ours)
+    theirs(expected)
+    assert ours.src == expected.src
