@@ -267,28 +267,30 @@ def _finish(state) -> None:
     """Unique ids, permalinks, .md links to .html, alignment as classes, table labels."""
     seen: set[str] = set()
     heading, level = None, 1
-    for i, token in enumerate(state.tokens):
-        if token.type in ("heading_open", "tr_open") and token.attrGet("id"):
-            token.attrSet("id", _unique(str(token.attrGet("id")), seen))
-        if token.type == "heading_open":
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        kind, attrs, children = token.type, token.attrs, token.children
+        if attrs and kind in ("heading_open", "tr_open") and attrs.get("id"):
+            attrs["id"] = _unique(str(attrs["id"]), seen)
+        if kind == "heading_open":
             heading = token
-            level = _outline_level(state.tokens, i, level)
-            token.meta["title"] = _inline_text(state.tokens[i + 1])
+            level = _outline_level(tokens, i, level)
+            token.meta["title"] = _inline_text(tokens[i + 1])
             if token.tag != "h1" and token.attrGet("id"):
-                state.tokens[i + 1].children += _permalink(str(token.attrGet("id")))
-        elif token.type == "table_open":
+                tokens[i + 1].children += _permalink(str(token.attrGet("id")))
+        elif kind == "table_open":
             if heading is not None:
                 token.meta["label"] = heading.attrGet("id")
-            _label_cells(state.tokens, i)
-        elif token.type in ("th_open", "td_open") and token.attrGet("style"):
-            align = str(token.attrGet("style")).split(":")[-1]
-            token.attrs.pop("style")
-            token.attrSet("class", "num" if align == "right" else f"align-{align}")
-        for child in token.children or []:
-            if child.type == "site_anchor":
-                child.attrSet("id", _unique(str(child.attrGet("id")), seen))
-            elif child.type == "link_open":
-                child.attrSet("href", _html_href(str(child.attrGet("href"))))
+            _label_cells(tokens, i)
+        elif attrs and kind in ("th_open", "td_open") and attrs.get("style"):
+            align = str(attrs.pop("style")).split(":")[-1]
+            attrs["class"] = "num" if align == "right" else f"align-{align}"
+        if children:
+            for child in children:
+                if child.type == "site_anchor":
+                    child.attrs["id"] = _unique(str(child.attrs.get("id")), seen)
+                elif child.type == "link_open":
+                    child.attrs["href"] = _html_href(str(child.attrs.get("href")))
 
 
 # A table this wide becomes a card per row on a phone (site.css): each cell says its column.
@@ -297,19 +299,20 @@ WIDE_TABLE = 5
 
 def _label_cells(tokens: list[Token], start: int) -> None:
     """Each body cell gets its column's heading as `data-label`, for the phone's card layout."""
-    labels, column, end = [], 0, start
+    labels, column = [], 0
     for end in range(start, len(tokens)):
         token = tokens[end]
-        if token.type == "table_close":
-            break
-        if token.type == "th_open":
-            labels.append(_inline_text(tokens[end + 1]))
-        elif token.type == "tr_open":
-            column = 0
-        elif token.type == "td_open":
+        kind = token.type
+        if kind == "td_open":
             if column < len(labels) and labels[column]:
-                token.attrSet("data-label", labels[column])
+                token.attrs["data-label"] = labels[column]
             column += 1
+        elif kind == "tr_open":
+            column = 0
+        elif kind == "th_open":
+            labels.append(_inline_text(tokens[end + 1]))
+        elif kind == "table_close":
+            break
     tokens[start].meta["wide"] = len(labels) >= WIDE_TABLE
 
 
