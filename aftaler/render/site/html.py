@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from markdown_it import MarkdownIt, rules_core, rules_inline
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.anchors import anchors_plugin
@@ -23,7 +23,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ...slugs import slug
 from ..links import SAFE_SCHEMES, leaves_site
 from ..template_cache import bytecode_cache
-from .blocks import first_character_guards, normalize
+from .blocks import faster_rules
 from .markdown import _OUR_ANCHOR
 from .renderer import SiteRenderer
 from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _Page
@@ -50,9 +50,7 @@ def _safe_href(url: str) -> bool:
 def _markdown() -> MarkdownIt:
     md = _SiteMarkdown("js-default", renderer_cls=SiteRenderer).use(footnote_plugin)  # renderer.py: faster, same HTML
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slug)
-    first_character_guards(md)  # markdown-it's block rules, the same tokens for less work (blocks.py)
-    assert md.core.ruler.getRules("")[0] is rules_core.normalize
-    md.core.ruler.at("normalize", normalize)
+    faster_rules(md)  # markdown-it's table, normalize and guarded block rules: the same tokens (blocks.py)
     # Images: only our own figures (grafer/*.svg, written with the page); an author's image would be
     # fetched from the network, so it shows as its alt text.
     md.add_render_rule("image", _render_image)
