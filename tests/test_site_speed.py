@@ -204,7 +204,8 @@ def tables(draw) -> list[str]:
 OTHER_LINES = st.sampled_from(["", "tekst", "- punkt", "* punkt", "+ punkt", "1. punkt", "2) punkt", "-", "> citat", "```",
                                "~~~", "    kode", "# Overskrift", "---", "===", "***", "___", "_ _ _", "- - -", "10. x", "[^1]: note", "[a]: /b", "<div>",
                                "| a |", "a | b", ":", "\t- x", "  - indrykket", "-a", "#nej", ">", "a\r\nb", "|\r|", "\r\r\n",
-                               "a\0b"])
+                               "a\0b", "* * *", "*\t*\t*", "-- -", "**fed**", "*x", "+x", "-\tx", "*\tx",
+                               "- **Pulje:** 2019-26", "1.x", "1)", "**"])
 
 
 @st.composite

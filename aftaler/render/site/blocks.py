@@ -51,7 +51,7 @@ def faster_rules(md: MarkdownIt) -> None:
         if rule.name in _STARTS:
             fn, starts = _STARTS[rule.name]
             assert rule.fn is fn, rule.name  # what the characters were read from
-            ruler.at(rule.name, _guarded(fn, starts), {"alt": rule.alt})
+            ruler.at(rule.name, _guarded(_CLOSER.get(rule.name, fn), starts), {"alt": rule.alt})
         elif rule.name == "code":
             assert rule.fn is rules_block.code
             ruler.at("code", _code, {"alt": rule.alt})
@@ -68,6 +68,27 @@ def _guarded(rule, starts: str):
         return rule(state, startLine, endLine, silent)
     guarded.__name__ = rule.__name__
     return guarded
+
+
+def _hr(state, startLine: int, endLine: int, silent: bool) -> bool:
+    """hr answers False where the line holds anything but its marker, spaces and tabs."""
+    pos, end = state.bMarks[startLine] + state.tShift[startLine], state.eMarks[startLine]
+    if pos < end and state.src[pos:end].strip(state.src[pos] + " \t"):
+        return False
+    return rules_block.hr(state, startLine, endLine, silent)
+
+
+def _list(state, startLine: int, endLine: int, silent: bool) -> bool:
+    """A bullet ("*", "-", "+") followed by anything but a space or tab is no list item (and
+    no number: its ordered marker fails at the first character)."""
+    pos, end = state.bMarks[startLine] + state.tShift[startLine], state.eMarks[startLine]
+    if pos + 1 < end and state.src[pos] in "*-+" and state.src[pos + 1] not in " \t":
+        return False
+    return rules_block.list_block(state, startLine, endLine, silent)
+
+
+# Rules whose next check is as cheap: hr's whole line, the list's character after a bullet.
+_CLOSER = {"hr": _hr, "list": _list}
 
 
 def _code(state, startLine: int, endLine: int, silent: bool) -> bool:
