@@ -300,3 +300,12 @@ def test_normalize_is_markdown_its(text):
     normalize(ours)
     theirs(expected)
     assert ours.src == expected.src
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list('&<>"\'a æ;#')) | st.characters()))
+def test_the_renderers_escape_is_markdown_its(text):
+    from markdown_it.common.utils import escapeHtml
+
+    from aftaler.render.site.renderer import _escape
+    assert _escape(text) == escapeHtml(text)

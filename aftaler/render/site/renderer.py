@@ -2,13 +2,18 @@
 
 `SiteRenderer` is markdown-it-py's RendererHTML (renderer.py, 4.3.0) with its generic tag
 (`renderToken`) written with fewer calls, and text in an inline token escaped in the loop while
-the `text` rule is markdown-it's own. Every rule (ours, the footnotes', markdown-it's) is still
+the `text` rule is markdown-it's own; a text without a character to escape is left as it is. Every rule (ours, the footnotes', markdown-it's) is still
 called as markdown-it calls it. The tests hold it to RendererHTML, byte for byte.
 """
 from __future__ import annotations
 
+import re
+
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
+
+# What escapeHtml replaces: a text without any of these is its own escape (most names and numbers).
+_ESCAPED = re.compile('[&<>"]')
 
 
 class SiteRenderer(RendererHTML):
@@ -19,7 +24,8 @@ class SiteRenderer(RendererHTML):
         for i, token in enumerate(tokens):
             kind = token.type
             if kind == "text" and own_text:
-                out.append(escapeHtml(token.content))
+                text = token.content
+                out.append(escapeHtml(text) if _ESCAPED.search(text) else text)
             elif kind in rules:
                 out.append(rules[kind](tokens, i, options, env))
             else:
@@ -41,7 +47,7 @@ class SiteRenderer(RendererHTML):
         else:
             result = "<" + token.tag
         if token.attrs:
-            result += "".join([f' {escapeHtml(key)}="{escapeHtml(str(value))}"' for key, value in token.attrs.items()])
+            result += "".join([f' {_escape(key)}="{_escape(str(value))}"' for key, value in token.attrs.items()])
         if nesting == 0 and options["xhtmlOut"]:
             result += " /"
         if not token.block:
@@ -51,3 +57,7 @@ class SiteRenderer(RendererHTML):
             if following.type == "inline" or following.hidden or (following.nesting == -1 and following.tag == token.tag):
                 return result + ">"
         return result + ">\n"
+
+
+def _escape(text: str) -> str:
+    return escapeHtml(text) if _ESCAPED.search(text) else text
