@@ -123,3 +123,189 @@ def test_the_shortcut_escapes_what_markdown_it_escapes():
 
     from aftaler.render.site.html import _ASCII_PUNCTUATION
     assert _ASCII_PUNCTUATION == _ESCAPED
+
+
+# ------------------------------------------------------------------ block rules (blocks.py)
+
+def _markdown_its_rules():
+    """The site's parser with markdown-it's own block rules, inline pass and HTML renderer (our
+    render rules moved over to it): what ours must equal."""
+    from markdown_it import rules_block, rules_core
+    from markdown_it.renderer import RendererHTML
+
+    from aftaler.render.site import blocks
+    from aftaler.render.site.html import _markdown
+    md = _markdown.__wrapped__()
+    theirs = {name: fn for name, (fn, _) in blocks._STARTS.items()} | {"code": rules_block.code, "table": rules_block.table}
+    for rule in md.block.ruler.__rules__:
+        if rule.name in theirs:
+            md.block.ruler.at(rule.name, theirs[rule.name], {"alt": rule.alt})
+    md.core.ruler.at("inline", rules_core.inline)
+    md.core.ruler.at("normalize", rules_core.normalize)
+    ours, md.renderer = md.renderer, RendererHTML()
+    for name, rule in ours.rules.items():
+        if getattr(RendererHTML, name, None) is not rule.__func__:
+            md.renderer.rules[name] = rule.__func__.__get__(md.renderer)
+    assert type(md.renderer) is RendererHTML and md.renderer.rules.keys() == ours.rules.keys()
+    assert [r.fn for r in md.block.ruler.__rules__ if r.name in theirs] == [theirs[r.name] for r in md.block.ruler.__rules__
+                                                                          if r.name in theirs]
+    return md
+
+
+def _parses_as_markdown_it(text: str):
+    """Our parser's tokens for `text`, asserted equal (every field, children too) to markdown-it's,
+    and the same HTML."""
+    from markdown_it.utils import OptionsDict
+
+    from aftaler.render.site.html import _markdown
+    ours, theirs = _markdown(), _markdown_its_rules()
+    tokens = ours.parse(text, {})
+    assert tokens == theirs.parse(text, {})
+    assert ours.renderer.render(tokens, ours.options, {}) == theirs.render(text, {})
+    xhtml = OptionsDict({**ours.options, "xhtmlOut": True})  # the other branch of a tag's ending
+    assert ours.renderer.render(tokens, xhtml, {}) == theirs.renderer.render(tokens, xhtml, {})
+    return tokens
+
+
+ROW_TEXT = st.text(st.sampled_from(list("|\\ \t:-a*`<>#[]^!1.\xa0\u2028")), max_size=14)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(ROW_TEXT | st.text(max_size=10))
+def test_row_splitting_is_markdown_its(text):
+    from markdown_it.rules_block.table import escapedSplit
+
+    from aftaler.render.site.blocks import _split_row
+    assert _split_row(text) == escapedSplit(text)
+
+
+CELL = st.text(st.sampled_from(list("a1 \\|`*<>#:-_[]\t\xa0")), max_size=6) | st.sampled_from(
+    ["Aktivitet 2025", "\\|", "a \\| b", "\\\\|", "`a|b`", "**fed**", '<a id="r1"></a>Navn', "[x](y.md)", "[^1]", " "])
+DELIMITER = st.sampled_from(["---", " --- ", ":---", "---:", ":-:", "-", " :--: ", "--", "- -", "x", "", "::", "-:-"])
+INDENT = st.sampled_from(["", "", " ", "   ", "    ", "\t", "  "])
+
+
+@st.composite
+def tables(draw) -> list[str]:
+    """A GFM table and its near misses: pipes or not at the ends, ragged rows, odd delimiter rows."""
+    columns = draw(st.integers(1, 4))
+
+    def row(n: int, cell=CELL) -> str:
+        cells = draw(st.lists(cell, min_size=n, max_size=n))
+        lead, tail = draw(st.sampled_from(["|", "| ", ""])), draw(st.sampled_from(["|", " |", "", "  ", "| "]))
+        return draw(INDENT) + lead + "|".join(cells) + tail
+
+    header = row(columns)
+    delimiter = row(draw(st.sampled_from([columns, columns, columns, columns + 1, max(1, columns - 1)])), DELIMITER)
+    body = [row(draw(st.integers(0, columns + 2))) for _ in range(draw(st.integers(0, 4)))]
+    return [header, delimiter] + body
+
+
+OTHER_LINES = st.sampled_from(["", "tekst", "- punkt", "* punkt", "+ punkt", "1. punkt", "2) punkt", "-", "> citat", "```",
+                               "~~~", "    kode", "# Overskrift", "---", "===", "***", "___", "_ _ _", "- - -", "10. x", "[^1]: note", "[a]: /b", "<div>",
+                               "| a |", "a | b", ":", "\t- x", "  - indrykket", "-a", "#nej", ">", "a\r\nb", "|\r|", "\r\r\n",
+                               "a\0b", "* * *", "*\t*\t*", "-- -", "**fed**", "*x", "+x", "-\tx", "*\tx",
+                               "- **Pulje:** 2019-26", "1.x", "1)", "**"])
+
+
+@st.composite
+def documents(draw) -> str:
+    """Tables among other blocks, some of them inside a list item or a quote."""
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        block = draw(tables()) if draw(st.booleans()) else draw(st.lists(OTHER_LINES, min_size=1, max_size=3))
+        container = draw(st.sampled_from(["", "", "> ", "- ", "1. ", "  ", ">"]))
+        if container:
+            block = [container + block[0]] + [draw(st.sampled_from([container, " " * len(container), ""])) + line
+                                              for line in block[1:]]
+        lines += block + draw(st.sampled_from([[], [""], ["tekst"]]))
+    return "\n".join(lines)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(documents())
+def test_tables_and_lists_parse_as_markdown_it(text):
+    _parses_as_markdown_it(text)
+
+
+def test_a_table_as_markdown_it_reads_it():
+    """Alignments, an escaped pipe, a ragged row, a row too many; the table ends at a list."""
+    tokens = _parses_as_markdown_it("| a | b \\| c | d |\n|:-|-:|:-:|\n| 1 |\n| 1 | 2 | 3 | 4 |\n- punkt\n")
+    cells = [t.content for t in tokens if t.type == "inline"]
+    assert cells == ["a", "b | c", "d", "1", "", "", "1", "2", "3", "punkt"]
+    assert [t.attrGet("class") for t in tokens if t.type == "td_open"] == ["align-left", "num", "align-center"] * 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 12), st.integers(1, 6), st.lists(st.integers(0, 8), max_size=8))
+def test_the_autocompleted_cells_limit_is_markdown_its(limit, columns, rows):
+    """Short rows under a wide header: the table stops where markdown-it's stops, at a limit of
+    empty cells filled in (65.536; made small here, in markdown-it's module, where ours reads it)."""
+    from unittest import mock
+
+    from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS
+    text = "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + "".join("|x" * n + "|\n" for n in rows)
+    with mock.patch.object(sys.modules["markdown_it.rules_block.table"], "MAX_AUTOCOMPLETED_CELLS", limit):
+        _parses_as_markdown_it(text)
+    assert MAX_AUTOCOMPLETED_CELLS == 0x10000
+
+
+def test_the_limit_itself():
+    text = "|" + "a|" * 257 + "\n|" + "-|" * 257 + "\n" + "|x|\n" * 300
+    tokens = _parses_as_markdown_it(text)
+    assert sum(t.type == "tr_open" for t in tokens) == 1 + 256  # the header, and the rows before the limit
+
+
+def test_the_example_pages_parse_as_markdown_it():
+    """Every Markdown page of the example set and the small test set, token for token."""
+    from conftest import SETS
+    from test_site import amager_documents
+    from test_site import documents as set_documents
+
+    from aftaler.render.site import render_site
+    files = render_site(set_documents(SETS / "lille") + amager_documents())
+    pages = [data.decode() for name, data in files.items() if name.endswith(".md")]
+    assert len(pages) > 10
+    for page in pages:
+        _parses_as_markdown_it(page)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.characters(), max_size=12), st.text(max_size=20))
+def test_the_active_characters_are_the_lookaheads(extra, text):
+    """_active_re's class finds what "a terminator, not inert" finds, for markdown-it's terminators
+    and any it adds (add_terminator_char); a class with a range is searched as it is."""
+    from markdown_it import MarkdownIt
+
+    from aftaler.render.site.html import _INERT, _active_re
+    md = MarkdownIt("js-default")
+    for ch in extra:
+        md.inline.add_terminator_char(ch)
+    for pattern in (md.inline.terminator_re.pattern, "[a-c" + re.escape("".join(sorted(extra))) + "]"):
+        lookahead = re.compile(f"(?![{re.escape(_INERT)}])(?:{pattern})")
+        ours = _active_re(pattern)
+        for ch in list(text) + sorted(extra) + [chr(c) for c in range(0x80)]:
+            assert bool(ours.match(ch)) == bool(lookahead.match(ch)), (pattern, ch)
+    assert "(?!" not in _active_re(md.inline.terminator_re.pattern).pattern
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("\r\n\0a\u2028\x85")) | st.characters()))
+def test_normalize_is_markdown_its(text):
+    from markdown_it.rules_core import normalize as theirs
+    from markdown_it.rules_core.state_core import StateCore
+
+    from aftaler.render.site.blocks import normalize
+    ours, expected = StateCore(text, None, {}), StateCore(text, None, {})
+    normalize(ours)
+    theirs(expected)
+    assert ours.src == expected.src
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list('&<>"\'a æ;#')) | st.characters()))
+def test_the_renderers_escape_is_markdown_its(text):
+    from markdown_it.common.utils import escapeHtml
+
+    from aftaler.render.site.renderer import _escape
+    assert _escape(text) == escapeHtml(text)

@@ -19,6 +19,8 @@ The modules, each with one job:
 - generic.py   the Markdown of a kind without its own page template: everything in its model
 - html.py      markdown-it with our rules (anchors, footnotes, safe links, images, tables),
                the page layout and its table of contents
+- blocks.py    markdown-it's table, normalize and block rules' first checks: the same tokens for less work
+- renderer.py  markdown-it's HTML renderer, the same HTML for less work
 - search.py    the offline search index: entries from the pages' tokens, shipped as a script
 """
 from __future__ import annotations

@@ -23,7 +23,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 from ...slugs import slug
 from ..links import SAFE_SCHEMES, leaves_site
 from ..template_cache import bytecode_cache
+from .blocks import faster_rules
 from .markdown import _OUR_ANCHOR
+from .renderer import SiteRenderer
 from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _Page
 
 
@@ -46,8 +48,9 @@ def _safe_href(url: str) -> bool:
 
 @functools.cache  # one per process: Jinja keeps compiled templates in its environment
 def _markdown() -> MarkdownIt:
-    md = _SiteMarkdown("js-default").use(footnote_plugin)
+    md = _SiteMarkdown("js-default", renderer_cls=SiteRenderer).use(footnote_plugin)  # renderer.py: faster, same HTML
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slug)
+    faster_rules(md)  # markdown-it's table, normalize and guarded block rules: the same tokens (blocks.py)
     # Images: only our own figures (grafer/*.svg, written with the page); an author's image would be
     # fetched from the network, so it shows as its alt text.
     md.add_render_rule("image", _render_image)
@@ -97,11 +100,12 @@ def _inline(state) -> None:
     runs of text on a page: names, numbers, dates), alone or after our anchor (a row's first cell,
     a heading), becomes its tokens without the parser (`_plain_children`)."""
     md = state.md
+    plain = _active_re(md.inline.terminator_re.pattern)
     for token in state.tokens:
         if token.type == "inline":
             if token.children is None:
                 token.children = []
-            children = _plain_children(token.content, _active_re(md.inline.terminator_re.pattern))
+            children = _plain_children(token.content, plain)
             if children is None:
                 md.inline.parse(token.content, md, state.env, token.children)
             else:
@@ -118,8 +122,21 @@ _INERT = ":-%+=@${}#>"
 
 @functools.cache  # one per process and pattern
 def _active_re(terminators: str) -> re.Pattern:
-    """A character that stops the text rule and that a rule could start at."""
+    """A character that stops the text rule and that a rule could start at.
+
+    markdown-it's `terminators` is a class of escaped characters (no ranges): each character it
+    matches stands in it, so the class of those not inert is found from its own characters — a
+    class searches several times faster than a lookahead before each character. Any other
+    pattern is taken as it is, with the lookahead."""
+    if _CHARACTER_CLASS.fullmatch(terminators):
+        matches = re.compile(terminators).fullmatch
+        active = sorted(c for c in set(terminators) if matches(c) and c not in _INERT)
+        return re.compile("[" + re.escape("".join(active)) + "]")
     return re.compile(f"(?![{re.escape(_INERT)}])(?:{terminators})")
+
+
+# A class of single characters, each escaped or not special in a class ("-" only escaped).
+_CHARACTER_CLASS = re.compile(r"\[(?:\\.|[^\\\]\-\[^])(?:\\.|[^\\\]\-\[])*\]", re.DOTALL)
 
 
 def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
@@ -132,6 +149,8 @@ def _plain_children(content: str, plain: re.Pattern) -> list[Token] | None:
     the characters no rule starts at (_INERT) make one run of text, as the parser's pending text;
     at a backslash before ASCII punctuation the first rule that starts is `escape` (a
     text_special token; text_join later makes it text, as it does with the parser's)."""
+    if plain.search(content) is None and content[:1] != "<" and content[:2] != "**":
+        return [Token("text", "", 0, content=content)] if content else []  # what _runs makes of it
     children = []
     pos = 0
     if content[:1] == "<":
@@ -246,28 +265,30 @@ def _finish(state) -> None:
     """Unique ids, permalinks, .md links to .html, alignment as classes, table labels."""
     seen: set[str] = set()
     heading, level = None, 1
-    for i, token in enumerate(state.tokens):
-        if token.type in ("heading_open", "tr_open") and token.attrGet("id"):
-            token.attrSet("id", _unique(str(token.attrGet("id")), seen))
-        if token.type == "heading_open":
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        kind, attrs, children = token.type, token.attrs, token.children
+        if attrs and kind in ("heading_open", "tr_open") and attrs.get("id"):
+            attrs["id"] = _unique(str(attrs["id"]), seen)
+        if kind == "heading_open":
             heading = token
-            level = _outline_level(state.tokens, i, level)
-            token.meta["title"] = _inline_text(state.tokens[i + 1])
+            level = _outline_level(tokens, i, level)
+            token.meta["title"] = _inline_text(tokens[i + 1])
             if token.tag != "h1" and token.attrGet("id"):
-                state.tokens[i + 1].children += _permalink(str(token.attrGet("id")))
-        elif token.type == "table_open":
+                tokens[i + 1].children += _permalink(str(token.attrGet("id")))
+        elif kind == "table_open":
             if heading is not None:
                 token.meta["label"] = heading.attrGet("id")
-            _label_cells(state.tokens, i)
-        elif token.type in ("th_open", "td_open") and token.attrGet("style"):
-            align = str(token.attrGet("style")).split(":")[-1]
-            token.attrs.pop("style")
-            token.attrSet("class", "num" if align == "right" else f"align-{align}")
-        for child in token.children or []:
-            if child.type == "site_anchor":
-                child.attrSet("id", _unique(str(child.attrGet("id")), seen))
-            elif child.type == "link_open":
-                child.attrSet("href", _html_href(str(child.attrGet("href"))))
+            _label_cells(tokens, i)
+        elif attrs and kind in ("th_open", "td_open") and attrs.get("style"):
+            align = str(attrs.pop("style")).split(":")[-1]
+            attrs["class"] = "num" if align == "right" else f"align-{align}"
+        if children:
+            for child in children:
+                if child.type == "site_anchor":
+                    child.attrs["id"] = _unique(str(child.attrs.get("id")), seen)
+                elif child.type == "link_open":
+                    child.attrs["href"] = _html_href(str(child.attrs.get("href")))
 
 
 # A table this wide becomes a card per row on a phone (site.css): each cell says its column.
@@ -276,19 +297,20 @@ WIDE_TABLE = 5
 
 def _label_cells(tokens: list[Token], start: int) -> None:
     """Each body cell gets its column's heading as `data-label`, for the phone's card layout."""
-    labels, column, end = [], 0, start
+    labels, column = [], 0
     for end in range(start, len(tokens)):
         token = tokens[end]
-        if token.type == "table_close":
-            break
-        if token.type == "th_open":
-            labels.append(_inline_text(tokens[end + 1]))
-        elif token.type == "tr_open":
-            column = 0
-        elif token.type == "td_open":
+        kind = token.type
+        if kind == "td_open":
             if column < len(labels) and labels[column]:
-                token.attrSet("data-label", labels[column])
+                token.attrs["data-label"] = labels[column]
             column += 1
+        elif kind == "tr_open":
+            column = 0
+        elif kind == "th_open":
+            labels.append(_inline_text(tokens[end + 1]))
+        elif kind == "table_close":
+            break
     tokens[start].meta["wide"] = len(labels) >= WIDE_TABLE
 
 

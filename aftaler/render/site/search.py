@@ -13,6 +13,8 @@ from .html import _inline_text
 from .pages import _Page
 
 _LETTER = re.compile(r"[^\W\d_]")
+# The tokens an entry is made of (any other is passed over).
+_READ = frozenset({"footnote_block_open", "thead_open", "thead_close", "heading_open", "tr_open", "tr_close", "inline"})
 
 
 def _search_entries(tokens: list[Token], page: _Page) -> list[dict]:
@@ -24,25 +26,28 @@ def _search_entries(tokens: list[Token], page: _Page) -> list[dict]:
     section = row = None
     in_head = False
     for i, token in enumerate(tokens):
-        if token.type == "footnote_block_open":
+        kind = token.type
+        if kind not in _READ:
+            continue
+        if kind == "footnote_block_open":
             break
-        if token.type in ("thead_open", "thead_close"):
-            in_head = token.type == "thead_open"  # column names are not content
-        if token.type == "heading_open":
+        if kind in ("thead_open", "thead_close"):
+            in_head = kind == "thead_open"  # column names are not content
+        if kind == "heading_open":
             level = int(token.tag[1])
             path = [p for p in path if p[0] < level] + [(level, token.meta.get("title", ""))]
             title = " › ".join(t for lvl, t in path if lvl > 1) or path[-1][1]
             section = dict(base, u=f"{url}#{token.attrGet('id')}", t=title, x=[])
             entries.append(section)
-        elif token.type == "tr_open" and token.attrGet("id") and section is not None:
+        elif kind == "tr_open" and token.attrGet("id") and section is not None:
             row = dict(base, u=f"{url}#{token.attrGet('id')}", t=section["t"], x=[])
-        elif token.type == "tr_close" and row is not None:
+        elif kind == "tr_close" and row is not None:
             label = next((c for c in row["x"] if _LETTER.search(c)), "")
             label = label if len(label) <= 80 else label[:79].rstrip() + "…"
             row["t"] = f"{section['t']} › {label}" if label else section["t"]
             entries.append(row)
             row = None
-        elif token.type == "inline" and tokens[i - 1].type != "heading_open" and not in_head:
+        elif kind == "inline" and tokens[i - 1].type != "heading_open" and not in_head:
             text = _inline_text(token)
             target = row if row is not None else section
             if text and target is not None:
