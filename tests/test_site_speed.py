@@ -309,3 +309,30 @@ def test_the_renderers_escape_is_markdown_its(text):
 
     from aftaler.render.site.renderer import _escape
     assert _escape(text) == escapeHtml(text)
+
+
+def test_our_rules_go_in_only_over_the_markdown_it_rules_they_were_written_from():
+    """With markdown-it's own rules (the pinned version) ours replace them; where a rule is not
+    the one ours copy (another version, another plugin), markdown-it's stay and pages come out
+    as markdown-it makes them, not wrong and not a crash."""
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    from aftaler.render.site import blocks, html
+
+    ours = MarkdownIt("js-default").use(footnote_plugin)
+    assert blocks.faster_rules(ours)
+    assert ours.block.ruler.__rules__[[r.name for r in ours.block.ruler.__rules__].index("table")].fn is blocks.table
+
+    def other_table(state, start, end, silent):
+        return False
+
+    changed = MarkdownIt("js-default").use(footnote_plugin)
+    changed.block.ruler.at("table", other_table)
+    before = [(r.name, r.fn) for r in changed.block.ruler.__rules__]
+    assert not blocks.faster_rules(changed)
+    assert [(r.name, r.fn) for r in changed.block.ruler.__rules__] == before
+    assert changed.core.ruler.getRules("")[0] is not blocks.normalize
+
+    site = html._markdown()
+    assert html._shortcut_holds(site)
+    assert not html._shortcut_holds(MarkdownIt("js-default", {"linkify": True}).use(footnote_plugin))

@@ -39,25 +39,27 @@ def normalize(state) -> None:
     state.src = state.src.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
 
 
-def faster_rules(md: MarkdownIt) -> None:
+def faster_rules(md: MarkdownIt) -> bool:
     """Our `table` and `normalize` for markdown-it's. Each rule of _STARTS answers False at once
     on a line starting with another character; on an empty line, or one it can start at, the rule
     itself answers. `code` answers False at once where the line is no code block (its own first
-    check)."""
-    assert md.core.ruler.getRules("")[0] is rules_core.normalize
-    md.core.ruler.at("normalize", normalize)
+    check). Installed only where markdown-it's rules are those ours were written from; with any
+    other, markdown-it's own stay (the same pages, more slowly). Whether they were installed."""
     ruler = md.block.ruler
+    expected = {**{name: fn for name, (fn, _) in _STARTS.items()}, "code": rules_block.code, "table": rules_block.table}
+    if md.core.ruler.getRules("")[0] is not rules_core.normalize or any(
+            rule.fn is not expected[rule.name] for rule in ruler.__rules__ if rule.name in expected):
+        return False
+    md.core.ruler.at("normalize", normalize)
     for rule in ruler.__rules__:
         if rule.name in _STARTS:
             fn, starts = _STARTS[rule.name]
-            assert rule.fn is fn, rule.name  # what the characters were read from
             ruler.at(rule.name, _guarded(_CLOSER.get(rule.name, fn), starts), {"alt": rule.alt})
         elif rule.name == "code":
-            assert rule.fn is rules_block.code
             ruler.at("code", _code, {"alt": rule.alt})
         elif rule.name == "table":
-            assert rule.fn is rules_block.table
             ruler.at("table", table, {"alt": rule.alt})
+    return True
 
 
 def _guarded(rule, starts: str):

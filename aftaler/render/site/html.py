@@ -55,9 +55,8 @@ def _markdown() -> MarkdownIt:
     # fetched from the network, so it shows as its alt text.
     md.add_render_rule("image", _render_image)
     md.inline.ruler.before("autolink", "site_anchor", _anchor_rule)
-    md.core.ruler.at("inline", _inline)
-    assert md.inline.ruler.getRules("")[0] is rules_inline.text  # what _inline's shortcut stands on
-    assert [r.name for r in md.inline.ruler.__rules__ if r.enabled] == _INLINE_RULES and not md.options.linkify
+    if _shortcut_holds(md):  # else markdown-it's inline pass as it is: the same pages, more slowly
+        md.core.ruler.at("inline", _inline)
     md.core.ruler.before("anchor", "lift_anchors", _lift_anchors)
     md.core.ruler.push("site_finish", _finish)
     md.add_render_rule("site_anchor", lambda self, tokens, idx, options, env:
@@ -93,6 +92,12 @@ def _anchor_rule(state, silent: bool) -> bool:
         state.push("site_anchor", "span", 0).attrSet("id", match.group(1))
     state.pos = match.end()
     return True
+
+
+def _shortcut_holds(md: MarkdownIt) -> bool:
+    """Whether markdown-it's inline rules are those _plain_children was written from."""
+    return (md.inline.ruler.getRules("")[0] is rules_inline.text and not md.options.linkify
+            and [r.name for r in md.inline.ruler.__rules__ if r.enabled] == _INLINE_RULES)
 
 
 def _inline(state) -> None:
