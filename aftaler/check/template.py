@@ -10,7 +10,6 @@ checked.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,7 +349,7 @@ class _Walker:
         if node.name in _GLOBALS:
             return _Value(ANY)
         options = sorted(set(self.top.keys) | set(scope) - {"loop"})
-        self.report(node, f"'{node.name}' findes ikke i modellen for '{self.kind}'{_did_you_mean(node.name, options)}")
+        self.report(node, f"'{node.name}' findes ikke i modellen for '{self.kind}'{word_tags.did_you_mean(node.name, options)}")
         return _Value(ANY)
 
     def attribute(self, node, scope: dict, guards: frozenset) -> _Value:
@@ -368,7 +367,7 @@ class _Walker:
             return _Value(shape.item or ANY, path) if "list" in shape.types else _Value(ANY)
         if "loop" in shape.types:
             if key not in _LOOP:
-                self.report(node, f"'loop.{key}' findes ikke{_did_you_mean(key, sorted(_LOOP))}")
+                self.report(node, f"'loop.{key}' findes ikke{word_tags.did_you_mean(key, sorted(_LOOP))}")
             return _Value(ANY)
         if "anden" in shape.types or not shape.types:
             return _Value(ANY)
@@ -384,7 +383,7 @@ class _Walker:
             if key in _DICT_METHODS:
                 return _Value(ANY)
             self.report(node, f"'{_dotted(path) if path else key}' findes ikke: {_owner_text(where, shape)} "
-                        f"har ikke feltet '{key}'{_did_you_mean(key, sorted(shape.keys))}")
+                        f"har ikke feltet '{key}'{word_tags.did_you_mean(key, sorted(shape.keys))}")
             return _Value(ANY)
         if shape.types == {"none"}:
             if self._is_guarded(owner.path, guards):
@@ -406,7 +405,7 @@ class _Walker:
         value = self.expr(node.node, scope, guards) if node.node is not None else _Value(ANY)
         self._args(node, scope, guards)
         if node.name not in self.filters:
-            self.report(node, f"filteret '|{node.name}' findes ikke{_did_you_mean(node.name, sorted(self.filters))}")
+            self.report(node, f"filteret '|{node.name}' findes ikke{word_tags.did_you_mean(node.name, sorted(self.filters))}")
             return _Value(ANY)
         types = value.shape.types
         if node.name in _NUMBER_FILTERS and types and not types & {"num", "anden", "none"}:
@@ -496,12 +495,6 @@ def _owner_text(where: str, shape: Shape) -> str:
 def _first_key(shape: Shape) -> str:
     return next(iter(sorted(shape.keys)), "navn")
 
-
-def _did_you_mean(name: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(name, options, n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return "; mente du " + " eller ".join(f"'{c}'" for c in close) + "?"
 
 
 # ---------------------------------------------------------------- the command

@@ -383,9 +383,16 @@ def explain(template: bytes, exc: jinja2.TemplateError, env: jinja2.Environment,
     if attribute and attribute.group(1) == "None":
         return f"skabelonen henter '{used}' fra et felt, der er tomt (null) i {document or 'dette dokument'}" \
                f"{where}; skriv feltet inden for '{{% if … %}}'{hint}"
-    close = difflib.get_close_matches(used, sorted(_names(context or {})), n=1, cutoff=0.7)
-    guess = f"; mente du '{close[0]}'?" if close else ""
+    guess = did_you_mean(used, sorted(_names(context or {})))
     return f"skabelonen bruger '{used}', som modellen ikke har{guess}{where}{hint}"
+
+
+def did_you_mean(name: str, options: list[str]) -> str:
+    """"; mente du 'x'?" (or 'x' eller 'y') for the options closest to a misspelt name; "" if none is."""
+    close = difflib.get_close_matches(name, options, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return "; mente du " + " eller ".join(f"'{c}'" for c in close) + "?"
 
 
 def _names(value, depth: int = 0) -> set[str]:
