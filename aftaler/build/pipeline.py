@@ -295,14 +295,6 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
     from ..render.site import DOWNLOADS, render_set_site, site_document
     from ..render.status import status_site_document
     aset, documents = _models(aset, project)
-
-    def site_part(made: dict) -> object:
-        pages = [site_document(aset.name, doc, with_files=True, pdf=f"{doc.source.path.stem}.pdf" in made)
-                 for doc in documents]
-        status_page = status_site_document(aset, project)
-        return render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
-                               templates=project.site_templates)
-
     files, problems = render_documents(aset, documents, project, revision)
     made = {}
     if pdf is not None:
@@ -311,7 +303,11 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
                                    folder, command="aftaler build --pdf")
         files.update(made)
         problems += found
-    part = site_part(made)
+    pages = [site_document(aset.name, doc, with_files=True, pdf=f"{doc.source.path.stem}.pdf" in made)
+             for doc in documents]
+    status_page = status_site_document(aset, project)
+    part = render_set_site(pages + ([status_page] if status_page else []), slug, public=public,
+                           templates=project.site_templates)
     # The pages link to the documents' files: the site carries them.
     part.files.update({f"{slug}/{DOWNLOADS}/{name}": data for name, data in sorted(files.items())})
     return findings + problems, files, part

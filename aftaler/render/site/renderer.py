@@ -24,8 +24,7 @@ class SiteRenderer(RendererHTML):
         for i, token in enumerate(tokens):
             kind = token.type
             if kind == "text" and own_text:
-                text = token.content
-                out.append(escapeHtml(text) if _ESCAPED.search(text) else text)
+                out.append(_escape(token.content))
             elif kind in rules:
                 out.append(rules[kind](tokens, i, options, env))
             else:
