@@ -171,6 +171,16 @@ def test_the_format_characters_written_out_are_unicodes_category_cf():
     assert all(characters.REFUSED_IN_NAME.match(c) for c in every)
 
 
+
+def test_the_characters_dropped_for_xml_are_those_outside_xmls_char_production():
+    """XML_INVALID lists what XML 1.0 cannot carry; it must be exactly the complement of
+    Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]."""
+    char = re.compile("[\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    every = "".join(map(chr, range(0x110000)))
+    dropped = characters.XML_INVALID.findall(every)
+    assert dropped == [c for c in every if not char.fullmatch(c)]
+    assert len(dropped) == 32 - 3 + 0x800 + 2  # C0 controls but tab, LF, CR; surrogates; U+FFFE/F
+
 # Printed values ---------------------------------------------------------------------------------
 
 HOSTILE_NAMES = ["bad\nname.yaml", "x\x1b[2J.yaml", "\u202egnp.yaml", "tab\there.yaml", "cr\rx.yaml"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import datetime, timezone
 
 from lxml import etree
+
+from ..characters import XML_INVALID
 
 _PKG = "http://schemas.openxmlformats.org/package/2006"
 _OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006"
@@ -34,8 +35,6 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the fmtid Word uses for use
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _COMPRESSLEVEL = 6
 _FILE_ATTR = 0o100644 << 16
-# Characters XML 1.0 cannot carry; lxml would raise on them.
-_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _parse(data: bytes):
@@ -71,7 +70,7 @@ def _core(old: bytes | None, title, subject, author, created) -> bytes:
                     and not (c.tag == _q("dc", "description") and c.text == _PYTHON_DOCX_DESCRIPTION))
     for prefix, name, value in ours:
         el = etree.SubElement(root, _q(prefix, name))
-        el.text = _XML_INVALID.sub("", value)  # lxml escapes exactly once
+        el.text = XML_INVALID.sub("", value)  # lxml escapes exactly once
         if prefix == "dcterms":
             el.set(_q("xsi", "type"), "dcterms:W3CDTF")
     return _xml(root)
@@ -100,7 +99,7 @@ def _custom(old: bytes | None, custom: dict[str, str]) -> bytes:
               if p.get("name") not in custom and len(p)]
     for name, value in sorted(custom.items()):
         lpwstr = etree.Element(_q("vt", "lpwstr"))
-        lpwstr.text = _XML_INVALID.sub("", str(value))  # lxml escapes exactly once
+        lpwstr.text = XML_INVALID.sub("", str(value))  # lxml escapes exactly once
         values.append((name, lpwstr))
     root = etree.Element(_q("cu", "Properties"), nsmap={None: NS["cu"], "vt": NS["vt"]})
     for pid, (name, value) in enumerate(values, start=2):  # pid 0 and 1 are reserved

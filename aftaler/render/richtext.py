@@ -26,10 +26,9 @@ from markdown_it.common.normalize_url import normalizeLinkText
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import markdown_limits
+from ..characters import XML_INVALID
 from .links import SAFE_SCHEMES
 
-# Characters XML 1.0 cannot carry; lxml would raise on them.
-_XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _TEXT_SPLIT = re.compile(r"(\t|\r\n|\r|\n)")
 # Word (2010 and later) writes the separators with ids -1 and 0; real notes start at 1.
 _EMPTY_FOOTNOTES = (
@@ -381,7 +380,7 @@ class _Writer:
         r = self._r(run, style, base)
         if run.line_break:
             r.append(_element("w:br"))
-        text = _XML_INVALID.sub("", run.text)
+        text = XML_INVALID.sub("", run.text)
         # _TEXT_SPLIT's split of a text without its characters is the text (most runs).
         for piece in _TEXT_SPLIT.split(text) if "\t" in text or "\n" in text or "\r" in text else (text,):
             if piece == "\t":
