@@ -168,7 +168,8 @@ def _write(folders, changed, built, staged, pieces, findings, out_dir, project, 
 
     # 3. The site: new parts for changed sets, kept parts for the others: their index lines from
     # their manifests' heads, their search entries from where the search index the last build
-    # wrote says they stand (else from their manifests): tens of MB not parsed or escaped again.
+    # wrote says they stand (else from their manifests): tens of MB not parsed or escaped again,
+    # nor read before the new index is written from them, one set's entries at a time.
     kept = [folder for folder in folders if folder not in parts]
     index, spans = _previous_search_index(out_dir / SITE, SEARCH_INDEX, pieces) if kept else (None, {})
     for folder in kept:
