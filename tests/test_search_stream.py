@@ -19,15 +19,20 @@ from conftest import edit
 HEAD, TAIL = b"window.AFTALER_INDEX = [", b"];\n"
 
 
-def spooled(data: bytes) -> pipeline._Piece:
-    handle = tempfile.TemporaryFile()
-    handle.write(b"before" + data + b"after")
-    handle.flush()
-    spooled.handles.append(handle)  # open while the test reads it
-    return pipeline._Piece(handle.fileno(), len(b"before"), len(data))
+@pytest.fixture
+def spooled():
+    """Pieces kept on disk as a build keeps them: a function of the bytes, giving their _Piece."""
+    handles = []
 
-
-spooled.handles = []
+    def spool(data: bytes) -> pipeline._Piece:
+        handle = tempfile.TemporaryFile()
+        handle.write(b"before" + data + b"after")
+        handle.flush()
+        handles.append(handle)
+        return pipeline._Piece(handle.fileno(), len(b"before"), len(data))
+    yield spool
+    for handle in handles:
+        handle.close()
 
 
 @pytest.mark.parametrize("pieces", [
@@ -37,7 +42,7 @@ spooled.handles = []
     [b'{"t":"a"}', b"", memoryview(b'{"t":"b"},{"t":"c"}'), b""],
     ["spooled", b"", '{"t":"æøå \\u003c"}'.encode(), "spooled"],
 ])
-def test_the_streamed_index_is_the_joined_one(pieces):
+def test_the_streamed_index_is_the_joined_one(pieces, spooled):
     pieces = [spooled('{"t":"fra disk"}'.encode()) if p == "spooled" else p for p in pieces]
     joined = HEAD + b",".join(bytes(p) for p in pieces if len(p)) + TAIL
     index = search_script(pieces)
@@ -48,7 +53,7 @@ def test_the_streamed_index_is_the_joined_one(pieces):
         assert joined[start:end] == bytes(piece)
 
 
-def test_a_file_of_chunks_is_written_and_compared_as_its_bytes(tmp_path):
+def test_a_file_of_chunks_is_written_and_compared_as_its_bytes(tmp_path, spooled):
     pieces = [b"abc", spooled(b"def" * 1000), b""]
     data = Chunks(3 + 3000, lambda: (bytes(p) for p in pieces))  # each read as it is written
     target = tmp_path / "index.js"
