@@ -3,25 +3,57 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write `data` to `path` so that readers see the old or the new file, never half.
+class Chunks:
+    """A file's content as pieces of bytes made one at a time, of a known total size: the search
+    index of hundreds of sets is compared and written without ever being whole in memory.
+    `pieces()` gives them anew on every call (a file is compared before it is written)."""
+
+    def __init__(self, size: int, pieces: Callable[[], Iterable]) -> None:
+        self.size, self.pieces = size, pieces
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self):
+        return iter(self.pieces())
+
+
+def chunks(data) -> Iterable:
+    """The pieces of a file's content: bytes (any bytes-like) are one piece, Chunks are theirs."""
+    return data if isinstance(data, Chunks) else (data,)
+
+
+def write_new(path: Path, data, durable: bool = False) -> None:
+    """`data` (bytes or Chunks) written to a file that must not exist yet (umask applies)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        for piece in chunks(data):
+            handle.write(piece)
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def temporary_name(path: Path) -> Path:
+    """Where a file is written before it is renamed into place: `.name.hex.tmp` beside it."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+
+
+def write_atomic(path: Path, data, *, durable: bool = False) -> None:
+    """Write `data` (bytes, or Chunks) to `path` so that readers see the old or the new file, never half.
 
     The rename makes it atomic for every reader and against a killed build. `durable` also
     fsyncs file and folder, which survives a power cut but costs ~10 ms a file; generated
     files can always be built again, so builds skip it.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+    tmp = temporary_name(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+        write_new(tmp, data, durable)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

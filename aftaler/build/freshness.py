@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import subprocess
 import time
 from datetime import datetime, timezone
@@ -18,10 +17,10 @@ from pathlib import Path
 
 from ..check.catalogue import SET_CATALOGUE, set_catalogue_files
 from ..load.sets import AgreementSet
-from ..load.source import MAX_BYTES, NotRegular, not_regular, read_regular
+from ..load.source import MAX_BYTES, NotRegular, open_regular, read_regular
 from ..project import Project
 from ..resources import packaged
-from .atomic import write_atomic
+from .atomic import chunks, temporary_name, write_atomic, write_new
 
 MANIFEST = ".aftaler-filer.json"
 MANIFEST_BYTES = 50_000_000  # a set's manifest holds its search entries; far larger is not ours
@@ -83,12 +82,7 @@ def read_manifest_head(folder: Path) -> dict:
     """The manifest without its large keys (read_manifest has them): its key and its files."""
     path = folder / MANIFEST
     try:
-        if not_regular(os.stat(path).st_mode):  # never a FIFO's endless read
-            return {}
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not_regular(os.fstat(fd).st_mode):
-                return {}
+        with open_regular(path) as handle:  # never a FIFO's endless read
             line = handle.readline(MANIFEST_BYTES + 1)
         if line.endswith(b",\n"):  # the large keys follow (manifest_text)
             line = line[:-2] + b"}"
@@ -129,9 +123,10 @@ def is_current(folder: Path, key: str, manifest: dict | None = None) -> bool:
     return True
 
 
-def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | None = None) -> list[Path]:
-    """Write a folder's generated files atomically, remove those an earlier build made that are no
-    longer generated, and record the key; unchanged files are left untouched."""
+def write_folder(folder: Path, files: dict, key: str, extra: dict | None = None) -> list[Path]:
+    """Write a folder's generated files (bytes, or atomic.Chunks) atomically, remove those an
+    earlier build made that are no longer generated, and record the key; unchanged files are left
+    untouched."""
     previous = read_manifest_head(folder).get("filer", {})
     written, recorded = [], {}
     for name, data in sorted(files.items()):
@@ -146,17 +141,19 @@ def write_folder(folder: Path, files: dict[str, bytes], key: str, extra: dict | 
     return written
 
 
-def _same(path: Path, data: bytes) -> bool:
-    """The file holds exactly `data`; compared a MB at a time (the search index is tens of MB)."""
+def _same(path: Path, data) -> bool:
+    """The file holds exactly `data` (bytes, or atomic.Chunks); compared a MB at a time (the search
+    index is tens of MB)."""
     if not path.exists() or path.stat().st_size != len(data):
         return False
-    view, done = memoryview(data), 0
     with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            if chunk != view[done:done + len(chunk)]:
-                return False
-            done += len(chunk)
-    return done == len(data)
+        for piece in chunks(data):
+            view = memoryview(piece)
+            for at in range(0, len(view), 1 << 20):
+                part = view[at:at + (1 << 20)]
+                if handle.read(len(part)) != part:
+                    return False
+        return handle.read(1) == b""
 
 
 def _finish(folder: Path, previous: dict, recorded: dict, key: str, extra: dict | None) -> None:
@@ -196,11 +193,9 @@ class Staged:
                 continue
             self._make_folder(path.parent)
             self._touch(path.parent)
-            tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies
+            tmp = temporary_name(path)
             self.pending[path] = tmp
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            write_new(tmp, data)
 
     def _make_folder(self, folder: Path) -> None:
         missing = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..findings import (
     warning,
 )
 from ..load.sets import AgreementSet, find_sets, load_set, scan_set
-from ..load.source import NotRegular, read_regular
+from ..load.source import NotRegular, open_regular
 from ..project import Project
 from ..slugs import set_slugs
 from . import freshness
@@ -128,15 +129,16 @@ def build(paths: list[Path], out_dir: Path, project: Project, *, public: bool = 
     # temporary names beside their targets) as soon as it is rendered, so that memory holds one
     # set's files, not every set's; nothing is renamed into place before every set is valid.
     work = [(f, revisions[f], slugs[f.name]) for f in changed]
-    staged = freshness.Staged()
+    staged, pieces = freshness.Staged(), _Pieces()
     try:
-        return _write(folders, changed, _run_all(work, project, public, jobs, progress, (soffice or "") if pdf else None), staged, findings, out_dir,
-                      project, public, keys, slugs, site_key, site_manifests)
+        return _write(folders, changed, _run_all(work, project, public, jobs, progress, (soffice or "") if pdf else None), staged, pieces,
+                      findings, out_dir, project, public, keys, slugs, site_key, site_manifests)
     finally:
         staged.discard()  # what was not committed (an error, an interruption): the output is as it was
+        pieces.close()
 
 
-def _write(folders, changed, built, staged, findings, out_dir, project, public, keys, slugs, site_key,
+def _write(folders, changed, built, staged, pieces, findings, out_dir, project, public, keys, slugs, site_key,
            site_manifests) -> Result:
     from ..render.site import SEARCH_INDEX, SetSite, assemble_site, search_index_spans
     parts, names, problem = {}, {}, None
@@ -149,9 +151,9 @@ def _write(folders, changed, built, staged, findings, out_dir, project, public, 
         prefix = slugs[folder.name] + "/"
         own = {name.removeprefix(prefix): data for name, data in part.files.items() if name.startswith(prefix)}
         # The part keeps only what the site's index and search need (and, as before, any file
-        # outside its folder, of which there is none).
+        # outside its folder, of which there is none); its search entries go to disk (`pieces`).
         parts[folder] = SetSite({name: data for name, data in part.files.items() if not name.startswith(prefix)},
-                                part.summary, part.search)
+                                part.summary, pieces.add(part.search))
         names[folder] = (sorted(files), sorted(own))
         if held is not None:
             try:
@@ -166,20 +168,21 @@ def _write(folders, changed, built, staged, findings, out_dir, project, public, 
 
     # 3. The site: new parts for changed sets, kept parts for the others: their index lines from
     # their manifests' heads, their search entries from where the search index the last build
-    # wrote says they stand (else from their manifests): tens of MB not parsed or escaped again.
+    # wrote says they stand (else from their manifests): tens of MB not parsed or escaped again,
+    # nor read before the new index is written from them, one set's entries at a time.
     kept = [folder for folder in folders if folder not in parts]
-    index, spans = _previous_search_index(out_dir / SITE, SEARCH_INDEX) if kept else (b"", {})
+    index, spans = _previous_search_index(out_dir / SITE, SEARCH_INDEX, pieces) if kept else (None, {})
     for folder in kept:
         slug = slugs[folder.name]
         summary, span = site_manifests[folder].get("oversigt"), spans.get(slug)
         if summary is not None and span is not None and span[0] == keys[folder]:
-            search = memoryview(index)[span[1]:span[2]]
+            search = _Piece(index, span[1], span[2] - span[1])
         else:
             site = freshness.read_manifest(out_dir / SITE / slug).get("site", {})
             summary = summary or {"id": slug, "title": folder.name}
-            search = str(site.get("search", "")).encode("utf-8")
+            search = pieces.add(str(site.get("search", "")).encode("utf-8"))
         parts[folder] = SetSite({}, summary, search)
-    site_files = assemble_site(list(parts.values()), public=public, templates=project.site_templates)
+    site_files = assemble_site(list(parts.values()), public=public, templates=project.site_templates, streamed=True)
     where = search_index_spans(list(parts.values()))
     search_spans = {slugs[f.name]: [keys[f], *where[slugs[f.name]]] for f in folders if slugs[f.name] in where}
 
@@ -221,29 +224,87 @@ def _write(folders, changed, built, staged, findings, out_dir, project, public, 
 SITE = "site"
 
 
-def _previous_search_index(site: Path, name: str) -> tuple[bytes, dict]:
-    """The search index the last build wrote into `site`, and where each set's entries stand in
-    it by slug ([key, start, end]); nothing if the file is not as that build left it."""
+def _previous_search_index(site: Path, name: str, pieces: _Pieces) -> tuple[int | None, dict]:
+    """The search index the last build wrote into `site`, opened (its descriptor; `pieces` closes
+    it), and where each set's entries stand in it by slug ([key, start, end]); nothing if the file
+    is not as that build left it. Not read: a kept set's entries are read from it as the new index
+    is written."""
     manifest = freshness.read_manifest_head(site)
     spans, recorded = manifest.get("soeg"), manifest.get("filer", {}).get(name)
     try:
         if not isinstance(spans, dict) or recorded is None or _stamp(site / name) != recorded:
-            return b"", {}
-        index, size = read_regular(site / name, recorded[0])
+            return None, {}
+        index = pieces.hold(open_regular(site / name))
+        if os.fstat(index).st_size != recorded[0]:
+            return None, {}
+        return index, {slug: span for slug, span in spans.items() if _fits(index, recorded[0], span)}
     except (OSError, NotRegular):
-        return b"", {}
-    if size != recorded[0]:
-        return b"", {}
-    return index, {slug: span for slug, span in spans.items() if _fits(index, span)}
+        return None, {}
 
 
-def _fits(index: bytes, span) -> bool:
-    """[key, start, end] of a set's entries lies between the index's separators (or is empty, a set
-    without entries): a piece is never cut out wrongly."""
+def _fits(index: int, size: int, span) -> bool:
+    """[key, start, end] of a set's entries lies between the separators of the index (a descriptor,
+    of `size` bytes), or is empty, a set without entries: a piece is never cut out wrongly."""
     if not (isinstance(span, list) and len(span) == 3 and all(isinstance(n, int) for n in span[1:])):
         return False
     start, end = span[1:]
-    return start == end == 0 or (0 < start < end < len(index) and index[start - 1] in b"[," and index[end] in b",]")
+    return start == end == 0 or (0 < start < end < size and os.pread(index, 1, start - 1) in (b"[", b",")
+                                 and os.pread(index, 1, end) in (b",", b"]"))
+
+
+class _Piece:
+    """`length` bytes at `start` of an open file (a descriptor), read when bytes() asks: a set's
+    search entries in the build's spool or in the index the last build wrote. Read, not mapped:
+    mapped pages would count as the build's memory again."""
+
+    __slots__ = ("fd", "start", "length")
+
+    def __init__(self, fd: int, start: int, length: int) -> None:
+        self.fd, self.start, self.length = fd, start, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __bytes__(self) -> bytes:
+        data = os.pread(self.fd, self.length, self.start)
+        while len(data) < self.length:  # pread may return less than asked
+            more = os.pread(self.fd, self.length - len(data), self.start + len(data))
+            if not more:
+                raise OSError(f"{self.length - len(data)} byte mangler i søgeindekset")
+            data += more
+        return data
+
+
+class _Pieces:
+    """Where a build keeps the sets' search entries until the index is written: the changed sets'
+    in an anonymous temporary file (a full-size set's are ≈0,3 MB, three hundred sets' ≈100 MB,
+    which the parent process held twice, joined), the kept sets' in the index the last build wrote,
+    held open (the new index replaces it by a rename: the open file is still the old one)."""
+
+    def __init__(self) -> None:
+        self.files: list = []
+        self.spool = None
+        self.end = 0
+
+    def add(self, data) -> _Piece:
+        """`data` (bytes-like) put in the spool: only where it stands is kept in memory."""
+        if self.spool is None:
+            self.spool = self.hold(tempfile.TemporaryFile())
+        start, view = self.end, memoryview(data)
+        while view:  # pwrite may write less than asked
+            written = os.pwrite(self.spool, view, self.end)
+            view, self.end = view[written:], self.end + written
+        return _Piece(self.spool, start, self.end - start)
+
+    def hold(self, handle) -> int:
+        """An open file kept open until close(); its descriptor."""
+        self.files.append(handle)
+        return handle.fileno()
+
+    def close(self) -> None:
+        for handle in self.files:
+            handle.close()
+        self.files.clear()
 
 
 def _stamp(path: Path) -> list[int]:

@@ -319,25 +319,32 @@ def not_regular(mode: int) -> str | None:
     return f"filen er {what}, ikke en almindelig fil, og læses ikke"
 
 
-def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
-    """At most `limit` + 1 bytes of a regular file, and its size. A FIFO or a device would block
-    or never end: it is refused from its mode, before it is opened, and again from the opened
-    descriptor (non-blocking), in case it was swapped in between."""
+def open_regular(path: Path):
+    """A regular file opened for reading (binary). A FIFO or a device would block or never end:
+    it is refused from its mode, before it is opened, and again from the opened descriptor
+    (non-blocking), in case it was swapped in between."""
     problem = not_regular(os.stat(path).st_mode)
     if problem:
         raise NotRegular(problem)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        problem = not_regular(info.st_mode)
-        if problem:
-            raise NotRegular(problem)
+    handle = os.fdopen(fd, "rb")
+    problem = not_regular(os.fstat(fd).st_mode)
+    if problem:
+        handle.close()
+        raise NotRegular(problem)
+    return handle
+
+
+def read_regular(path: Path, limit: int) -> tuple[bytes, int]:
+    """At most `limit` + 1 bytes of a regular file (open_regular), and its size."""
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
         # As much as the file holds (and a byte more, to see it grow), not a buffer of `limit`
         # bytes for every file: the rest is read only if it grew since fstat.
-        raw = handle.read(min(info.st_size, limit) + 1)
-        if len(raw) <= limit and len(raw) > info.st_size:
+        raw = handle.read(min(size, limit) + 1)
+        if len(raw) <= limit and len(raw) > size:
             raw += handle.read(limit + 1 - len(raw))
-    return raw, max(len(raw), info.st_size)
+    return raw, max(len(raw), size)
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, Finding | None]:

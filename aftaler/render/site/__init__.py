@@ -35,7 +35,7 @@ from ...slugs import set_slugs
 from .html import _html_env, _layout, _markdown, _toc
 from .markdown import _breadcrumb_md, _close_fences, _markdown_env, escape_md
 from .pages import DOWNLOADS, SITE_TITLE, TEMPLATES, _group_set, _Page, _set_pages, _set_summary
-from .search import _search_entries, _search_script, search_json, search_piece, search_spans
+from .search import _search_entries, search_json, search_piece, search_script, search_spans
 
 ASSETS = ("site.css", "search.js")
 SEARCH_INDEX = "assets/search-index.js"
@@ -67,7 +67,8 @@ class SetSite:
 
     files: dict[str, bytes]
     summary: dict
-    search: bytes  # the set's search entries as they stand in the index script (any bytes-like)
+    search: bytes  # the set's search entries as they stand in the index script (any bytes-like, or
+    # what bytes() reads from where it is kept, with its length: a build keeps them on disk)
 
 
 def render_site(documents: list[SiteDocument], *, public: bool = False,
@@ -98,16 +99,19 @@ def render_set_site(documents: list[SiteDocument], slug: str, *, public: bool = 
     return SetSite(files, _set_summary(site_set), search_piece(search_json(search)))
 
 
-def assemble_site(parts: list[SetSite], *, public: bool = False,
-                  templates: tuple[Path, ...] = (TEMPLATES,)) -> dict[str, bytes]:
-    """The whole site from its sets' parts: their pages, the index page, search and assets."""
+def assemble_site(parts: list[SetSite], *, public: bool = False, templates: tuple[Path, ...] = (TEMPLATES,),
+                  streamed: bool = False) -> dict[str, bytes]:
+    """The whole site from its sets' parts: their pages, the index page, search and assets.
+    `streamed`: the search index as atomic.Chunks, its sets' pieces read as it is written (a
+    build: hundreds of sets' entries are never all in memory); otherwise bytes, as every file."""
     parts = _in_site_order(parts)
     files: dict[str, bytes] = {}
     for part in parts:
         files.update(part.files)
     index = _Page("index", SITE_TITLE, "index.md.j2", {"sets": [p.summary for p in parts], "public": public})
     _render_page(index, _markdown_env(templates), _html_env(templates), _markdown(), files)
-    files[SEARCH_INDEX] = _search_script([p.search for p in parts])
+    index = search_script([p.search for p in parts])
+    files[SEARCH_INDEX] = index if streamed else b"".join(index)
     for name in ASSETS:
         files[f"assets/{name}"] = next(f / name for f in templates if (f / name).is_file()).read_bytes()
     return dict(sorted(files.items()))

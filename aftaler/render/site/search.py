@@ -9,6 +9,7 @@ import re
 
 from markdown_it.token import Token
 
+from ...build.atomic import Chunks
 from .html import _inline_text
 from .pages import _Page
 
@@ -73,14 +74,26 @@ def search_piece(array: str) -> bytes:
 _SCRIPT_HEAD, _SCRIPT_TAIL = b"window.AFTALER_INDEX = [", b"];\n"
 
 
-def _search_script(pieces: list) -> bytes:
-    """The sets' pieces (search_piece; any bytes-like) as one index in a script: a page opened
-    from file:// cannot fetch() a JSON file."""
-    return _SCRIPT_HEAD + b",".join(p for p in pieces if len(p)) + _SCRIPT_TAIL
+def search_script(pieces: list) -> Chunks:
+    """The sets' pieces (search_piece) as one index in a script (a page opened from file:// cannot
+    fetch() a JSON file), as chunks (head, piece, ",", piece, …, tail), each piece read only when the
+    chunks are: a piece is any bytes-like, or what bytes() reads from where it is kept (a build's
+    pieces are on disk, not in memory)."""
+    pieces = [p for p in pieces if len(p)]
+    size = len(_SCRIPT_HEAD) + sum(len(p) for p in pieces) + max(len(pieces) - 1, 0) + len(_SCRIPT_TAIL)
+
+    def chunks():
+        yield _SCRIPT_HEAD
+        for n, piece in enumerate(pieces):
+            if n:
+                yield b","
+            yield piece if isinstance(piece, (bytes, bytearray, memoryview)) else bytes(piece)
+        yield _SCRIPT_TAIL
+    return Chunks(size, chunks)
 
 
 def search_spans(pieces: list) -> list[tuple[int, int]]:
-    """Where each piece stands in _search_script(pieces), (start, end); (0, 0) for an empty one:
+    """Where each piece stands in search_script(pieces), (start, end); (0, 0) for an empty one:
     so that a later build can take an unchanged set's piece from the index it wrote."""
     spans, at = [], len(_SCRIPT_HEAD)
     for piece in pieces:
