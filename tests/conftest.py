@@ -42,6 +42,16 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def two_sets(small_set: Path, tmp_path: Path) -> Path:
+    """A folder of two sets: the small set and a copy under another title."""
+    root = tmp_path / "saet"
+    root.mkdir()
+    shutil.move(str(small_set), root / "lille")
+    shutil.copytree(root / "lille", root / "anden")
+    edit(root / "anden" / "samarbejdsaftale.yaml", "Boligsocial indsats i Testby", "Boligsocial indsats i Andenby")
+    return root
+
+
 def line_of(path: Path, needle: str) -> int:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if needle in line:

@@ -1,24 +1,13 @@
 """Incremental builds: only what changed is rebuilt; removed sources take their outputs along."""
 from __future__ import annotations
 
-import shutil
-
 from aftaler.cli import main
-from conftest import edit
+from conftest import edit, two_sets
 
 
 def snapshot(folder):
     return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
             for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".aftaler")}
-
-
-def two_sets(small_set, tmp_path):
-    root = tmp_path / "saet"
-    root.mkdir()
-    shutil.move(str(small_set), root / "lille")
-    shutil.copytree(root / "lille", root / "anden")
-    edit(root / "anden" / "samarbejdsaftale.yaml", "Boligsocial indsats i Testby", "Boligsocial indsats i Andenby")
-    return root
 
 
 def test_nothing_changed_nothing_written(small_set, tmp_path, capsys):

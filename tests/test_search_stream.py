@@ -3,7 +3,6 @@ memory, and the streamed index is byte for byte the joined one (issue 19, every 
 from __future__ import annotations
 
 import json
-import shutil
 import tempfile
 
 import pytest
@@ -14,7 +13,7 @@ from aftaler.build.atomic import Chunks, write_atomic
 from aftaler.build.freshness import MANIFEST, Staged, _same
 from aftaler.cli import main
 from aftaler.render.site.search import search_script, search_spans
-from conftest import edit
+from conftest import edit, two_sets
 
 HEAD, TAIL = b"window.AFTALER_INDEX = [", b"];\n"
 
@@ -67,15 +66,6 @@ def test_a_file_of_chunks_is_written_and_compared_as_its_bytes(tmp_path, spooled
     staged.stage(tmp_path / "ny", {"index.js": data})
     staged.commit(tmp_path / "ny", ["index.js"], "key")
     assert (tmp_path / "ny" / "index.js").read_bytes() == target.read_bytes()
-
-
-def two_sets(small_set, tmp_path):
-    root = tmp_path / "saet"
-    root.mkdir()
-    shutil.move(str(small_set), root / "lille")
-    shutil.copytree(root / "lille", root / "anden")
-    edit(root / "anden" / "samarbejdsaftale.yaml", "Boligsocial indsats i Testby", "Boligsocial indsats i Andenby")
-    return root
 
 
 @pytest.fixture
