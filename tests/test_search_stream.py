@@ -121,3 +121,21 @@ def test_an_unchanged_sets_entries_are_read_from_the_previous_index_by_span(smal
     index = (out / "site" / "assets" / "search-index.js").read_bytes()
     assert b"Zzzby" in index and previous[kept.start:kept.start + kept.length] in index
     assert index == seen[-2][1] == (tmp_path / "frisk" / "site" / "assets" / "search-index.js").read_bytes()
+
+
+def test_a_spool_that_cannot_be_written_is_said_and_nothing_is_written(small_set, tmp_path, capsys, monkeypatch):
+    """The entries' spool is a temporary file: a full disk there is a message, exit 1, the output
+    as it was, like any file the build cannot write."""
+    root, out = two_sets(small_set, tmp_path), tmp_path / "ud"
+    assert main(["build", str(root), "-o", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    edit(root / "anden" / "samarbejdsaftale.yaml", "Boligsocial indsats i Andenby", "Boligsocial indsats i Zzzby")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device", "/tmp")
+    monkeypatch.setattr(pipeline.tempfile, "TemporaryFile", full)
+    capsys.readouterr()
+    assert main(["build", str(root), "-o", str(out), "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "kan ikke skrive output" in err and "Traceback" not in err, err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

@@ -152,15 +152,17 @@ def _write(folders, changed, built, staged, pieces, findings, out_dir, project, 
         own = {name.removeprefix(prefix): data for name, data in part.files.items() if name.startswith(prefix)}
         # The part keeps only what the site's index and search need (and, as before, any file
         # outside its folder, of which there is none); its search entries go to disk (`pieces`).
-        parts[folder] = SetSite({name: data for name, data in part.files.items() if not name.startswith(prefix)},
-                                part.summary, pieces.add(part.search))
-        names[folder] = (sorted(files), sorted(own))
-        if held is not None:
-            try:
+        search = b""
+        try:
+            search = pieces.add(part.search)
+            if held is not None:
                 staged.stage(out_dir / held[0].name, held[1])
                 staged.stage(out_dir / SITE / slugs[held[0].name], held[2])
-            except OSError as exc:  # said below: what cannot be written, or why
-                problem = exc
+        except OSError as exc:  # said below: what cannot be written (or spooled), or why
+            problem = exc
+        parts[folder] = SetSite({name: data for name, data in part.files.items() if not name.startswith(prefix)},
+                                part.summary, search)
+        names[folder] = (sorted(files), sorted(own))
         held = (folder, files, own)
         del files, part, own  # the previous set's files are on disk now; only this one's are held
     if has_errors(findings):
