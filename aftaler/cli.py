@@ -202,7 +202,11 @@ class _Progress:
         if self.bar is None and done < total and time.monotonic() - self.start >= self.after and sys.stderr.isatty():
             self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr).__enter__()
         if self.bar is not None:
+            self.bar.length = total  # a step may learn the whole only as it goes (bundle: its Word files)
             self.bar.update(done - self.bar.pos)
+            if done >= total:  # ended here, so that what the command prints next starts on a line of its own
+                self.bar.__exit__(None, None, None)
+                self.bar = None
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -230,7 +234,9 @@ def serve(paths, out_dir, port, public, pdf):
                                  param_hint="--port")
 
     def rebuild():
-        result = pipeline.build(project_paths, out_dir, Project(project.layers), public=public, pdf=pdf)
+        with _Progress("Bygger aftalesæt") as progress:
+            result = pipeline.build(project_paths, out_dir, Project(project.layers), public=public, pdf=pdf,
+                                    progress=progress)
         reporters.text(result.findings, sys.stderr)
         click.echo(f"{time.strftime('%H:%M:%S')} {'bygget' if result.ok else 'fejl: det forrige resultat vises stadig'}",
                    err=True)
@@ -335,7 +341,9 @@ def diff(old, new, paths, out_dir, fmt):
     med arbejdskopien. Exitkode: 0 ingen ændringer, 1 ændringer, 2 fejl.
     """
     from .review.command import run_diff
-    sys.exit(run_diff(old, new, list(paths), out_dir, fmt, sys.stdout, _project(), _sets(())[0]))
+    with _Progress("Sammenligner") as progress:
+        code = run_diff(old, new, list(paths), out_dir, fmt, sys.stdout, _project(), _sets(())[0], progress=progress)
+    sys.exit(code)
 
 
 @cli.command()
@@ -367,7 +375,8 @@ def bundle(set_path, out_dir, fmt):
     from .build import bundle as upload
     if out_dir is None:
         out_dir = _relative(_repository().output) / "upload" / set_path.resolve().name
-    result = upload.bundle(set_path, _out(out_dir, [set_path]), _project())
+    with _Progress("Laver uploadpakken og dens PDF-filer") as progress:
+        result = upload.bundle(set_path, _out(out_dir, [set_path]), _project(), progress=progress)
     code = _report(result, fmt)
     if result.checklist and fmt == "text":
         click.echo(result.checklist)

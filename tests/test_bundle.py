@@ -226,3 +226,48 @@ def test_build_with_pdf_without_libreoffice_says_so_and_links_no_pdf(small_set, 
         assert links and not [link for link in links if link.endswith(".pdf")], (stem, links)
         assert all((site / link).is_file() for link in links), links
     assert not list(out.rglob("*.pdf"))
+
+
+FAKE_SOFFICE = """#!{python}
+import sys, time
+from pathlib import Path
+args = sys.argv[1:]
+out = Path(args[args.index("--outdir") + 1])
+out.mkdir(parents=True, exist_ok=True)
+for name in args[args.index("--outdir") + 2:]:
+    time.sleep({pause})
+    (out / (Path(name).stem + ".pdf")).write_bytes(b"%PDF-1.4 " + Path(name).read_bytes()[:4])
+time.sleep({linger})
+"""
+
+
+def fake_soffice(folder: Path, pause: float = 0.3, linger: float = 0.0) -> str:
+    """A stand-in for LibreOffice's batch conversion: one PDF after another, `pause` s apart."""
+    import sys
+    script = folder / "soffice"
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable, pause=pause, linger=linger), encoding="utf-8")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_pdf_progress_follows_the_pdfs_as_libreoffice_makes_them(tmp_path):
+    docx = {f"{n} dokument.docx": b"PK\x03\x04" for n in range(1, 5)}
+    seen = []
+    pdfs, note, warnings = upload.word_pdfs(docx, fake_soffice(tmp_path), tmp_path,
+                                            progress=lambda done, total: seen.append((done, total)))
+    assert sorted(pdfs) == sorted(f"{n} dokument.pdf" for n in range(1, 5)) and warnings == []
+    assert {total for _, total in seen} == {4}
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[0] == 0 and done[-1] == 4
+    assert len(set(done)) >= 3, seen  # it moved while LibreOffice worked, not only at the end
+
+
+def test_libreoffice_that_does_not_finish_is_stopped_and_said(tmp_path, monkeypatch):
+    import time
+    monkeypatch.setattr(upload, "PDF_TIMEOUT", 1)
+    docx = {"a.docx": b"PK\x03\x04", "b.docx": b"PK\x03\x04", "c.docx": b"PK\x03\x04"}
+    started = time.monotonic()
+    pdfs, note, warnings = upload.word_pdfs(docx, fake_soffice(tmp_path, pause=0.5, linger=60), tmp_path)
+    assert time.monotonic() - started < 30  # stopped at its time limit, not waited for
+    assert "LibreOffice blev ikke færdig på 1 sekunder" in note and len(warnings) == 1
+    assert "c.pdf" not in pdfs and "c.pdf" in note  # the one it never made is named

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SETS
+from conftest import ROOT, SETS, edit
 
 from aftaler.cli import cli
 
@@ -88,17 +88,11 @@ def test_json_carries_counts_and_the_files_written(run, tmp_path):
     assert json.loads(out)["skrevet"] == [] and "advarsler" in json.loads(out)
 
 
-def test_validate_shows_progress_on_a_terminal_only(tmp_path):
-    for n in range(8):
-        shutil.copytree(SETS / "lille", tmp_path / "saet" / f"lille-{n:02d}")
-        for path in (tmp_path / "saet" / f"lille-{n:02d}").glob("*.yaml"):
-            path.write_text(path.read_text(encoding="utf-8").replace("$schema=../../../schemas/", f"$schema={ROOT}/schemas/"),
-                            encoding="utf-8")
-    command = [sys.executable, "-m", "aftaler", "validate", str(tmp_path / "saet")]
+def on_terminal(command: list[str], env: dict, stdout: bool = True) -> tuple[int, str]:
+    """Run `command` with stderr (and stdout) on a pseudo-terminal: (exit code, what it showed)."""
     leader, follower = pty.openpty()
-    at_once = dict(os.environ, AFTALER_FREMSKRIDT_EFTER="0")  # however fast this machine is
-    process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower,
-                               env=at_once)
+    process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stderr=follower, env=env,
+                               stdout=follower if stdout else subprocess.DEVNULL)
     os.close(follower)
     shown = b""
     while True:
@@ -109,11 +103,58 @@ def test_validate_shows_progress_on_a_terminal_only(tmp_path):
         if not chunk:
             break
         shown += chunk
-    assert process.wait(timeout=120) == 0
+    code = process.wait(timeout=120)
     os.close(leader)
-    assert b"Kontrollerer aftales\xc3\xa6t" in shown, shown[-500:]
+    return code, shown.decode("utf-8", "replace")
+
+
+def test_validate_shows_progress_on_a_terminal_only(tmp_path):
+    for n in range(8):
+        shutil.copytree(SETS / "lille", tmp_path / "saet" / f"lille-{n:02d}")
+        for path in (tmp_path / "saet" / f"lille-{n:02d}").glob("*.yaml"):
+            path.write_text(path.read_text(encoding="utf-8").replace("$schema=../../../schemas/", f"$schema={ROOT}/schemas/"),
+                            encoding="utf-8")
+    command = [sys.executable, "-m", "aftaler", "validate", str(tmp_path / "saet")]
+    at_once = dict(os.environ, AFTALER_FREMSKRIDT_EFTER="0")  # however fast this machine is
+    code, shown = on_terminal(command, at_once, stdout=False)
+    assert code == 0
+    assert "Kontrollerer aftalesæt" in shown, shown[-500:]
     piped = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, env=at_once)
     assert "Kontrollerer" not in piped.stderr and piped.stderr.strip() == "Alle aftaler er gyldige."
+
+
+def _last_bar_ends_its_line(shown: str, label: str) -> bool:
+    """The bar's last drawing (at 100 %) is followed by a line break before anything else."""
+    last = shown.rindex(label)
+    return "100%" in shown[last:] and "\n" in shown[last:] and \
+        shown[last:].index("100%") < shown[last:].index("\n")
+
+
+def test_diff_shows_progress_on_a_terminal_and_ends_it_before_the_report(small_set, tmp_path):
+    old = tmp_path / "gammel"
+    shutil.copytree(small_set, old)
+    edit(small_set / "delaftale-beskaeftigelse.yaml", "Flere unge kommer i job", "Flere unge kommer i varigt job")
+    command = [sys.executable, "-m", "aftaler", "diff", str(old), str(small_set), "-o", str(tmp_path / "ud")]
+    code, shown = on_terminal(command, dict(os.environ, AFTALER_FREMSKRIDT_EFTER="0"))
+    assert code == 1, shown[-800:]  # 1: something changed
+    assert "Sammenligner" in shown and _last_bar_ends_its_line(shown, "Sammenligner"), shown[:800]
+    assert "Ændringer fra" in shown[shown.rindex("100%"):], shown[-800:]  # the report after the bar, not in it
+    piped = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, AFTALER_FREMSKRIDT_EFTER="0"))
+    assert "Sammenligner" not in piped.stderr + piped.stdout
+
+
+def test_bundle_shows_the_pdfs_progress_on_a_terminal(small_set, tmp_path):
+    from test_bundle import fake_soffice
+    (tmp_path / "bin").mkdir()
+    fake_soffice(tmp_path / "bin", pause=0.2)  # LibreOffice's batch, as fast on every machine
+    env = dict(os.environ, AFTALER_FREMSKRIDT_EFTER="0", PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    code, shown = on_terminal([sys.executable, "-m", "aftaler", "bundle", str(small_set), "-o", str(tmp_path / "pakke")], env)
+    assert code == 0, shown[-800:]
+    label = "Laver uploadpakken og dens PDF-filer"
+    assert shown.count(label) >= 3 and _last_bar_ends_its_line(shown, label), shown[:1500]
+    assert "Tjekliste til upload" in shown[shown.rindex("100%"):]
+    assert sorted(p.name for p in (tmp_path / "pakke").glob("*.pdf"))  # the stand-in's PDFs were collected
 
 
 def test_init_sets_up_a_repository_and_can_run_again(tmp_path):

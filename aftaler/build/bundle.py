@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,8 +69,10 @@ def required_documents(catalogue: dict) -> tuple[list[dict], bool]:
 
 
 def bundle(set_path: Path, out_dir: Path, project: Project, *, soffice: str | None = None,
-           find_soffice=True) -> BundleResult:
-    """Validate and render one set, convert its Word files, write the bundle and its checklist."""
+           find_soffice=True, progress=None) -> BundleResult:
+    """Validate and render one set, convert its Word files, write the bundle and its checklist.
+    `progress(done, total)`: the set rendered (1), then each PDF LibreOffice has made."""
+    report = progress or (lambda done, total: None)
     from .pipeline import load_and_validate, render_set
 
     sets, findings = load_and_validate([set_path], project)
@@ -95,7 +98,10 @@ def bundle(set_path: Path, out_dir: Path, project: Project, *, soffice: str | No
     required, listed = required_documents(catalogue)
     items, files = _collect(aset, project, catalogue, required, outputs)
     soffice = soffice or (find_libreoffice() if find_soffice else None)
-    pdfs, pdf_note, pdf_findings = word_pdfs({n: d for n, d in files.items() if n.endswith(".docx")}, soffice, out_dir)
+    docx = {n: d for n, d in files.items() if n.endswith(".docx")}
+    report(1, 1 + len(docx) if soffice else 1)
+    pdfs, pdf_note, pdf_findings = word_pdfs(docx, soffice, out_dir,
+                                             progress=lambda done, total: report(1 + done, 1 + total))
     findings += pdf_findings
     files.update(pdfs)
     for item in items:
@@ -206,10 +212,10 @@ def find_libreoffice() -> str | None:
 
 
 def word_pdfs(docx: dict[str, bytes], soffice: str | None, out_dir: Path,
-              command: str = "aftaler bundle") -> tuple[dict[str, bytes], str, list]:
+              command: str = "aftaler bundle", progress=None) -> tuple[dict[str, bytes], str, list]:
     """PDF bytes by file name (the Word file's, .pdf), a line for the checklist, and warnings
-    (at out_dir). `command` is what the messages tell the user to run again. Also used by
-    `build --pdf`, whose site links the PDFs."""
+    (at out_dir). `command` is what the messages tell the user to run again; `progress(done,
+    total)` as LibreOffice's PDFs appear. Also used by `build --pdf`, whose site links the PDFs."""
     if not docx:
         return {}, "", []
     if not soffice:
@@ -223,13 +229,7 @@ def word_pdfs(docx: dict[str, bytes], soffice: str | None, out_dir: Path,
             (folder / "ind" / name).write_bytes(data)
         convert = [soffice, f"-env:UserInstallation={(folder / 'profil').as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(folder / "ud"), *sorted(str(p) for p in (folder / "ind").iterdir())]
-        reason = ""
-        try:
-            subprocess.run(convert, capture_output=True, timeout=PDF_TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            reason = f"LibreOffice blev ikke færdig på {PDF_TIMEOUT} sekunder"
-        except OSError as exc:
-            reason = f"LibreOffice kunne ikke startes ({os_reason(exc)})"
+        reason = _convert(convert, folder / "ud", len(docx), progress or (lambda done, total: None))
         pdfs = {}
         for name in docx:
             pdf = folder / "ud" / (Path(name).stem + ".pdf")
@@ -241,6 +241,33 @@ def word_pdfs(docx: dict[str, bytes], soffice: str | None, out_dir: Path,
     note = (f"LibreOffice lavede ikke {len(failed)} af PDF-filerne ({', '.join(failed)})"
             + (f": {reason}" if reason else "") + f". Gem dem som PDF i Word, eller kør '{command}' igen.")
     return pdfs, note, [warning(Position(display_path(out_dir)), note, "pdf")]
+
+
+def _convert(convert: list[str], made: Path, total: int, progress) -> str:
+    """Run LibreOffice's conversion, reporting the PDFs in `made` as they appear (one batch:
+    a start of LibreOffice per file would cost seconds each); why it failed, or ""."""
+    try:
+        process = subprocess.Popen(convert, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        return f"LibreOffice kunne ikke startes ({os_reason(exc)})"
+    deadline, done = time.monotonic() + PDF_TIMEOUT, -1
+    while True:
+        try:
+            process.wait(timeout=0.2)
+            finished = True
+        except subprocess.TimeoutExpired:
+            finished = False
+        count = sum(1 for _ in made.glob("*.pdf")) if made.is_dir() else 0
+        if count != done:
+            done = count
+            progress(min(done, total), total)
+        if finished:
+            return ""
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            return f"LibreOffice blev ikke færdig på {PDF_TIMEOUT} sekunder"
 
 
 # ------------------------------------------------------------------ the checklist

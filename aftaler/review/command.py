@@ -34,26 +34,35 @@ REQUEST_NAME = "anmodning-om-godkendelse.docx"
 
 
 def run_diff(old: str, new: str | None, paths: list[Path], out_dir: Path | None, fmt: str, stream: TextIO,
-             project: Project | None = None, default_sets: Path | None = None) -> int:
-    """Compare OLD with NEW (None: the working tree) for the sets under `paths`; report to `stream`."""
+             project: Project | None = None, default_sets: Path | None = None, progress=None) -> int:
+    """Compare OLD with NEW (None: the working tree) for the sets under `paths`; report to `stream`.
+    `progress(done, total)`: each side read, the comparison, and (with `out_dir`) each set's files
+    made; it reaches the total before the report is written."""
     project = project or Project()
+    report = progress or (lambda done, total: None)
     if new is not None and Path(new).is_dir() and not Path(old).is_dir():
         # `diff lbf-godkendt agreements/amager`: a revision against a folder of the working tree is
         # the working tree, limited to that folder (NEW and PATH cannot be told apart by position).
         paths, new = [Path(new), *paths], None
     paths = list(paths) or [default_sets or Path("agreements")]
     old_side = load_side(old, paths, project)
+    report(1, 3)
     new_side = load_side(new, paths, project)
+    report(2, 3)
     findings = old_side.findings + new_side.findings
     if has_errors(findings):
+        report(3, 3)
         return _trouble(findings, fmt, stream)
 
     changes = compare(old_side.sets, new_side.sets, project, old_side.revision.label, new_side.revision.label)
     approvals = [item for aset in changes.sets for item in classify(aset)]
     outputs, problems = {}, []
+    steps = 3 + (len(changes.sets) if out_dir is not None else 0)
+    report(3, steps)
     if out_dir is not None:
         # Built before the report, so that it names every Word file a redline is written for.
-        outputs, problems = build_outputs(changes, approvals, old_side, new_side, project)
+        outputs, problems = build_outputs(changes, approvals, old_side, new_side, project,
+                                          progress=lambda done: report(3 + done, steps))
         # Asked of every file before the report and the first file: a run that could not write
         # them all writes none (and prints one report, not a report and then trouble).
         blocked = unwritable([Path(out_dir) / name for name in sorted(outputs)])
@@ -78,15 +87,16 @@ def run_diff(old: str, new: str | None, paths: list[Path], out_dir: Path | None,
 
 
 def build_outputs(changes: ChangeSet, approvals: list[ApprovalItem], old_side: Side, new_side: Side,
-                  project: Project) -> tuple[dict[str, bytes], list[Finding]]:
-    """Every file `-o` writes, by path relative to the output folder: redlines, change page, request."""
+                  project: Project, progress=None) -> tuple[dict[str, bytes], list[Finding]]:
+    """Every file `-o` writes, by path relative to the output folder: redlines, change page, request.
+    `progress(done)`: the number of sets whose files are made."""
     outputs: dict[str, bytes] = {}
     findings: list[Finding] = []
     old_sets = {s.name: s for s in old_side.sets}
     new_sets = {s.name: s for s in new_side.sets}
     single = len(old_side.sets) == len(new_side.sets) == 1
     new_rev, old_rev = new_side.revision, old_side.revision
-    for aset in changes.sets:
+    for done, aset in enumerate(changes.sets, start=1):
         own = [a for a in approvals if a.set == aset.name]
         one = dataclasses.replace(changes, sets=[aset])
         dated = new_rev.date if new_rev.commit else None  # a working tree or folder has no date of its own
@@ -109,6 +119,8 @@ def build_outputs(changes: ChangeSet, approvals: list[ApprovalItem], old_side: S
             aset.also_changed = [titles.get(stem, stem) for stem in
                                  sorted(name.rsplit("/", 1)[1].removesuffix("-aendringer.docx") for name in redlines)
                                  if stem not in reported]
+        if progress:
+            progress(done)
     outputs.update(_site_with_change_pages(changes, outputs, new_side, project))
     return outputs, findings
 
