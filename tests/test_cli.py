@@ -221,3 +221,17 @@ def test_settings_errors_are_positioned(tmp_path):
     (tmp_path / "aftaler.toml").write_text('[aftaler]\naftalemappe = \n', encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "aftaler", "validate"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 1 and re.search(r"aftaler\.toml:2:\d+: fejl: ugyldig TOML", done.stderr), done.stderr
+
+
+def test_build_of_one_set_with_pdfs_moves_its_progress_as_the_pdfs_come(small_set, tmp_path):
+    from test_bundle import fake_soffice
+    (tmp_path / "bin").mkdir()
+    fake_soffice(tmp_path / "bin", pause=0.2)
+    env = dict(os.environ, AFTALER_FREMSKRIDT_EFTER="0", PATH=f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    code, shown = on_terminal([sys.executable, "-m", "aftaler", "build", str(small_set), "--pdf", "-o", str(tmp_path / "ud")],
+                              env)
+    assert code == 0, shown[-800:]
+    shares = set(re.findall(r"Bygger aftalesæt\s+\[[#-]+\]\s+(\d+)%", shown))
+    assert len(shares - {"0", "100"}) >= 3, shown[:1500]  # one set, yet the bar moved while its PDFs were made
+    assert _last_bar_ends_its_line(shown, "Bygger aftalesæt")
+    assert list((tmp_path / "ud" / small_set.name).glob("*.pdf"))

@@ -6,6 +6,7 @@ skipped (freshness.py); the others are processed in parallel.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -324,9 +325,12 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress, p
             for folder, revision, slug in work]
     report = progress or (lambda done, total: None)
     if jobs <= 1:
-        for done, item in enumerate(args, start=1):
-            result = _process_set(*item, project=project)
-            report(done, len(args))
+        # In steps of a set, so that one set's PDFs (seconds of LibreOffice) move the bar too.
+        whole = len(args) * _STEPS
+        for done, item in enumerate(args):
+            within = functools.partial(_within_set, report, done, whole)
+            result = _process_set(*item, project=project, progress=within)
+            report((done + 1) * _STEPS, whole)
             yield result
         return
     # Forked workers start at once with everything imported; with other threads running (`serve`)
@@ -337,17 +341,25 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress, p
     context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for done, result in enumerate(pool.map(_process_set, *zip(*args)), start=1):
-            report(done, len(args))
+            report(done * _STEPS, len(args) * _STEPS)
             yield result
 
 
+_STEPS = 100  # a set's part of the progress bar, in steps (the bar shows a share, not a count)
+
+
+def _within_set(report, sets_done: int, whole: int, part: int, of: int) -> None:
+    """`part` of `of` of the current set done (its PDFs): the bar moves within the set's share."""
+    report(sets_done * _STEPS + _STEPS * min(part, of) // max(of, 1) * 9 // 10, whole)
+
+
 def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrides: dict, public: bool,
-                 pdf: str | None = None, project: Project | None = None):
+                 pdf: str | None = None, project: Project | None = None, progress=None):
     """One set, start to finish in memory: (findings, output files, its part of the site).
 
     `pdf`: LibreOffice's command, to make a PDF of each Word file ("" when it was asked for but
     LibreOffice is not installed: a warning); the site is then rendered once they are made, so
-    that a page links only a PDF that exists.
+    that a page links only a PDF that exists. `progress(done, total)`: of those PDFs.
     """
     from ..check.validate import validate_set
     project = project or Project(layers, overrides)
@@ -363,7 +375,7 @@ def _process_set(folder: Path, revision: dict, slug: str, layers: tuple, overrid
     if pdf is not None:
         from .bundle import word_pdfs
         made, _, found = word_pdfs({n: d for n, d in files.items() if n.endswith(".docx")}, pdf or None,
-                                   folder, command="aftaler build --pdf")
+                                   folder, command="aftaler build --pdf", progress=progress)
         files.update(made)
         problems += found
     pages = [site_document(aset.name, doc, with_files=True, pdf=f"{doc.source.path.stem}.pdf" in made)
