@@ -183,6 +183,7 @@ class Staged:
     def __init__(self) -> None:
         self.pending: dict[Path, Path] = {}  # target → its temporary file
         self.created: list[Path] = []  # folders made for them, parents first
+        self.made: set[Path] = set()  # the same, to ask of each file's folder (a list was quadratic)
         self.touched: dict[Path, tuple[int, int]] = {}  # folders that were there: their times before
 
     def stage(self, folder: Path, files: dict[str, bytes]) -> None:
@@ -207,9 +208,10 @@ class Staged:
         for made in reversed(missing):
             made.mkdir()
             self.created.append(made)
+            self.made.add(made)
 
     def _touch(self, folder: Path) -> None:
-        if folder not in self.touched and folder not in self.created:
+        if folder not in self.touched and folder not in self.made:
             info = os.stat(folder)
             self.touched[folder] = (info.st_atime_ns, info.st_mtime_ns)
 
@@ -255,6 +257,7 @@ class Staged:
         """Everything is committed: nothing to remove or set back."""
         self.pending.clear()
         self.created.clear()
+        self.made.clear()
         self.touched.clear()
 
 
