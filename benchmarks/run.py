@@ -232,8 +232,12 @@ def machine() -> str:
         cpu = platform.processor() or "ukendt processor"
     pandoc = subprocess.run(["pandoc", "--version"], capture_output=True, text=True).stdout.split("\n", 1)[0]
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    # Which interpreter matters: the same code ran ≈15 % slower on a pyenv build (no PGO/LTO) than on
+    # Debian's python3.11 (see RESULTS.md); the path says which build it is.
+    interpreter = Path(sys.executable).resolve()
     return (f"{platform.node()}, {cpu}, {os.cpu_count()} kerner, {memory:.0f} GiB, {platform.system()} "
-            f"{platform.machine()}, Python {platform.python_version()}, {pandoc}, load {os.getloadavg()[0]:.1f}")
+            f"{platform.machine()}, Python {platform.python_version()} ({interpreter}), {pandoc}, "
+            f"load {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:

@@ -546,6 +546,66 @@ def test_invalid_source_at_a_revision_is_reported_at_its_place(small_repo, monke
     assert f"HEAD:aftaler/lille/budget.yaml:{line}:1: fejl: nøglen 'jnr' står to gange" in err
 
 
+def test_a_revision_with_links_is_read_as_the_working_tree_reads_it(small_repo, monkeypatch, capsys):
+    """A revision is unpacked by aftaler itself (Python 3.11 before 3.11.4, Debian 12's 3.11.2, has no
+    tar filter): a link that stays in the set is read, one out of the repository is refused, said."""
+    folder = small_repo / "aftaler/lille"
+    (folder / "noter").mkdir()
+    shutil.move(folder / "kommissorium.yaml", folder / "noter" / "kommissorium-tekst.yaml")
+    (folder / "kommissorium.yaml").symlink_to("noter/kommissorium-tekst.yaml")
+    git(small_repo, "add", "-A")
+    git(small_repo, "commit", "-qm", "link", env={"GIT_AUTHOR_NAME": "X", "GIT_AUTHOR_EMAIL": "x@x",
+                                                  "GIT_COMMITTER_NAME": "X", "GIT_COMMITTER_EMAIL": "x@x"})
+    code, out = diff(small_repo, monkeypatch, "start", "HEAD", paths=[Path("aftaler/lille")])
+    assert code == 0 and json.loads(out)["aendret"] is False  # the same text, through the link
+    (folder / "kommissorium.yaml").unlink()
+    (folder / "kommissorium.yaml").symlink_to("../../../uden-for.yaml")
+    git(small_repo, "add", "-A")
+    git(small_repo, "commit", "-qm", "ud", env={"GIT_AUTHOR_NAME": "X", "GIT_AUTHOR_EMAIL": "x@x",
+                                                "GIT_COMMITTER_NAME": "X", "GIT_COMMITTER_EMAIL": "x@x"})
+    code, _ = diff(small_repo, monkeypatch, "start", "HEAD", fmt="text", paths=[Path("aftaler/lille")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "filerne kan ikke hentes fra revisionen 'HEAD': 'aftaler/lille/kommissorium.yaml' er et link ud af mappen" in err
+
+
+def test_unpack_refuses_what_would_land_outside_its_folder(tmp_path):
+    import tarfile
+
+    from aftaler.review.revisions import _unpack
+
+    def archive(*members) -> bytes:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            for name, kind, extra in members:
+                info = tarfile.TarInfo(name)
+                info.type = kind
+                if kind == tarfile.SYMTYPE or kind == tarfile.LNKTYPE:
+                    info.linkname = extra
+                    tar.addfile(info)
+                elif kind == tarfile.REGTYPE:
+                    info.size = len(extra)
+                    tar.addfile(info, io.BytesIO(extra))
+                else:
+                    tar.addfile(info)
+        return buffer.getvalue()
+
+    good = archive(("a", tarfile.DIRTYPE, None), ("a/b.yaml", tarfile.REGTYPE, b"x: 1\n"),
+                   ("a/c.yaml", tarfile.SYMTYPE, "b.yaml"))
+    assert _unpack(good, tmp_path / "ok") is None
+    assert (tmp_path / "ok/a/c.yaml").read_text() == "x: 1\n" and (tmp_path / "ok/a/c.yaml").is_symlink()
+    for bad, said in [(("../ud.yaml", tarfile.REGTYPE, b""), "peger ud af mappen"),
+                      (("/etc/x.yaml", tarfile.REGTYPE, b""), "peger ud af mappen"),
+                      (("a/l.yaml", tarfile.SYMTYPE, "../../x"), "link ud af mappen"),
+                      (("a/l.yaml", tarfile.SYMTYPE, "/etc/passwd"), "link ud af mappen"),
+                      (("a/h.yaml", tarfile.LNKTYPE, "a/b.yaml"), "hverken en fil"),
+                      (("a/fifo", tarfile.FIFOTYPE, None), "hverken en fil")]:
+        target = tmp_path / f"bad-{len(list(tmp_path.iterdir()))}"
+        target.mkdir()
+        assert said in (_unpack(archive(bad), target) or ""), bad
+    assert not (tmp_path / "ud.yaml").exists()
+
+
 # ------------------------------------------------------------------ git diff on Word files
 
 
