@@ -133,7 +133,7 @@ def test_a_spool_that_cannot_be_written_is_said_and_nothing_is_written(small_set
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device", "/tmp")
-    monkeypatch.setattr(pipeline.tempfile, "TemporaryFile", full)
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)  # the module the spool takes it from
     capsys.readouterr()
     assert main(["build", str(root), "-o", str(out), "--jobs", "1"]) == 1
     err = capsys.readouterr().err

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
-import tempfile
 import threading
 from pathlib import Path
 
@@ -33,7 +31,8 @@ from .atomic import unwritable, write_atomic
 from .freshness import source_revision, sources_hash
 
 # Rendering needs docxtpl, markdown-it, openpyxl and Pillow; they are imported where they are
-# used, so that a build with nothing to do (and `validate`) starts in a fraction of a second.
+# used, so that a build with nothing to do (and `validate`) starts in a fraction of a second. So are
+# multiprocessing and tempfile (≈10 ms): a build with nothing to do forks nothing and spools nothing.
 
 
 def load_and_validate(paths: list[Path], project: Project, progress=None) -> tuple[list[AgreementSet], list[Finding]]:
@@ -63,6 +62,7 @@ def validate(paths: list[Path], project: Project, progress=None, jobs: int | Non
         return Result(sorted(set(findings)))
     from concurrent.futures import ProcessPoolExecutor
     project.validators  # built once here, and inherited by the forked workers  # noqa: B018
+    import multiprocessing
     context = multiprocessing.get_context("fork")
     # With fork, the initializer's arguments are inherited, not pickled (compiled schemas are not
     # picklable); each worker keeps the project for all the sets it is given.
@@ -292,6 +292,7 @@ class _Pieces:
     def add(self, data) -> _Piece:
         """`data` (bytes-like) put in the spool: only where it stands is kept in memory."""
         if self.spool is None:
+            import tempfile
             self.spool = self.hold(tempfile.TemporaryFile())
         start, view = self.end, memoryview(data)
         while view:  # pwrite may write less than asked
@@ -338,6 +339,7 @@ def _run_all(work, project: Project, public: bool, jobs: int | None, progress, p
     from concurrent.futures import (
         ProcessPoolExecutor,  # only here: a single set needs no pool
     )
+    import multiprocessing
     context = multiprocessing.get_context("fork" if _can_fork() else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for done, result in enumerate(pool.map(_process_set, *zip(*args)), start=1):
@@ -406,6 +408,7 @@ def available_cores() -> int:
 def _can_fork() -> bool:
     """Forking is safe in a process with one thread (a lock held by another thread would stay
     locked in the copy), and not offered on every system."""
+    import multiprocessing
     return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
