@@ -57,6 +57,21 @@ def test_footnotes_are_real_word_footnotes(built_small):
     assert body.count("<w:footnoteReference") == 2
 
 
+def test_a_value_ending_in_a_caret_keeps_its_footnote(small_set, tmp_path):
+    """A table value with a note (`|fodnote`) that ends in "^": "…^[^1]" must not read as an inline
+    footnote (found by test_properties: the "^" and the note were lost)."""
+    from aftaler.cli import main
+    delaftale = small_set / "delaftale-beskaeftigelse.yaml"
+    edit(delaftale, "    delmaal: Flere unge kommer i job\n",
+         '    delmaal: "Flere unge i job, ^ og ^[ikke en note]^"\n    fodnote: Delmålets egen note.\n')
+    assert main(["build", str(small_set), "-o", str(tmp_path / "ud")]) == 0
+    docx = tmp_path / "ud" / small_set.name / "delaftale-beskaeftigelse.docx"
+    assert "Flere unge i job, ^ og ^[ikke en note]^" in all_text(docx)
+    assert "Delmålets egen note." in footnotes(docx)
+    page = (tmp_path / "ud" / "site" / small_set.name / "delaftale-beskaeftigelse.html").read_text(encoding="utf-8")
+    assert "Flere unge i job, ^ og ^[ikke en note]^" in page
+
+
 def test_numbers_and_dates_in_danish_style(built_small):
     text = all_text(built_small / "samarbejdsaftale.docx")
     assert "1.300" in text and "1.056" in text          # lejemål, computed total and a line

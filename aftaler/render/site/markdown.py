@@ -28,8 +28,9 @@ class MarkdownText(str):
 
 
 _BLANKS = re.compile(r"[ \t]+")
-# Every character Markdown could read as syntax, with a backslash before it.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|!&~#"})
+# Every character Markdown could read as syntax, with a backslash before it; "^" too: a value
+# ending in it before a footnote mark ("…^[^1]") would open an inline footnote and lose the note.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|!&~#^"})
 _LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 _FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
