@@ -47,10 +47,28 @@ def wheel(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def venv(wheel, tmp_path_factory) -> Path:
     """A fresh venv with nothing but the wheel and its dependencies (the versions CI tested)."""
+    return _venv(sys.executable, wheel, tmp_path_factory)
+
+
+def _venv(python: str, wheel: Path, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("venv") / "v"
-    sh(sys.executable, "-m", "venv", folder, cwd=folder.parent)
+    sh(python, "-m", "venv", folder, cwd=folder.parent)
     sh(folder / "bin" / "python", "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS, wheel, cwd=folder.parent)
     return folder
+
+
+def _distributions_python() -> str | None:
+    """The system's python3 when it is another release than this one that pyproject.toml allows
+    (Debian 12's 3.11.2 beside the project's 3.11.7): what many users install into. None if none."""
+    system = Path("/usr/bin/python3")
+    if not system.exists() or system.resolve() == Path(sys.executable).resolve():
+        return None
+    probe = subprocess.run([str(system), "-c", "import sys, venv, ensurepip; print(*sys.version_info[:3])"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        return None
+    version = tuple(int(n) for n in probe.stdout.split())
+    return str(system) if version >= (3, 11) and version != tuple(sys.version_info[:3]) else None
 
 
 @pytest.fixture
@@ -82,6 +100,17 @@ def test_the_wheel_carries_what_a_build_needs(wheel):
 
 
 def test_installed_in_a_yaml_only_repository(venv, repo):
+    used_in_a_yaml_only_repository(venv, repo)
+
+
+@pytest.mark.skipif(_distributions_python() is None, reason="no other Python release that pyproject.toml allows")
+def test_installed_on_the_systems_other_python(wheel, repo, tmp_path_factory):
+    """The same on the system's own python3 (3.11.2 on Debian 12): an API newer than the oldest
+    release we allow (tarfile's extraction filter came in 3.11.4) breaks a user's install, not CI's."""
+    used_in_a_yaml_only_repository(_venv(_distributions_python(), wheel, tmp_path_factory), repo)
+
+
+def used_in_a_yaml_only_repository(venv: Path, repo: Path) -> None:
     outside = sh(venv / "bin" / "python", "-c", "import aftaler; print(aftaler.__file__)", cwd=repo).stdout
     assert str(ROOT) not in outside  # the installed package, not this checkout
 
