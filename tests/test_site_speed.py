@@ -13,7 +13,7 @@ from aftaler.render.site import _close_fences, escape_md
 from aftaler.render.site.generic import _ident
 
 # Markdown syntax, every kind of line break, digits that are and are not ASCII, letters that lower() changes.
-TEXT = st.text(st.sampled_from(list("\\`*_[]<>|!&~#-+=.)( \t\n\r\x0b\x0c\x1c\u2028\x85aZ09٣²Kİßæøå")) | st.characters())
+TEXT = st.text(st.sampled_from(list("\\`*_[]<>|!&~#^-+=.)( \t\n\r\x0b\x0c\x1c\u2028\x85aZ09٣²Kİßæøå")) | st.characters())
 
 
 def _escape_md_plainly(value) -> str:
@@ -21,7 +21,7 @@ def _escape_md_plainly(value) -> str:
     if value is None:
         return ""
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in str(value).splitlines()]
-    text = re.sub(r"([\\`*_\[\]<>|!&~#])", r"\\\1", "; ".join(line for line in lines if line))
+    text = re.sub(r"([\\`*_\[\]<>|!&~#^])", r"\\\1", "; ".join(line for line in lines if line))  # ^: 9d20791
     text = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)
     return "\\" + text if text[:1] in "-+=" and text else text
 
