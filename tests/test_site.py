@@ -236,8 +236,9 @@ def test_author_html_and_unsafe_links_are_text(hostile_files):
 
 
 def test_author_headings_stay_below_ours_and_other_kinds_render():
+    from aftaler.model.text import AuthorMarkdown  # a Markdown field, as the model marks it from the schema
     doc = SiteDocument("nyt", "beretning", "index", "Årsberetning",
-                       {"tekst": "# Stor overskrift\n\nTekst med <b>html</b>.", "antal": 3})
+                       {"tekst": AuthorMarkdown("# Stor overskrift\n\nTekst med <b>html</b>."), "antal": 3})
     files = render_site([doc])
     page = files["nyt/index-2.html"].decode()  # "index" is the set's landing page
     assert re.findall(r"<(h\d)", page) == ["h1", "h2", "h3"]
@@ -457,3 +458,25 @@ def test_author_images_are_never_loaded():
                        {"tekst": "![spor](https://example.org/pixel.png) og ![lokal](grafer/x.svg.png)"})
     page = render_site([doc])["nyt/side.html"].decode()
     assert "<img" not in page and "spor" in page and "lokal" in page
+
+
+def test_a_long_plain_value_on_the_generic_page_is_shown_as_typed(small_set, tmp_path):
+    """The page of a kind without its own template (maalinger) cannot guess Markdown from a
+    value's length: a long plain field keeps "&amp;" and "*x*" (found by test_properties)."""
+    from aftaler.cli import main
+    typed = "Tryghedssurvey fra VIVE &amp; kommunen, *ikke* vægtet, " + "med svar fra alle afdelinger " * 3
+    edit(small_set / "maalinger.yaml", "    datakilde: Tryghedssurvey, VIVE\n", f"    datakilde: \"{typed.strip()}\"\n")
+    assert main(["build", str(small_set), "-o", str(tmp_path / "ud")]) == 0
+    page = (tmp_path / "ud" / "site" / small_set.name / "maalinger.html").read_text(encoding="utf-8")
+    assert html.escape(typed.strip(), quote=False) in page
+
+
+def test_the_generic_page_renders_a_markdown_field_and_escapes_a_plain_one():
+    from aftaler.model.text import AuthorMarkdown
+    from aftaler.render.site.generic import generic_markdown
+    from aftaler.render.site.markdown import _anchor, _rich, escape_md
+    text = "Et *vigtigt* afsnit om [VIVE](https://vive.dk) &amp; kommunen, langt nok til at stå for sig selv."
+    markdown = generic_markdown({"noter": AuthorMarkdown(text), "kilde": text}, escape=escape_md, rich=_rich, anchor=_anchor)
+    _, rich, plain = markdown.split("## ")
+    assert "Et *vigtigt* afsnit om [VIVE](https://vive.dk) &amp; kommunen" in rich
+    assert "Et \\*vigtigt\\* afsnit om \\[VIVE\\](https://vive.dk) \\&amp; kommunen" in plain

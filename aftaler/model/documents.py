@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from ..check.schema_tree import SchemaTree
 from ..load.sets import AgreementSet
 from ..load.source import Source
 from ..project import Kind, Project
+from .text import AuthorMarkdown
 
 
 def complete_set(aset: AgreementSet, project: Project) -> AgreementSet:
@@ -89,6 +91,8 @@ def _resolve(node, base: str, lookup: _Lookup):
 
 
 def _complete(value, node, base: str, lookup: _Lookup):
+    if isinstance(value, str) and SchemaTree.is_markdown((node, base)):
+        return AuthorMarkdown(value)
     node, base = _resolve(node, base, lookup)
     if not isinstance(node, dict):
         return value

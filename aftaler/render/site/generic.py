@@ -2,13 +2,16 @@
 
 So nothing an author wrote is missing from the site while a new kind waits for a designed page.
 Lists of flat records become tables (with the records' ids as row anchors), nested records
-sections, long texts rich text; every plain value is escaped as Markdown.
+sections, Markdown fields (the schema's `tekst`) rich text and long plain texts paragraphs of
+their own; every plain value is escaped as Markdown, however long (a plain field never turns
+"&amp;" into "&" or "*x*" into emphasis).
 """
 from __future__ import annotations
 
 import re
 
 from ... import danish
+from ...model.text import AuthorMarkdown
 
 LONG_TEXT = 80
 _NOT_IDENT = re.compile(r"[^a-z0-9]")
@@ -29,8 +32,10 @@ def _mapping(data: dict, depth: int, prefix: str, escape, rich, anchor) -> list[
             continue
         here = f"{prefix}-{key}" if prefix else str(key)
         heading = f"{hashes} {anchor(_ident(here))}{escape(_label(key))}"
-        if isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value):
+        if isinstance(value, AuthorMarkdown):  # a Markdown field, as its schema says
             lines += ["", heading, "", str(rich(value))]
+        elif isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value):  # plain, but long: its paragraphs
+            lines += ["", heading, "", "\n\n".join(escape(part) for part in value.split("\n\n") if part.strip())]
         elif _is_scalar(value):
             lines += ["", f"- **{escape(_label(key))}:** {escape(_scalar(value, key))}"]
         elif isinstance(value, dict):
