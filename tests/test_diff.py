@@ -554,15 +554,14 @@ def test_a_revision_with_links_is_read_as_the_working_tree_reads_it(small_repo, 
     shutil.move(folder / "kommissorium.yaml", folder / "noter" / "kommissorium-tekst.yaml")
     (folder / "kommissorium.yaml").symlink_to("noter/kommissorium-tekst.yaml")
     git(small_repo, "add", "-A")
-    git(small_repo, "commit", "-qm", "link", env={"GIT_AUTHOR_NAME": "X", "GIT_AUTHOR_EMAIL": "x@x",
-                                                  "GIT_COMMITTER_NAME": "X", "GIT_COMMITTER_EMAIL": "x@x"})
+    someone = {"GIT_AUTHOR_NAME": "X", "GIT_AUTHOR_EMAIL": "x@x", "GIT_COMMITTER_NAME": "X", "GIT_COMMITTER_EMAIL": "x@x"}
+    git(small_repo, "commit", "-qm", "link", env=someone)
     code, out = diff(small_repo, monkeypatch, "start", "HEAD", paths=[Path("aftaler/lille")])
     assert code == 0 and json.loads(out)["aendret"] is False  # the same text, through the link
     (folder / "kommissorium.yaml").unlink()
     (folder / "kommissorium.yaml").symlink_to("../../../uden-for.yaml")
     git(small_repo, "add", "-A")
-    git(small_repo, "commit", "-qm", "ud", env={"GIT_AUTHOR_NAME": "X", "GIT_AUTHOR_EMAIL": "x@x",
-                                                "GIT_COMMITTER_NAME": "X", "GIT_COMMITTER_EMAIL": "x@x"})
+    git(small_repo, "commit", "-qm", "ud", env=someone)
     code, _ = diff(small_repo, monkeypatch, "start", "HEAD", fmt="text", paths=[Path("aftaler/lille")])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err

@@ -99,7 +99,7 @@ def bundle(set_path: Path, out_dir: Path, project: Project, *, soffice: str | No
     items, files = _collect(aset, project, catalogue, required, outputs)
     soffice = soffice or (find_libreoffice() if find_soffice else None)
     docx = {n: d for n, d in files.items() if n.endswith(".docx")}
-    report(1, 1 + len(docx) if soffice else 1)
+    report(1, (1 + len(docx)) if soffice else 1)  # rendered; the PDFs are the rest
     pdfs, pdf_note, pdf_findings = word_pdfs(docx, soffice, out_dir,
                                              progress=lambda done, total: report(1 + done, 1 + total))
     findings += pdf_findings

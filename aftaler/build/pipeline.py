@@ -351,7 +351,8 @@ _STEPS = 100  # a set's part of the progress bar, in steps (the bar shows a shar
 
 
 def _within_set(report, sets_done: int, whole: int, part: int, of: int) -> None:
-    """`part` of `of` of the current set done (its PDFs): the bar moves within the set's share."""
+    """`part` of `of` of the current set done (its PDFs): the bar moves within the set's share,
+    up to nine tenths of it; the last tenth is the set's site, after its PDFs."""
     report(sets_done * _STEPS + _STEPS * min(part, of) // max(of, 1) * 9 // 10, whole)
 
 
